@@ -1,0 +1,131 @@
+"""The gateway's ASGI application: GraphQL (and GraphiQL) at /graphql, /healthz, /readyz."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import grpc
+import orjson
+from cross_web import HTTPException
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from opentelemetry import trace
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from gateway.auth import caller_from_header
+from gateway.clients import ServiceClients
+from gateway.context import RequestContext
+from gateway.schema import build_schema
+from runtime.caller import Caller
+from runtime.config import Settings
+from runtime.errors import Unauthenticated
+from runtime.telemetry import extract_context, tracer
+
+log = logging.getLogger(__name__)
+_tracer = tracer(__name__)
+
+BACKENDS = ("identity",)
+ANONYMOUS = Caller(tenant_id="", user_id="", role="")
+
+
+class ClientFileGraphQL(GraphQL[RequestContext, None]):
+    """Strawberry's ASGI view with our caller, context and JSON encoder."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(build_schema(), graphql_ide="graphiql")
+        self._settings = settings
+        # Set at start-up: gRPC channels belong to the event loop that serves requests.
+        self.clients: ServiceClients | None = None
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
+        assert self.clients is not None, "the application has not started"
+        if isinstance(request, Request) and self.should_render_graphql_ide(
+            self.request_adapter_class(request)
+        ):
+            # The GraphiQL page itself is public; the queries it sends carry a token.
+            return RequestContext(caller=ANONYMOUS, clients=self.clients)
+        try:
+            caller = caller_from_header(self._settings, request.headers.get("authorization"))
+        except Unauthenticated as exc:
+            raise HTTPException(401, exc.message) from None
+        return RequestContext(caller=caller, clients=self.clients)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        for error in result.errors or ():
+            if not error.extensions:
+                # An error we did not raise on purpose: log it, do not leak its details.
+                log.error("unexpected error", exc_info=error.original_error)
+                error.message = "internal error"
+                error.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        return await super().process_result(request, result)
+
+
+class TracingMiddleware:
+    """One server span per HTTP request, continuing the caller's trace if it sent one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        with _tracer.start_as_current_span(
+            f"{scope['method']} {scope['path']}",
+            context=extract_context(headers),
+            kind=trace.SpanKind.SERVER,
+        ):
+            await self._app(scope, receive, send)
+
+
+def create_app(settings: Settings) -> Starlette:
+    graphql_app = ClientFileGraphQL(settings)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        checks: dict[str, str] = {}
+        clients: ServiceClients = request.app.state.clients
+        for service in BACKENDS:
+            stub = health_pb2_grpc.HealthStub(clients.calls.channel(service))
+            try:
+                reply = await stub.Check(health_pb2.HealthCheckRequest(), timeout=1.0)
+                checks[service] = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+            except grpc.aio.AioRpcError as exc:
+                checks[service] = exc.code().name
+        ready = all(status == "SERVING" for status in checks.values())
+        return JSONResponse({"ready": ready, "services": checks}, status_code=200 if ready else 503)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.clients = graphql_app.clients = ServiceClients(settings)
+        yield
+        await graphql_app.clients.close()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(TracingMiddleware)
+    return app

@@ -1,0 +1,191 @@
+"""Every gRPC call the gateway makes lives here; resolvers never touch a stub.
+
+Deadlines and retries are set in one place (``ServiceCalls.call``): each call gets the
+per-service deadline (C360_SERVICE_DEADLINE, 2 s by default) as its whole budget; reads are
+retried while the budget lasts when the service was unreachable, writes never are.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import grpc
+
+from client360.common.v1 import common_pb2
+from client360.identity.v1 import identity_pb2, identity_pb2_grpc
+from gateway.errors import graphql_error
+from runtime.caller import Caller
+from runtime.config import Settings
+from runtime.rpc import caller_metadata, error_from_rpc, insecure_channel
+
+Response = TypeVar("Response")
+
+_RETRYABLE = (grpc.StatusCode.UNAVAILABLE,)
+
+
+class ServiceCalls:
+    """One channel per service, and the deadline and retry policy of every call."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._deadline = settings.service_deadline
+        self._read_retries = settings.read_retries
+        self._channels: dict[str, grpc.aio.Channel] = {}
+        self._settings = settings
+        # Calls made per service, for the tests that prove one call per service per request.
+        self.counts: dict[str, int] = {}
+
+    def channel(self, service: str) -> grpc.aio.Channel:
+        if service not in self._channels:
+            self._channels[service] = insecure_channel(self._settings.service_addr(service))
+        return self._channels[service]
+
+    async def call(
+        self,
+        service: str,
+        method: Callable[..., Awaitable[Response]],
+        request: Any,
+        caller: Caller,
+        *,
+        read: bool,
+    ) -> Response:
+        budget_end = time.monotonic() + self._deadline
+        attempts = 1 + (self._read_retries if read else 0)
+        metadata = caller_metadata(caller)
+        for attempt in range(attempts):
+            remaining = budget_end - time.monotonic()
+            self.counts[service] = self.counts.get(service, 0) + 1
+            try:
+                return await method(request, timeout=max(remaining, 0.001), metadata=metadata)
+            except grpc.aio.AioRpcError as exc:
+                last_try = attempt == attempts - 1 or budget_end - time.monotonic() < 0.05
+                if exc.code() in _RETRYABLE and not last_try:
+                    continue
+                raise graphql_error(error_from_rpc(exc, service)) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def close(self) -> None:
+        for channel in self._channels.values():
+            await channel.close(grace=None)
+        self._channels.clear()
+
+
+class IdentityClient:
+    SERVICE = "identity"
+
+    def __init__(self, calls: ServiceCalls) -> None:
+        self._calls = calls
+        self._stub = identity_pb2_grpc.IdentityServiceStub(calls.channel(self.SERVICE))
+
+    async def _read(
+        self, method: Callable[..., Awaitable[Response]], request: Any, caller: Caller
+    ) -> Response:
+        return await self._calls.call(self.SERVICE, method, request, caller, read=True)
+
+    async def _write(
+        self, method: Callable[..., Awaitable[Response]], request: Any, caller: Caller
+    ) -> Response:
+        return await self._calls.call(self.SERVICE, method, request, caller, read=False)
+
+    async def batch_get_clients(
+        self, caller: Caller, ids: Sequence[str]
+    ) -> list[identity_pb2.Client]:
+        response = await self._read(
+            self._stub.BatchGetClients, identity_pb2.BatchGetClientsRequest(ids=ids), caller
+        )
+        return list(response.clients)
+
+    async def search_clients(
+        self, caller: Caller, *, query: str, first: int, after: str, include_archived: bool
+    ) -> identity_pb2.SearchClientsResponse:
+        request = identity_pb2.SearchClientsRequest(
+            query=query,
+            page=common_pb2.PageRequest(first=first, after=after),
+            include_archived=include_archived,
+        )
+        return await self._read(self._stub.SearchClients, request, caller)
+
+    async def list_contacts(
+        self, caller: Caller, client_ids: Sequence[str], *, include_historical: bool
+    ) -> list[identity_pb2.Contact]:
+        request = identity_pb2.ListContactsRequest(
+            client_ids=client_ids, include_historical=include_historical
+        )
+        response = await self._read(self._stub.ListContacts, request, caller)
+        return list(response.contacts)
+
+    async def create_client(
+        self, caller: Caller, client: identity_pb2.ClientInput
+    ) -> identity_pb2.Client:
+        return await self._write(
+            self._stub.CreateClient, identity_pb2.CreateClientRequest(client=client), caller
+        )
+
+    async def update_client(
+        self,
+        caller: Caller,
+        client_id: str,
+        version: int,
+        client: identity_pb2.ClientInput,
+        paths: Sequence[str],
+    ) -> identity_pb2.Client:
+        request = identity_pb2.UpdateClientRequest(id=client_id, version=version, client=client)
+        request.update_mask.paths.extend(paths)
+        return await self._write(self._stub.UpdateClient, request, caller)
+
+    async def archive_client(self, caller: Caller, client_id: str) -> identity_pb2.Client:
+        return await self._write(
+            self._stub.ArchiveClient, identity_pb2.ArchiveClientRequest(id=client_id), caller
+        )
+
+    async def add_contact(
+        self, caller: Caller, client_id: str, contact: identity_pb2.ContactInput
+    ) -> identity_pb2.Contact:
+        request = identity_pb2.AddContactRequest(client_id=client_id, contact=contact)
+        return await self._write(self._stub.AddContact, request, caller)
+
+    async def update_contact(
+        self,
+        caller: Caller,
+        contact_id: str,
+        version: int,
+        contact: identity_pb2.ContactInput,
+        paths: Sequence[str],
+    ) -> identity_pb2.Contact:
+        request = identity_pb2.UpdateContactRequest(id=contact_id, version=version, contact=contact)
+        request.update_mask.paths.extend(paths)
+        return await self._write(self._stub.UpdateContact, request, caller)
+
+    async def end_contact(
+        self, caller: Caller, contact_id: str, valid_to: str
+    ) -> identity_pb2.Contact:
+        request = identity_pb2.EndContactRequest(id=contact_id, valid_to=valid_to)
+        return await self._write(self._stub.EndContact, request, caller)
+
+    async def set_parent_client(
+        self, caller: Caller, client_id: str, parent_client_id: str
+    ) -> identity_pb2.Client:
+        request = identity_pb2.SetParentClientRequest(
+            client_id=client_id, parent_client_id=parent_client_id
+        )
+        return await self._write(self._stub.SetParentClient, request, caller)
+
+    async def associate_clients(
+        self, caller: Caller, client_id: str, other_client_id: str, associated: bool
+    ) -> identity_pb2.Client:
+        request = identity_pb2.AssociateClientsRequest(
+            client_id=client_id, other_client_id=other_client_id, associated=associated
+        )
+        return await self._write(self._stub.AssociateClients, request, caller)
+
+
+class ServiceClients:
+    """The clients of every service, shared by all requests of one gateway process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.calls = ServiceCalls(settings)
+        self.identity = IdentityClient(self.calls)
+
+    async def close(self) -> None:
+        await self.calls.close()

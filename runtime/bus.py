@@ -1,0 +1,174 @@
+"""NATS JetStream: the connection, the one stream, the outbox relay and the consumer helper.
+
+Events are written to the store's outbox in the same transaction as the change
+(runtime.outbox); the relay publishes them with ``Nats-Msg-Id`` = event id so that JetStream
+drops a retried duplicate; a consumer acks explicitly and applies an event id once, in the same
+transaction as its own change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+import nats
+from nats.aio.client import Client as Nats
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig
+from nats.js.errors import NotFoundError
+from opentelemetry import trace
+
+from client360.events.v1 import events_pb2
+from runtime.store import DocumentStore, Transaction
+from runtime.telemetry import extract_context, tracer
+
+STREAM = "C360"
+SUBJECTS = ["c360.>"]
+
+log = logging.getLogger(__name__)
+_tracer = tracer(__name__)
+
+
+async def connect_nats(url: str, name: str) -> Nats:
+    """Connect, retrying until the broker answers; once connected, reconnect forever."""
+    delay = 0.1
+    while True:
+        try:
+            return await nats.connect(
+                url,
+                name=name,
+                allow_reconnect=True,
+                max_reconnect_attempts=-1,
+                reconnect_time_wait=0.5,
+                connect_timeout=2,
+            )
+        except Exception as exc:  # nats raises several unrelated types for "not reachable"
+            log.warning("nats not reachable, retrying", extra={"url": url, "error": repr(exc)})
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+async def ensure_stream(js: JetStreamContext) -> None:
+    config = StreamConfig(name=STREAM, subjects=SUBJECTS, duplicate_window=120.0)
+    try:
+        await js.stream_info(STREAM)
+    except NotFoundError:
+        with contextlib.suppress(Exception):
+            await js.add_stream(config)
+
+
+class OutboxRelay:
+    """Publishes committed events in order, retrying with backoff until JetStream confirms."""
+
+    def __init__(self, store: DocumentStore, js: JetStreamContext, *, batch: int = 100) -> None:
+        self._store = store
+        self._js = js
+        self._batch = batch
+        self._wake = asyncio.Event()
+        store.on_events_committed(self._wake.set)
+
+    async def run(self) -> None:
+        delay = 0.05
+        while True:
+            try:
+                published = await self.publish_pending()
+                delay = 0.05
+            except Exception as exc:  # broker down or slow: keep the events, try again later
+                log.warning("outbox publish failed, retrying", extra={"error": repr(exc)})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            if published < self._batch:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+
+    async def publish_pending(self) -> int:
+        events = await self._store.pending_events(self._batch)
+        done: list[str] = []
+        try:
+            for event in events:
+                await self._js.publish(
+                    event.subject,
+                    event.payload,
+                    timeout=2.0,
+                    headers={**event.headers, "Nats-Msg-Id": event.id},
+                )
+                done.append(event.id)
+        finally:
+            await self._store.mark_published(done)
+        return len(events)
+
+
+EventHandler = Callable[[Transaction, events_pb2.Event], Awaitable[None]]
+
+
+class EventConsumer:
+    """A durable pull consumer whose handler runs once per event id, in a store transaction."""
+
+    def __init__(
+        self,
+        js: JetStreamContext,
+        store: DocumentStore,
+        *,
+        durable: str,
+        subjects: Sequence[str],
+        handler: EventHandler,
+        batch: int = 50,
+    ) -> None:
+        self._js = js
+        self._store = store
+        self._durable = durable
+        self._subjects = list(subjects)
+        self._handler = handler
+        self._batch = batch
+
+    async def run(self) -> None:
+        config = ConsumerConfig(
+            durable_name=self._durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            filter_subjects=self._subjects,
+            ack_wait=30.0,
+            max_deliver=-1,
+        )
+        # Creating a consumer that exists with the same configuration is a no-op.
+        await self._js.add_consumer(STREAM, config)
+        subscription = await self._js.pull_subscribe_bind(durable=self._durable, stream=STREAM)
+        while True:
+            try:
+                messages = await subscription.fetch(self._batch, timeout=1.0)
+            except (TimeoutError, nats.errors.TimeoutError):
+                continue
+            except Exception as exc:  # broker restarting: wait and fetch again
+                log.warning(
+                    "consumer fetch failed", extra={"durable": self._durable, "error": repr(exc)}
+                )
+                await asyncio.sleep(0.5)
+                continue
+            for msg in messages:
+                await self.apply(msg)
+
+    async def apply(self, msg: Msg) -> bool:
+        """Apply one message; True when its effect was applied now, False if already applied."""
+        parent = extract_context(dict(msg.headers or {}))
+        with _tracer.start_as_current_span(
+            f"consume {msg.subject}", context=parent, kind=trace.SpanKind.CONSUMER
+        ) as span:
+            event = events_pb2.Event.FromString(msg.data)
+            span.set_attribute("messaging.message.id", event.id)
+            span.set_attribute("messaging.consumer.group.name", self._durable)
+            try:
+                async with self._store.transaction() as txn:
+                    applied = await txn.mark_applied(self._durable, event.id)
+                    if applied:
+                        await self._handler(txn, event)
+            except Exception:
+                log.exception("event handler failed", extra={"event_id": event.id})
+                await msg.nak(delay=1.0)
+                return False
+            await msg.ack()
+            return applied

@@ -1,0 +1,171 @@
+"""Typed settings, read once from the environment; a bad or missing variable stops the process
+with a message naming it.
+
+Every variable has an embedded default for development so that `make run` needs no set-up;
+in production (C360_ENV=production) the secrets have no default and must be given.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+DEV_JWT_SECRET = "client360-development-secret-do-not-use-in-production"
+# A Fernet key (32 url-safe base64 bytes) for development data only.
+DEV_FIELD_KEY = "ZGV2ZWxvcG1lbnQta2V5LWZvci1jbGllbnQzNjAtMDA="
+
+
+class SettingsError(Exception):
+    """A variable is missing or malformed; the message names it and the rule."""
+
+
+class Secret:
+    """A value that keeps itself out of logs and reprs."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    environment: str
+    data_dir: Path
+    log_level: str
+    nats_url: str
+    store: str
+    mongodb_uri: str
+    jwt_secret: Secret
+    jwt_issuer: str
+    jwt_audience: str
+    field_key: Secret
+    gateway_host: str
+    gateway_port: int
+    identity_addr: str
+    compliance_addr: str
+    service_deadline: float
+    read_retries: int
+    otlp_endpoint: str
+    trace_file: str
+    demo_data: bool
+    demo_tenant: str
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    def service_addr(self, service: str) -> str:
+        addr: str = getattr(self, f"{service}_addr")
+        return addr
+
+
+def _text(env: Mapping[str, str], name: str, default: str | None) -> str:
+    value = env.get(name)
+    if value is None or value == "":
+        if default is None:
+            raise SettingsError(f"{name}: required, not set")
+        return default
+    return value
+
+
+def _parse(env: Mapping[str, str], name: str, default: str, convert: Callable[[str], T]) -> T:
+    raw = _text(env, name, default)
+    try:
+        return convert(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name}: {exc} (got {raw!r})") from None
+
+
+def _port(raw: str) -> int:
+    port = int(raw)
+    if not 0 < port < 65536:
+        raise ValueError("must be a port number between 1 and 65535")
+    return port
+
+
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if value <= 0:
+        raise ValueError("must be a positive number of seconds")
+    return value
+
+
+def _count(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("must be a whole number, 0 or more")
+    return value
+
+
+def _flag(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("must be true or false")
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def check(raw: str) -> str:
+        if raw not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return raw
+
+    return check
+
+
+def _address(raw: str) -> str:
+    host, sep, port = raw.rpartition(":")
+    if not sep or not host:
+        raise ValueError("must be host:port")
+    _port(port)
+    return raw
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    environment = _parse(env, "C360_ENV", "development", _choice("development", "production"))
+    production = environment == "production"
+    store = _parse(env, "C360_STORE", "sqlite", _choice("sqlite", "mongodb"))
+    mongodb_uri = env.get("MONGODB_URI", "")
+    if store == "mongodb" and not mongodb_uri:
+        raise SettingsError("MONGODB_URI: required when C360_STORE=mongodb, not set")
+    return Settings(
+        environment=environment,
+        data_dir=Path(_text(env, "C360_DATA_DIR", "var")).resolve(),
+        log_level=_parse(
+            env, "C360_LOG_LEVEL", "INFO", _choice("DEBUG", "INFO", "WARNING", "ERROR")
+        ),
+        nats_url=_text(env, "C360_NATS_URL", "nats://127.0.0.1:4222"),
+        store=store,
+        mongodb_uri=mongodb_uri,
+        jwt_secret=Secret(_text(env, "C360_JWT_SECRET", None if production else DEV_JWT_SECRET)),
+        jwt_issuer=_text(env, "C360_JWT_ISSUER", "client360"),
+        jwt_audience=_text(env, "C360_JWT_AUDIENCE", "client360-gateway"),
+        field_key=Secret(_text(env, "C360_FIELD_KEY", None if production else DEV_FIELD_KEY)),
+        gateway_host=_text(env, "C360_GATEWAY_HOST", "127.0.0.1"),
+        gateway_port=_parse(env, "C360_GATEWAY_PORT", "8000", _port),
+        identity_addr=_parse(env, "C360_IDENTITY_ADDR", "127.0.0.1:50051", _address),
+        compliance_addr=_parse(env, "C360_COMPLIANCE_ADDR", "127.0.0.1:50056", _address),
+        service_deadline=_parse(env, "C360_SERVICE_DEADLINE", "2.0", _positive_float),
+        read_retries=_parse(env, "C360_READ_RETRIES", "1", _count),
+        otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
+        trace_file=env.get("C360_TRACE_FILE", ""),
+        demo_data=_parse(env, "C360_DEMO_DATA", "false", _flag),
+        demo_tenant=_text(env, "C360_DEMO_TENANT", "agency-demo"),
+    )

@@ -1,0 +1,1 @@
+"""The identity service: clients, their contacts and the relations between clients."""

@@ -1,0 +1,296 @@
+"""Direct mapping between the identity protos and the service's documents (no reflection:
+each field is named, which is several times faster than MessageToDict on a hot path)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from client360.common.v1 import common_pb2
+from client360.identity.v1 import identity_pb2
+from services.identity.models import Client, Contact
+
+KIND_TO_PROTO = {
+    "individual": identity_pb2.CLIENT_KIND_INDIVIDUAL,
+    "professional": identity_pb2.CLIENT_KIND_PROFESSIONAL,
+}
+KIND_FROM_PROTO = {v: k for k, v in KIND_TO_PROTO.items()}
+
+
+# Documents → protos
+
+
+def _phones(items: Iterable[dict[str, Any]]) -> list[common_pb2.Phone]:
+    return [
+        common_pb2.Phone(
+            number=p.get("number", ""), kind=p.get("kind", ""), primary=p.get("primary", False)
+        )
+        for p in items
+    ]
+
+
+def _emails(items: Iterable[dict[str, Any]]) -> list[common_pb2.Email]:
+    return [
+        common_pb2.Email(
+            address=e.get("address", ""), kind=e.get("kind", ""), primary=e.get("primary", False)
+        )
+        for e in items
+    ]
+
+
+def _address(a: dict[str, Any]) -> common_pb2.Address:
+    return common_pb2.Address(
+        id=a.get("id", ""),
+        label=a.get("label", ""),
+        line1=a.get("line1", ""),
+        line2=a.get("line2", ""),
+        postal_code=a.get("postal_code", ""),
+        city=a.get("city", ""),
+        country=a.get("country", ""),
+        primary=a.get("primary", False),
+        latitude=a.get("latitude"),
+        longitude=a.get("longitude"),
+    )
+
+
+def _audit(a: dict[str, Any]) -> common_pb2.AuditStamps:
+    stamps = common_pb2.AuditStamps(
+        created_by=a.get("created_by", ""), updated_by=a.get("updated_by", "")
+    )
+    if a.get("created_at"):
+        stamps.created_at.FromDatetime(datetime.fromisoformat(a["created_at"]))
+    if a.get("updated_at"):
+        stamps.updated_at.FromDatetime(datetime.fromisoformat(a["updated_at"]))
+    return stamps
+
+
+def client_to_proto(c: Client) -> identity_pb2.Client:
+    personal = c.get("personal") or {}
+    professional = c.get("professional") or {}
+    management = c.get("management") or {}
+    flags = c.get("flags") or {}
+    return identity_pb2.Client(
+        id=c["id"],
+        reference=c.get("reference", ""),
+        registration_number=c.get("registration_number", ""),
+        dms_number=c.get("dms_number", ""),
+        kind=KIND_TO_PROTO.get(c.get("kind", ""), identity_pb2.CLIENT_KIND_UNSPECIFIED),
+        version=c.get("version", 0),
+        display_name=c.get("display_name", ""),
+        civility=c.get("civility", ""),
+        first_name=c.get("first_name", ""),
+        last_name=c.get("last_name", ""),
+        phones=_phones(c.get("phones", [])),
+        emails=_emails(c.get("emails", [])),
+        addresses=[_address(a) for a in c.get("addresses", [])],
+        personal=identity_pb2.PersonalInfo(
+            marital_status=personal.get("marital_status", ""),
+            gender=personal.get("gender", ""),
+            birth_date=personal.get("birth_date", ""),
+            birth_place=personal.get("birth_place", ""),
+            profession=personal.get("profession", ""),
+            pcs_code=personal.get("pcs_code", ""),
+            social_security_number=personal.get("social_security_number", ""),
+            social_security_regime=personal.get("social_security_regime", ""),
+        ),
+        professional=identity_pb2.ProfessionalInfo(
+            legal_name=professional.get("legal_name", ""),
+            siren=professional.get("siren", ""),
+            siret=professional.get("siret", ""),
+            legal_form=professional.get("legal_form", ""),
+            activity_code=professional.get("activity_code", ""),
+        ),
+        family_members=[
+            identity_pb2.FamilyMember(
+                first_name=m.get("first_name", ""),
+                last_name=m.get("last_name", ""),
+                relationship=m.get("relationship", ""),
+                birth_date=m.get("birth_date", ""),
+                birth_place=m.get("birth_place", ""),
+                social_security_number=m.get("social_security_number", ""),
+                attached_to_insured_social_security=m.get(
+                    "attached_to_insured_social_security", False
+                ),
+            )
+            for m in c.get("family_members", [])
+        ],
+        bank_accounts=[
+            identity_pb2.BankAccount(
+                iban=b.get("iban", ""),
+                bic=b.get("bic", ""),
+                holder=b.get("holder", ""),
+                label=b.get("label", ""),
+            )
+            for b in c.get("bank_accounts", [])
+        ],
+        management=identity_pb2.Management(
+            account_manager=management.get("account_manager", ""),
+            origin=management.get("origin", ""),
+            comment=management.get("comment", ""),
+        ),
+        flags=identity_pb2.Flags(
+            internal=flags.get("internal", False),
+            leasing_company=flags.get("leasing_company", False),
+            archived=flags.get("archived", False),
+            communication_blocked=flags.get("communication_blocked", False),
+            preferred_channel=flags.get("preferred_channel", ""),
+            portal_access=flags.get("portal_access", False),
+        ),
+        important_notes=c.get("important_notes", ""),
+        memo=c.get("memo", ""),
+        audit=_audit(c.get("audit") or {}),
+        parent_client_id=c.get("parent_client_id", ""),
+        associated_client_ids=c.get("associated_client_ids", []),
+    )
+
+
+def contact_to_proto(c: Contact) -> identity_pb2.Contact:
+    consents = c.get("consents") or {}
+    roles = c.get("recipient_roles") or {}
+    address = c.get("address")
+    return identity_pb2.Contact(
+        id=c["id"],
+        client_id=c.get("client_id", ""),
+        civility=c.get("civility", ""),
+        first_name=c.get("first_name", ""),
+        last_name=c.get("last_name", ""),
+        function=c.get("function", ""),
+        display_order=c.get("display_order", 0),
+        valid_from=c.get("valid_from", ""),
+        valid_to=c.get("valid_to", ""),
+        phones=_phones(c.get("phones", [])),
+        emails=_emails(c.get("emails", [])),
+        address=_address(address) if address else None,
+        consents=identity_pb2.Consents(
+            e_signature=consents.get("e_signature", False),
+            commercial_emails=consents.get("commercial_emails", False),
+            partner_emails=consents.get("partner_emails", False),
+        ),
+        recipient_roles=identity_pb2.RecipientRoles(
+            due_notices=roles.get("due_notices", False),
+            unpaid_reminders=roles.get("unpaid_reminders", False),
+            document_reminders=roles.get("document_reminders", False),
+            claim_settlements=roles.get("claim_settlements", False),
+        ),
+        portal_access=c.get("portal_access", False),
+        version=c.get("version", 0),
+        audit=_audit(c.get("audit") or {}),
+    )
+
+
+# Protos → documents
+
+
+def _phone_docs(items: Iterable[common_pb2.Phone]) -> list[dict[str, Any]]:
+    return [{"number": p.number, "kind": p.kind, "primary": p.primary} for p in items]
+
+
+def _email_docs(items: Iterable[common_pb2.Email]) -> list[dict[str, Any]]:
+    return [{"address": e.address, "kind": e.kind, "primary": e.primary} for e in items]
+
+
+def _address_doc(a: common_pb2.Address) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "label": a.label,
+        "line1": a.line1,
+        "line2": a.line2,
+        "postal_code": a.postal_code,
+        "city": a.city,
+        "country": a.country,
+        "primary": a.primary,
+        "latitude": a.latitude if a.HasField("latitude") else None,
+        "longitude": a.longitude if a.HasField("longitude") else None,
+    }
+
+
+def client_input_to_doc(m: identity_pb2.ClientInput) -> Client:
+    p, pro, mg, f = m.personal, m.professional, m.management, m.flags
+    return {
+        "kind": KIND_FROM_PROTO.get(m.kind, ""),
+        "reference": m.reference.strip(),
+        "registration_number": m.registration_number.strip(),
+        "dms_number": m.dms_number.strip(),
+        "civility": m.civility,
+        "first_name": m.first_name.strip(),
+        "last_name": m.last_name.strip(),
+        "phones": _phone_docs(m.phones),
+        "emails": _email_docs(m.emails),
+        "addresses": [_address_doc(a) for a in m.addresses],
+        "personal": {
+            "marital_status": p.marital_status,
+            "gender": p.gender,
+            "birth_date": p.birth_date,
+            "birth_place": p.birth_place,
+            "profession": p.profession,
+            "pcs_code": p.pcs_code,
+            "social_security_number": p.social_security_number,
+            "social_security_regime": p.social_security_regime,
+        },
+        "professional": {
+            "legal_name": pro.legal_name.strip(),
+            "siren": pro.siren,
+            "siret": pro.siret,
+            "legal_form": pro.legal_form,
+            "activity_code": pro.activity_code,
+        },
+        "family_members": [
+            {
+                "first_name": fm.first_name,
+                "last_name": fm.last_name,
+                "relationship": fm.relationship,
+                "birth_date": fm.birth_date,
+                "birth_place": fm.birth_place,
+                "social_security_number": fm.social_security_number,
+                "attached_to_insured_social_security": fm.attached_to_insured_social_security,
+            }
+            for fm in m.family_members
+        ],
+        "bank_accounts": [
+            {"iban": b.iban, "bic": b.bic, "holder": b.holder, "label": b.label}
+            for b in m.bank_accounts
+        ],
+        "management": {
+            "account_manager": mg.account_manager,
+            "origin": mg.origin,
+            "comment": mg.comment,
+        },
+        "flags": {
+            "internal": f.internal,
+            "leasing_company": f.leasing_company,
+            "archived": f.archived,
+            "communication_blocked": f.communication_blocked,
+            "preferred_channel": f.preferred_channel,
+            "portal_access": f.portal_access,
+        },
+        "important_notes": m.important_notes,
+        "memo": m.memo,
+    }
+
+
+def contact_input_to_doc(m: identity_pb2.ContactInput) -> Contact:
+    return {
+        "civility": m.civility,
+        "first_name": m.first_name.strip(),
+        "last_name": m.last_name.strip(),
+        "function": m.function.strip(),
+        "display_order": m.display_order,
+        "valid_from": m.valid_from,
+        "valid_to": m.valid_to,
+        "phones": _phone_docs(m.phones),
+        "emails": _email_docs(m.emails),
+        "address": _address_doc(m.address) if m.HasField("address") else None,
+        "consents": {
+            "e_signature": m.consents.e_signature,
+            "commercial_emails": m.consents.commercial_emails,
+            "partner_emails": m.consents.partner_emails,
+        },
+        "recipient_roles": {
+            "due_notices": m.recipient_roles.due_notices,
+            "unpaid_reminders": m.recipient_roles.unpaid_reminders,
+            "document_reminders": m.recipient_roles.document_reminders,
+            "claim_settlements": m.recipient_roles.claim_settlements,
+        },
+        "portal_access": m.portal_access,
+    }

@@ -1,0 +1,83 @@
+"""How clients are found: the keys stored with each client and the filter a query becomes.
+
+Names are folded to ASCII lowercase words (``Élodie Núñez-Dupont`` → ``elodie``, ``nunez``,
+``dupont``) and matched by prefix; references, DMS and registration numbers match exactly;
+phones match in E.164 whatever way they were typed; emails match by prefix.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from anyascii import anyascii
+
+from services.identity.models import Client
+from services.identity.validation import normalize_phone
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]{6,}$")
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _NON_WORD.split(anyascii(text).lower()) if w]
+
+
+def _code(text: str) -> str:
+    return "".join(words(text))
+
+
+def search_keys(client: Client) -> list[str]:
+    professional = client.get("professional") or {}
+    names = [
+        client.get("first_name", ""),
+        client.get("last_name", ""),
+        professional.get("legal_name", ""),
+    ]
+    keys = {f"n:{w}" for name in names for w in words(name)}
+    for prefix, value in (
+        ("r", client.get("reference", "")),
+        ("d", client.get("dms_number", "")),
+        ("m", client.get("registration_number", "")),
+    ):
+        if value:
+            keys.add(f"{prefix}:{_code(value)}")
+    keys.update(f"p:{phone['number']}" for phone in client.get("phones", []) if phone.get("number"))
+    keys.update(
+        f"e:{email['address'].lower()}"
+        for email in client.get("emails", [])
+        if email.get("address")
+    )
+    return sorted(keys)
+
+
+def sort_name(client: Client) -> str:
+    """Alphabetical order of a list of clients: last name, then first name, accents folded."""
+    professional = client.get("professional") or {}
+    if client.get("kind") == "professional" and professional.get("legal_name"):
+        return " ".join(words(professional["legal_name"]))
+    return " ".join(words(f"{client.get('last_name', '')} {client.get('first_name', '')}"))
+
+
+def exact_keys(query: str) -> list[str]:
+    """Keys that make a client an exact hit for the query (reference, DMS, registration)."""
+    code = _code(query)
+    return [f"r:{code}", f"d:{code}", f"m:{code}"] if code else []
+
+
+def query_filter(query: str) -> dict[str, Any] | None:
+    """The store filter of a free-text query, or None when the query is blank."""
+    query = query.strip()
+    if not query:
+        return None
+    alternatives: list[dict[str, Any]] = [{"search_keys": {"$in": exact_keys(query)}}]
+    if "@" in query:
+        alternatives.append({"search_keys": {"$prefix": f"e:{query.lower()}"}})
+    if _PHONE_LIKE.match(query):
+        phone = normalize_phone(query)
+        if phone:
+            alternatives.append({"search_keys": f"p:{phone}"})
+    tokens = words(query)
+    if tokens and "@" not in query:
+        alternatives.append({"$and": [{"search_keys": {"$prefix": f"n:{t}"}} for t in tokens]})
+    return {"$or": alternatives}

@@ -1,0 +1,169 @@
+"""gRPC transport of the identity service: decode the request, call the domain, encode the
+answer. Errors travel as runtime errors and are mapped to status codes by the interceptor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+
+from client360.common.v1 import common_pb2
+from client360.identity.v1 import identity_pb2, identity_pb2_grpc
+from runtime.rpc import current_caller
+from services.identity import service
+from services.identity.mapping import (
+    client_input_to_doc,
+    client_to_proto,
+    contact_input_to_doc,
+    contact_to_proto,
+)
+from services.identity.models import Client
+from services.identity.privacy import visible_to
+from services.identity.repository import IdentityRepository
+
+Context = grpc.aio.ServicerContext[Any, Any]
+
+
+def _client_out(client: Client) -> identity_pb2.Client:
+    return client_to_proto(visible_to(current_caller(), client))
+
+
+class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
+    def __init__(self, repo: IdentityRepository) -> None:
+        self._repo = repo
+
+    async def CreateClient(
+        self, request: identity_pb2.CreateClientRequest, context: Context
+    ) -> identity_pb2.Client:
+        client = await service.create_client(
+            repo=self._repo, caller=current_caller(), data=client_input_to_doc(request.client)
+        )
+        return _client_out(client)
+
+    async def GetClient(
+        self, request: identity_pb2.GetClientRequest, context: Context
+    ) -> identity_pb2.Client:
+        client = await service.get_client(
+            repo=self._repo, caller=current_caller(), client_id=request.id
+        )
+        return _client_out(client)
+
+    async def BatchGetClients(
+        self, request: identity_pb2.BatchGetClientsRequest, context: Context
+    ) -> identity_pb2.BatchGetClientsResponse:
+        clients = await service.get_clients(
+            repo=self._repo, caller=current_caller(), client_ids=list(request.ids)
+        )
+        return identity_pb2.BatchGetClientsResponse(clients=[_client_out(c) for c in clients])
+
+    async def UpdateClient(
+        self, request: identity_pb2.UpdateClientRequest, context: Context
+    ) -> identity_pb2.Client:
+        client = await service.update_client(
+            repo=self._repo,
+            caller=current_caller(),
+            client_id=request.id,
+            version=request.version,
+            changes=client_input_to_doc(request.client),
+            paths=list(request.update_mask.paths),
+        )
+        return _client_out(client)
+
+    async def ArchiveClient(
+        self, request: identity_pb2.ArchiveClientRequest, context: Context
+    ) -> identity_pb2.Client:
+        client = await service.archive_client(
+            repo=self._repo, caller=current_caller(), client_id=request.id
+        )
+        return _client_out(client)
+
+    async def SearchClients(
+        self, request: identity_pb2.SearchClientsRequest, context: Context
+    ) -> identity_pb2.SearchClientsResponse:
+        page = await service.search_clients(
+            repo=self._repo,
+            caller=current_caller(),
+            query=request.query,
+            first=request.page.first,
+            after=request.page.after,
+            include_archived=request.include_archived,
+        )
+        return identity_pb2.SearchClientsResponse(
+            clients=[_client_out(c) for c in page.clients],
+            cursors=page.cursors,
+            page_info=common_pb2.PageInfo(
+                end_cursor=page.cursors[-1] if page.cursors else request.page.after,
+                has_next_page=page.has_next_page,
+            ),
+            total_count=page.total_count,
+        )
+
+    async def AddContact(
+        self, request: identity_pb2.AddContactRequest, context: Context
+    ) -> identity_pb2.Contact:
+        contact = await service.add_contact(
+            repo=self._repo,
+            caller=current_caller(),
+            client_id=request.client_id,
+            data=contact_input_to_doc(request.contact),
+            copy_client_address=request.contact.copy_client_address,
+        )
+        return contact_to_proto(contact)
+
+    async def UpdateContact(
+        self, request: identity_pb2.UpdateContactRequest, context: Context
+    ) -> identity_pb2.Contact:
+        contact = await service.update_contact(
+            repo=self._repo,
+            caller=current_caller(),
+            contact_id=request.id,
+            version=request.version,
+            changes=contact_input_to_doc(request.contact),
+            paths=list(request.update_mask.paths),
+        )
+        return contact_to_proto(contact)
+
+    async def EndContact(
+        self, request: identity_pb2.EndContactRequest, context: Context
+    ) -> identity_pb2.Contact:
+        contact = await service.end_contact(
+            repo=self._repo,
+            caller=current_caller(),
+            contact_id=request.id,
+            valid_to=request.valid_to,
+        )
+        return contact_to_proto(contact)
+
+    async def ListContacts(
+        self, request: identity_pb2.ListContactsRequest, context: Context
+    ) -> identity_pb2.ListContactsResponse:
+        contacts = await service.list_contacts(
+            repo=self._repo,
+            caller=current_caller(),
+            client_ids=list(request.client_ids),
+            include_historical=request.include_historical,
+        )
+        return identity_pb2.ListContactsResponse(contacts=[contact_to_proto(c) for c in contacts])
+
+    async def SetParentClient(
+        self, request: identity_pb2.SetParentClientRequest, context: Context
+    ) -> identity_pb2.Client:
+        client = await service.set_parent_client(
+            repo=self._repo,
+            caller=current_caller(),
+            client_id=request.client_id,
+            parent_client_id=request.parent_client_id,
+        )
+        return _client_out(client)
+
+    async def AssociateClients(
+        self, request: identity_pb2.AssociateClientsRequest, context: Context
+    ) -> identity_pb2.Client:
+        client = await service.associate_clients(
+            repo=self._repo,
+            caller=current_caller(),
+            client_id=request.client_id,
+            other_client_id=request.other_client_id,
+            associated=request.associated,
+        )
+        return _client_out(client)
