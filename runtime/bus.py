@@ -118,6 +118,7 @@ class EventConsumer:
         subjects: Sequence[str],
         handler: EventHandler,
         batch: int = 50,
+        ack_wait: float = 30.0,
     ) -> None:
         self._js = js
         self._store = store
@@ -125,35 +126,61 @@ class EventConsumer:
         self._subjects = list(subjects)
         self._handler = handler
         self._batch = batch
+        self._ack_wait = ack_wait
 
     async def run(self) -> None:
+        subscription = await self.subscribe()
+        try:
+            while True:
+                try:
+                    messages = await subscription.fetch(self._batch, timeout=1.0)
+                except (TimeoutError, nats.errors.TimeoutError):
+                    continue
+                except Exception as exc:  # broker restarting: wait and fetch again
+                    log.warning(
+                        "consumer fetch failed",
+                        extra={"durable": self._durable, "error": repr(exc)},
+                    )
+                    await asyncio.sleep(0.5)
+                    continue
+                for msg in messages:
+                    await self.apply(msg)
+        finally:
+            with contextlib.suppress(Exception):
+                await subscription.unsubscribe()
+
+    async def subscribe(self) -> JetStreamContext.PullSubscription:
+        """Create the durable consumer if needed and bind to it."""
         config = ConsumerConfig(
             durable_name=self._durable,
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
             filter_subjects=self._subjects,
-            ack_wait=30.0,
+            ack_wait=self._ack_wait,
             max_deliver=-1,
         )
         # Creating a consumer that exists with the same configuration is a no-op.
         await self._js.add_consumer(STREAM, config)
-        subscription = await self._js.pull_subscribe_bind(durable=self._durable, stream=STREAM)
-        while True:
-            try:
-                messages = await subscription.fetch(self._batch, timeout=1.0)
-            except (TimeoutError, nats.errors.TimeoutError):
-                continue
-            except Exception as exc:  # broker restarting: wait and fetch again
-                log.warning(
-                    "consumer fetch failed", extra={"durable": self._durable, "error": repr(exc)}
-                )
-                await asyncio.sleep(0.5)
-                continue
-            for msg in messages:
-                await self.apply(msg)
+        return await self._js.pull_subscribe_bind(durable=self._durable, stream=STREAM)
 
     async def apply(self, msg: Msg) -> bool:
-        """Apply one message; True when its effect was applied now, False if already applied."""
+        """Apply one message and ack it; True when its effect was applied now, False when it
+        had been applied before (a redelivery) or the handler failed (it is redelivered)."""
+        try:
+            applied = await self.apply_once(msg)
+        except Exception:
+            log.exception("event handler failed", extra={"subject": msg.subject})
+            await msg.nak(delay=1.0)
+            return False
+        # Wait for the broker to confirm the ack, so that a confirmed event is never redelivered
+        # to a consumer that believes it is done.
+        await msg.ack_sync(timeout=5.0)
+        return applied
+
+    async def apply_once(self, msg: Msg) -> bool:
+        """Run the handler in a transaction that also records the event id, unless that id was
+        recorded before. Does not ack: a crash before the ack means a redelivery, which is then
+        recognised here."""
         parent = extract_context(dict(msg.headers or {}))
         with _tracer.start_as_current_span(
             f"consume {msg.subject}", context=parent, kind=trace.SpanKind.CONSUMER
@@ -161,14 +188,8 @@ class EventConsumer:
             event = events_pb2.Event.FromString(msg.data)
             span.set_attribute("messaging.message.id", event.id)
             span.set_attribute("messaging.consumer.group.name", self._durable)
-            try:
-                async with self._store.transaction() as txn:
-                    applied = await txn.mark_applied(self._durable, event.id)
-                    if applied:
-                        await self._handler(txn, event)
-            except Exception:
-                log.exception("event handler failed", extra={"event_id": event.id})
-                await msg.nak(delay=1.0)
-                return False
-            await msg.ack()
+            async with self._store.transaction() as txn:
+                applied = await txn.mark_applied(self._durable, event.id)
+                if applied:
+                    await self._handler(txn, event)
             return applied

@@ -7,6 +7,7 @@ in production (C360_ENV=production) the secrets have no default and must be give
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -90,24 +91,35 @@ def _parse(env: Mapping[str, str], name: str, default: str, convert: Callable[[s
         raise SettingsError(f"{name}: {exc} (got {raw!r})") from None
 
 
+def _convert(raw: str, convert: Callable[[str], T], rule: str) -> T:
+    # Not Python's own message ("invalid literal for int()..."): the rule the value breaks.
+    try:
+        return convert(raw)
+    except ValueError:
+        raise ValueError(rule) from None
+
+
 def _port(raw: str) -> int:
-    port = int(raw)
+    rule = "must be a port number between 1 and 65535"
+    port = _convert(raw, int, rule)
     if not 0 < port < 65536:
-        raise ValueError("must be a port number between 1 and 65535")
+        raise ValueError(rule)
     return port
 
 
 def _positive_float(raw: str) -> float:
-    value = float(raw)
-    if value <= 0:
-        raise ValueError("must be a positive number of seconds")
+    rule = "must be a positive number of seconds"
+    value = _convert(raw, float, rule)
+    if not (value > 0 and math.isfinite(value)):  # also refuses nan and inf
+        raise ValueError(rule)
     return value
 
 
 def _count(raw: str) -> int:
-    value = int(raw)
+    rule = "must be a whole number, 0 or more"
+    value = _convert(raw, int, rule)
     if value < 0:
-        raise ValueError("must be a whole number, 0 or more")
+        raise ValueError(rule)
     return value
 
 

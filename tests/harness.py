@@ -228,3 +228,30 @@ class GraphQLClient:
 
 def new_tenant() -> str:
     return f"tenant-{new_id().lower()}"
+
+
+async def stream_events(nats_url: str, subject: str) -> list[Any]:
+    """Every event stored on the stream under ``subject``, read by a throw-away consumer."""
+    import nats
+    from nats.js.api import ConsumerConfig, DeliverPolicy
+
+    from client360.events.v1 import events_pb2
+    from runtime.bus import STREAM
+
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        sub = await js.pull_subscribe(
+            subject, stream=STREAM, config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL)
+        )
+        found: list[Any] = []
+        try:
+            while True:
+                batch = await sub.fetch(200, timeout=0.5)
+                found.extend(events_pb2.Event.FromString(m.data) for m in batch)
+        except (TimeoutError, nats.errors.TimeoutError):
+            pass
+        await sub.unsubscribe()
+        return found
+    finally:
+        await nc.drain()

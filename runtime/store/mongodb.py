@@ -28,18 +28,23 @@ from runtime.store.base import (
     OutboxEvent,
     Sort,
     Transaction,
+    check_field_name,
 )
 
 
 def _field(name: str) -> str:
-    return "_id" if name == "id" else name
+    # Checked as SQLite does: no operator such as $where or $expr slips in as a field name.
+    return "_id" if name == "id" else check_field_name(name)
 
 
 def _translate(where: Filter) -> dict[str, Any]:
     query: dict[str, Any] = {}
     for key, value in where.items():
         if key in ("$and", "$or"):
-            query[key] = [_translate(sub) for sub in value] or [{}]
+            # MongoDB rejects an empty list: an empty $and matches everything, an empty $or nothing.
+            query[key] = [_translate(sub) for sub in value] or (
+                [{}] if key == "$and" else [{"_id": {"$in": []}}]
+            )
             continue
         if isinstance(value, Mapping):
             condition: dict[str, Any] = {}
@@ -179,12 +184,16 @@ class _MongoTransaction(Transaction):
         self.queued_events += 1
 
     async def mark_applied(self, consumer: str, event_id: str) -> bool:
+        key = f"{consumer}:{event_id}"
+        # Look first: a duplicate-key error inside a transaction makes the server abort it, so
+        # the commit of a redelivered event would fail instead of being a no-op.
+        if await self._db["_applied"].find_one({"_id": key}, session=self._session) is not None:
+            return False
         try:
             await self._db["_applied"].insert_one(
-                {"_id": f"{consumer}:{event_id}", "applied_at": datetime.now(UTC)},
-                session=self._session,
+                {"_id": key, "applied_at": datetime.now(UTC)}, session=self._session
             )
-        except DuplicateKeyError:
+        except DuplicateKeyError:  # a concurrent transaction won: this one is aborted anyway
             return False
         return True
 

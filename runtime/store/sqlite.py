@@ -64,7 +64,8 @@ class _Compiler:
         if key in ("$and", "$or"):
             groups = [f"({self.compile(sub, params)})" for sub in value]
             joiner = " AND " if key == "$and" else " OR "
-            return joiner.join(groups) if groups else ("1" if key == "$and" else "0")
+            # Parenthesized: an OR must not escape the tenant condition it is ANDed with.
+            return f"({joiner.join(groups)})" if groups else ("1" if key == "$and" else "0")
         if key in self._spec.multikey:
             return self._multikey(key, value, params)
         column = self.column(key)

@@ -1,0 +1,82 @@
+"""Latency of the identity section through the gateway over HTTP, on this machine.
+
+Bounds are generous (CI machines vary); the figures are printed for the record:
+`pytest tests/test_latency.py -s`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from tests.harness import GraphQLClient
+from tests.identity.queries import CREATE, individual
+
+ONE_CLIENT = """
+query($id: ID!) {
+  client(id: $id) {
+    id reference displayName kind version
+    identity {
+      civility firstName lastName
+      phones { number primary } emails { address }
+      primaryAddress { line1 postalCode city }
+      personal { birthDate profession }
+      flags { archived communicationBlocked preferredChannel }
+      importantNotes
+    }
+    contacts { lastName function }
+    relations { parentId }
+  }
+}
+"""
+
+SEARCH = """
+query($search: String!) {
+  clients(search: $search, first: 20) {
+    totalCount
+    edges { cursor node { id reference displayName identity { phones { number } } } }
+  }
+}
+"""
+
+SAMPLES = 200
+
+
+async def _timed(call: Callable[[], Awaitable[Any]]) -> tuple[float, float]:
+    for _ in range(20):  # warm-up: connections, caches
+        await call()
+    timings = []
+    for _ in range(SAMPLES):
+        start = time.perf_counter()
+        await call()
+        timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95)]
+
+
+async def test_one_client_and_a_search_answer_quickly(gql: GraphQLClient) -> None:
+    ids = []
+    for i in range(200):
+        created = await gql.data(
+            CREATE,
+            {
+                "input": individual(
+                    first=f"Prénom{i}",
+                    last=["Dupont", "Durand", "Martin", "Lefèvre"][i % 4] + f"-{i}",
+                    phones=[{"number": f"06 12 34 {i // 100:02d} {i % 100:02d}"}],
+                )
+            },
+        )
+        ids.append(created["createClient"]["id"])
+
+    p50_one, p95_one = await _timed(lambda: gql.data(ONE_CLIENT, {"id": ids[42]}))
+    p50_search, p95_search = await _timed(lambda: gql.data(SEARCH, {"search": "dup"}))
+    print(
+        f"\nclient(id): p50 {p50_one:.2f} ms, p95 {p95_one:.2f} ms; "
+        f"clients(search: 'dup', first: 20) over 200 clients: "
+        f"p50 {p50_search:.2f} ms, p95 {p95_search:.2f} ms"
+    )
+    assert p50_one < 50
+    assert p50_search < 100
