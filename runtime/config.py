@@ -64,6 +64,10 @@ class Settings:
     trace_file: str
     demo_data: bool
     demo_tenant: str
+    freeze_register_source: str
+    screening_threshold: float
+    screening_chunk: int
+    screening_pause: float
 
     @property
     def is_production(self) -> bool:
@@ -119,6 +123,30 @@ def _count(raw: str) -> int:
     rule = "must be a whole number, 0 or more"
     value = _convert(raw, int, rule)
     if value < 0:
+        raise ValueError(rule)
+    return value
+
+
+def _fraction(raw: str) -> float:
+    rule = "must be a number above 0 and at most 1"
+    value = _convert(raw, float, rule)
+    if not 0 < value <= 1:  # also refuses nan
+        raise ValueError(rule)
+    return value
+
+
+def _positive_int(raw: str) -> int:
+    rule = "must be a whole number, 1 or more"
+    value = _convert(raw, int, rule)
+    if value < 1:
+        raise ValueError(rule)
+    return value
+
+
+def _seconds(raw: str) -> float:
+    rule = "must be a number of seconds, 0 or more"
+    value = _convert(raw, float, rule)
+    if not (value >= 0 and math.isfinite(value)):
         raise ValueError(rule)
     return value
 
@@ -180,4 +208,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         trace_file=env.get("C360_TRACE_FILE", ""),
         demo_data=_parse(env, "C360_DEMO_DATA", "false", _flag),
         demo_tenant=_text(env, "C360_DEMO_TENANT", "agency-demo"),
+        # Empty: the sample register shipped with the compliance service.
+        freeze_register_source=env.get("C360_FREEZE_REGISTER_SOURCE", ""),
+        screening_threshold=_parse(env, "C360_SCREENING_THRESHOLD", "0.85", _fraction),
+        screening_chunk=_parse(env, "C360_SCREENING_CHUNK", "25", _positive_int),
+        screening_pause=_parse(env, "C360_SCREENING_PAUSE", "0", _seconds),
     )
