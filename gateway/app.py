@@ -15,16 +15,20 @@ from opentelemetry import trace
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
+from strawberry import UNSET
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from gateway.auth import caller_from_header
 from gateway.clients import ServiceClients
 from gateway.context import RequestContext
+from gateway.live import LiveEvents
 from gateway.schema import build_schema
 from runtime.caller import Caller
 from runtime.config import Settings
@@ -34,7 +38,7 @@ from runtime.telemetry import extract_context, tracer
 log = logging.getLogger(__name__)
 _tracer = tracer(__name__)
 
-BACKENDS = ("identity",)
+BACKENDS = ("identity", "compliance")
 ANONYMOUS = Caller(tenant_id="", user_id="", role="")
 
 
@@ -44,8 +48,10 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
     def __init__(self, settings: Settings) -> None:
         super().__init__(build_schema(), graphql_ide="graphiql")
         self._settings = settings
-        # Set at start-up: gRPC channels belong to the event loop that serves requests.
+        # Set at start-up: gRPC channels and the NATS connection belong to the event loop
+        # that serves requests.
         self.clients: ServiceClients | None = None
+        self.live = LiveEvents(settings.nats_url)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         assert self.clients is not None, "the application has not started"
@@ -53,12 +59,36 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
             self.request_adapter_class(request)
         ):
             # The GraphiQL page itself is public; the queries it sends carry a token.
-            return RequestContext(caller=ANONYMOUS, clients=self.clients)
+            return RequestContext(caller=ANONYMOUS, clients=self.clients, live=self.live)
+        if isinstance(request, WebSocket):
+            # Browsers cannot set headers on a WebSocket: the token may come in the
+            # connection_init payload instead (see on_ws_connect).
+            header = request.headers.get("authorization")
+            context = RequestContext(caller=ANONYMOUS, clients=self.clients, live=self.live)
+            if header:
+                context.authenticate(self._caller(header))
+            return context
+        caller = self._caller(request.headers.get("authorization"))
+        return RequestContext(caller=caller, clients=self.clients, live=self.live)
+
+    def _caller(self, authorization: str | None) -> Caller:
         try:
-            caller = caller_from_header(self._settings, request.headers.get("authorization"))
+            return caller_from_header(self._settings, authorization)
         except Unauthenticated as exc:
             raise HTTPException(401, exc.message) from None
-        return RequestContext(caller=caller, clients=self.clients)
+
+    async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
+        params = context.connection_params or {}
+        authorization = params.get("Authorization") or params.get("authorization")
+        if isinstance(authorization, str):
+            try:
+                context.authenticate(caller_from_header(self._settings, authorization))
+            except Unauthenticated:
+                raise ConnectionRejectionError({"code": "UNAUTHENTICATED"}) from None
+        if context.caller is ANONYMOUS:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+        accepted: UnsetType = UNSET
+        return accepted
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -116,12 +146,15 @@ def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.clients = graphql_app.clients = ServiceClients(settings)
+        graphql_app.live.start()
         yield
+        await graphql_app.live.stop()
         await graphql_app.clients.close()
 
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_app),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import grpc
 
 from client360.common.v1 import common_pb2
+from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
 from client360.identity.v1 import identity_pb2, identity_pb2_grpc
 from gateway.errors import graphql_error
 from runtime.caller import Caller
@@ -71,12 +72,13 @@ class ServiceCalls:
         self._channels.clear()
 
 
-class IdentityClient:
-    SERVICE = "identity"
+class _ServiceClient:
+    """Calls to one service: reads may be retried, writes never are."""
+
+    SERVICE: ClassVar[str]
 
     def __init__(self, calls: ServiceCalls) -> None:
         self._calls = calls
-        self._stub = identity_pb2_grpc.IdentityServiceStub(calls.channel(self.SERVICE))
 
     async def _read(
         self, method: Callable[..., Awaitable[Response]], request: Any, caller: Caller
@@ -87,6 +89,14 @@ class IdentityClient:
         self, method: Callable[..., Awaitable[Response]], request: Any, caller: Caller
     ) -> Response:
         return await self._calls.call(self.SERVICE, method, request, caller, read=False)
+
+
+class IdentityClient(_ServiceClient):
+    SERVICE = "identity"
+
+    def __init__(self, calls: ServiceCalls) -> None:
+        super().__init__(calls)
+        self._stub = identity_pb2_grpc.IdentityServiceStub(calls.channel(self.SERVICE))
 
     async def batch_get_clients(
         self, caller: Caller, ids: Sequence[str]
@@ -180,12 +190,62 @@ class IdentityClient:
         return await self._write(self._stub.AssociateClients, request, caller)
 
 
+class ComplianceClient(_ServiceClient):
+    SERVICE = "compliance"
+
+    def __init__(self, calls: ServiceCalls) -> None:
+        super().__init__(calls)
+        self._stub = compliance_pb2_grpc.ComplianceServiceStub(calls.channel(self.SERVICE))
+
+    async def batch_get_compliance(
+        self, caller: Caller, client_ids: Sequence[str], *, history_limit: int
+    ) -> list[compliance_pb2.ClientCompliance]:
+        request = compliance_pb2.BatchGetComplianceRequest(
+            client_ids=client_ids, history_limit=history_limit
+        )
+        response = await self._read(self._stub.BatchGetCompliance, request, caller)
+        return list(response.clients)
+
+    async def screen_client(self, caller: Caller, client_id: str) -> compliance_pb2.Screening:
+        request = compliance_pb2.ScreenClientRequest(client_id=client_id)
+        return await self._write(self._stub.ScreenClient, request, caller)
+
+    async def start_screening_job(
+        self, caller: Caller, client_ids: Sequence[str]
+    ) -> compliance_pb2.ScreeningJob:
+        request = compliance_pb2.StartScreeningJobRequest(client_ids=client_ids)
+        return await self._write(self._stub.StartScreeningJob, request, caller)
+
+    async def get_screening_job(self, caller: Caller, job_id: str) -> compliance_pb2.ScreeningJob:
+        request = compliance_pb2.GetScreeningJobRequest(id=job_id)
+        return await self._read(self._stub.GetScreeningJob, request, caller)
+
+    async def set_asset_freeze_status(
+        self, caller: Caller, client_id: str, status: int, reason: str
+    ) -> compliance_pb2.ClientCompliance:
+        request = compliance_pb2.SetAssetFreezeStatusRequest(
+            client_id=client_id,
+            status=status,  # type: ignore[arg-type]
+            reason=reason,
+        )
+        return await self._write(self._stub.SetAssetFreezeStatus, request, caller)
+
+    async def reload_register(self, caller: Caller, source: str) -> compliance_pb2.RegisterInfo:
+        request = compliance_pb2.ReloadRegisterRequest(source=source)
+        return await self._write(self._stub.ReloadRegister, request, caller)
+
+    async def register_info(self, caller: Caller) -> compliance_pb2.RegisterInfo:
+        request = compliance_pb2.GetRegisterInfoRequest()
+        return await self._read(self._stub.GetRegisterInfo, request, caller)
+
+
 class ServiceClients:
     """The clients of every service, shared by all requests of one gateway process."""
 
     def __init__(self, settings: Settings) -> None:
         self.calls = ServiceCalls(settings)
         self.identity = IdentityClient(self.calls)
+        self.compliance = ComplianceClient(self.calls)
 
     async def close(self) -> None:
         await self.calls.close()

@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from client360.compliance.v1 import compliance_pb2
 from client360.identity.v1 import identity_pb2
 from gateway.clients import ServiceClients
+from gateway.live import LiveEvents
+from gateway.selection import SelectionPlan
 from runtime.caller import Caller
 
 ContactsKey = tuple[str, bool]
+# A client id and how many past screenings to bring with its compliance section.
+ComplianceKey = tuple[str, int]
 
 
 class Loaders:
@@ -24,6 +30,9 @@ class Loaders:
         self.client: DataLoader[str, identity_pb2.Client | None] = DataLoader(self._load_clients)
         self.contacts: DataLoader[ContactsKey, list[identity_pb2.Contact]] = DataLoader(
             self._load_contacts
+        )
+        self.compliance: DataLoader[ComplianceKey, compliance_pb2.ClientCompliance] = DataLoader(
+            self._load_compliance
         )
 
     async def _load_clients(self, ids: Sequence[str]) -> list[identity_pb2.Client | None]:
@@ -41,6 +50,19 @@ class Loaders:
                 by_client[(contact.client_id, historical)].append(contact)
         return [by_client.get(key, []) for key in keys]
 
+    async def _load_compliance(
+        self, keys: Sequence[ComplianceKey]
+    ) -> list[compliance_pb2.ClientCompliance]:
+        found: dict[ComplianceKey, compliance_pb2.ClientCompliance] = {}
+        # One call per history depth asked for in the request: in practice one call.
+        for limit in sorted({limit for _, limit in keys}):
+            ids = [client_id for client_id, asked in keys if asked == limit]
+            sections = await self._clients.compliance.batch_get_compliance(
+                self._caller, ids, history_limit=limit
+            )
+            found.update({(s.client_id, limit): s for s in sections})
+        return [found.get(key) or compliance_pb2.ClientCompliance(client_id=key[0]) for key in keys]
+
     def prime_clients(self, clients: Sequence[identity_pb2.Client]) -> None:
         for client in clients:
             self.client.prime(client.id, client)
@@ -48,9 +70,20 @@ class Loaders:
 
 @dataclass
 class RequestContext:
+    """Built per HTTP request, or once per WebSocket connection (the caller is then set when
+    the connection's init message brings its token)."""
+
     caller: Caller
     clients: ServiceClients
+    live: LiveEvents
     loaders: Loaders = field(init=False)
+    plan: SelectionPlan = field(init=False, default_factory=SelectionPlan)
+    # Filled by Strawberry from a WebSocket's connection_init payload.
+    connection_params: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.caller, self.clients)
+
+    def authenticate(self, caller: Caller) -> None:
+        self.caller = caller
+        self.loaders = Loaders(caller, self.clients)

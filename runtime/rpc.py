@@ -167,7 +167,7 @@ class ServiceInterceptor(_ServerInterceptor):
 
 
 class TraceContextClientInterceptor(_ClientInterceptor):
-    """Carries the current trace context to the server in the call's metadata."""
+    """A client span per call, its context carried to the server in the call's metadata."""
 
     async def intercept_unary_unary(
         self,
@@ -175,19 +175,26 @@ class TraceContextClientInterceptor(_ClientInterceptor):
         client_call_details: grpc.aio.ClientCallDetails,
         request: Any,
     ) -> Any:
-        carrier: dict[str, str] = {}
-        inject_context(carrier)
-        metadata = grpc.aio.Metadata(*(client_call_details.metadata or ()))
-        for key, value in carrier.items():
-            metadata.add(key, value)
-        details = grpc.aio.ClientCallDetails(
-            client_call_details.method,
-            client_call_details.timeout,
-            metadata,
-            client_call_details.credentials,
-            client_call_details.wait_for_ready,
-        )
-        return await continuation(details, request)
+        method = client_call_details.method
+        name = method.decode() if isinstance(method, bytes) else str(method)
+        with _tracer.start_as_current_span(
+            name, kind=trace.SpanKind.CLIENT, attributes={"rpc.system": "grpc"}
+        ):
+            carrier: dict[str, str] = {}
+            inject_context(carrier)
+            metadata = grpc.aio.Metadata(*(client_call_details.metadata or ()))
+            for key, value in carrier.items():
+                metadata.add(key, value)
+            details = grpc.aio.ClientCallDetails(
+                client_call_details.method,
+                client_call_details.timeout,
+                metadata,
+                client_call_details.credentials,
+                client_call_details.wait_for_ready,
+            )
+            call = await continuation(details, request)
+            # The span covers the whole call, up to the answer.
+            return await call
 
 
 def insecure_channel(address: str) -> grpc.aio.Channel:

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from runtime.config import Settings, load_settings
 from runtime.natsd import nats_server_command
 
-SERVICES = ("identity",)
+SERVICES = ("identity", "compliance")
 STOP_GRACE_SECONDS = 10.0
 START_TIMEOUT_SECONDS = 60.0
 

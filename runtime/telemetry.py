@@ -48,6 +48,8 @@ class JsonLinesSpanExporter(SpanExporter):
                         "trace_id": format(span_context.trace_id, "032x"),
                         "span_id": format(span_context.span_id, "016x"),
                         "parent_id": format(span.parent.span_id, "016x") if span.parent else None,
+                        "start_ns": span.start_time,
+                        "end_ns": span.end_time,
                         "attributes": dict(span.attributes or {}),
                     },
                     default=str,

@@ -125,7 +125,12 @@ class ServiceProcess:
 class System:
     """NATS, the services and the gateway of one test session, in one temporary folder."""
 
-    def __init__(self, directory: Path, services: tuple[str, ...] = ("identity",)) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        services: tuple[str, ...] = ("identity", "compliance"),
+        settings: Mapping[str, str] | None = None,
+    ) -> None:
         self.directory = directory
         self.nats = NatsServer(directory / "nats")
         self.trace_file = directory / "spans.jsonl"
@@ -142,6 +147,7 @@ class System:
                 f"C360_{name.upper()}_ADDR": f"127.0.0.1:{port}"
                 for name, port in self.ports.items()
             },
+            **(settings or {}),
         }
         self.services = {
             name: ServiceProcess(
@@ -255,3 +261,59 @@ async def stream_events(nats_url: str, subject: str) -> list[Any]:
         return found
     finally:
         await nc.drain()
+
+
+class Subscription:
+    """A graphql-transport-ws subscription over a real WebSocket to the gateway."""
+
+    def __init__(self, system: System, token: str, query: str, variables: Mapping[str, Any]):
+        self._url = f"ws://127.0.0.1:{system.gateway_port}/graphql"
+        self._token = token
+        self._query = query
+        self._variables = dict(variables)
+        self._socket: Any = None
+
+    async def __aenter__(self) -> Subscription:
+        import websockets
+
+        self._socket = await websockets.connect(self._url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+        await self._send(
+            {"type": "connection_init", "payload": {"Authorization": f"Bearer {self._token}"}}
+        )
+        ack = await self._receive(5.0)
+        assert ack["type"] == "connection_ack", ack
+        await self._send(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": self._query, "variables": self._variables},
+            }
+        )
+        # The server registers the subscription as soon as it receives it; give it that time.
+        await asyncio.sleep(0.3)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._socket.close()
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        import orjson
+
+        await self._socket.send(orjson.dumps(message).decode())
+
+    async def _receive(self, timeout: float) -> dict[str, Any]:
+        import orjson
+
+        async with asyncio.timeout(timeout):
+            raw = await self._socket.recv()
+        message: dict[str, Any] = orjson.loads(raw)
+        return message
+
+    async def next(self, timeout: float = 5.0) -> dict[str, Any]:
+        """The next message of the subscription (``next`` or ``error``)."""
+        while True:
+            message = await self._receive(timeout)
+            if message["type"] == "ping":
+                await self._send({"type": "pong"})
+                continue
+            return message

@@ -41,6 +41,33 @@ query($search: String!) {
 }
 """
 
+ONE_CLIENT_FILE = """
+query($id: ID!) {
+  client(id: $id) {
+    id reference displayName kind version
+    identity {
+      firstName lastName phones { number } primaryAddress { city } personal { birthDate }
+    }
+    compliance {
+      assetFreezeStatus banner
+      lastScreening { at registerDate matches { name score entryId } }
+    }
+  }
+}
+"""
+
+PAGE_OF_FILES = """
+query {
+  clients(first: 50) {
+    edges { node {
+      id displayName
+      identity { lastName phones { number } primaryAddress { city } }
+      compliance { assetFreezeStatus banner lastScreening { at matches { name score entryId } } }
+    } }
+  }
+}
+"""
+
 SAMPLES = 200
 
 
@@ -80,3 +107,12 @@ async def test_one_client_and_a_search_answer_quickly(gql: GraphQLClient) -> Non
     )
     assert p50_one < 50
     assert p50_search < 100
+
+    p50_file, p95_file = await _timed(lambda: gql.data(ONE_CLIENT_FILE, {"id": ids[42]}))
+    p50_page, p95_page = await _timed(lambda: gql.data(PAGE_OF_FILES))
+    print(
+        f"client(id) with identity and compliance: p50 {p50_file:.2f} ms, p95 {p95_file:.2f} ms; "
+        f"clients(first: 50) with both sections: p50 {p50_page:.2f} ms, p95 {p95_page:.2f} ms"
+    )
+    assert p50_file < 60
+    assert p50_page < 250

@@ -9,6 +9,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 
 from gateway.schema.mutation import Mutation
 from gateway.schema.query import Query
+from gateway.schema.subscription import Subscription
 
 
 def build_schema() -> strawberry.Schema:
@@ -16,6 +17,7 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         # Factories: the caches themselves live at module level, shared by every request.
         extensions=[partial(ParserCache, maxsize=512), partial(ValidationCache, maxsize=512)],
     )

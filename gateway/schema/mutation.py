@@ -6,6 +6,14 @@ from typing import cast
 
 import strawberry
 
+from gateway.errors import graphql_error
+from gateway.schema.compliance import (
+    AssetFreezeStatus,
+    Compliance,
+    FreezeRegisterInfo,
+    Screening,
+    ScreeningJob,
+)
 from gateway.schema.inputs import (
     ClientInput,
     ContactInput,
@@ -13,6 +21,7 @@ from gateway.schema.inputs import (
     contact_input_to_proto,
 )
 from gateway.schema.types import Client, Contact, Info
+from runtime.errors import FieldViolation, InvalidInput
 
 
 @strawberry.type
@@ -88,3 +97,69 @@ class Mutation:
             info.context.caller, client_id, other_client_id, associated
         )
         return cast(Client, client)
+
+    @strawberry.mutation(description="Checks one client against the register now.")
+    async def screen_client(self, info: Info, id: strawberry.ID) -> Screening | None:
+        screening = await info.context.clients.compliance.screen_client(info.context.caller, id)
+        return cast(Screening, screening)
+
+    @strawberry.mutation(
+        description="Checks a selection of clients in the background (a list of ids, or a "
+        "search as in the clients query); the requester is notified when it ends."
+    )
+    async def screen_clients(
+        self,
+        info: Info,
+        ids: list[strawberry.ID] | None = None,
+        search: str | None = None,
+    ) -> ScreeningJob | None:
+        context = info.context
+        if (ids is None) == (search is None):
+            raise graphql_error(
+                InvalidInput(FieldViolation("ids", "give either ids or search, not both"))
+            )
+        selected = list(ids) if ids is not None else await _search_ids(info, search or "")
+        job = await context.clients.compliance.start_screening_job(context.caller, selected)
+        return cast(ScreeningJob, job)
+
+    @strawberry.mutation(description="A person's decision on the asset-freeze status.")
+    async def set_asset_freeze_status(
+        self, info: Info, client_id: strawberry.ID, status: AssetFreezeStatus, reason: str
+    ) -> Compliance | None:
+        section = await info.context.clients.compliance.set_asset_freeze_status(
+            info.context.caller, client_id, status.value, reason
+        )
+        return cast(Compliance, section)
+
+    @strawberry.mutation(
+        description="Loads a new version of the register from a URL or path (admins only); "
+        "the configured source when url is omitted."
+    )
+    async def reload_freeze_register(
+        self, info: Info, url: str | None = None
+    ) -> FreezeRegisterInfo | None:
+        register = await info.context.clients.compliance.reload_register(
+            info.context.caller, url or ""
+        )
+        return cast(FreezeRegisterInfo, register)
+
+
+# A selection screened in one job is at most this many clients.
+MAX_JOB_CLIENTS = 10_000
+_SEARCH_PAGE = 200
+
+
+async def _search_ids(info: Info, search: str) -> list[str]:
+    """Every client id the clients query would list for ``search``, page by page."""
+    context = info.context
+    ids: list[str] = []
+    after = ""
+    while len(ids) < MAX_JOB_CLIENTS:
+        page = await context.clients.identity.search_clients(
+            context.caller, query=search, first=_SEARCH_PAGE, after=after, include_archived=False
+        )
+        ids.extend(client.id for client in page.clients)
+        if not page.page_info.has_next_page:
+            break
+        after = page.page_info.end_cursor
+    return ids[:MAX_JOB_CLIENTS]

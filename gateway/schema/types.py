@@ -8,16 +8,17 @@ out as "" (proto3 semantics); only optional numbers and timestamps have resolver
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 
 import strawberry
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from client360.common.v1 import common_pb2
 from client360.identity.v1 import identity_pb2
 from gateway.context import RequestContext
+from gateway.schema.compliance import Compliance
+from gateway.schema.timestamps import timestamp
 
 Info = strawberry.Info[RequestContext, None]
 
@@ -27,13 +28,6 @@ class ClientKind(Enum):
     # Values are the proto enum numbers, so the proto field serializes as it is.
     INDIVIDUAL = identity_pb2.CLIENT_KIND_INDIVIDUAL
     PROFESSIONAL = identity_pb2.CLIENT_KIND_PROFESSIONAL
-
-
-def _time(message: Any, name: str) -> datetime | None:
-    if not message.HasField(name):
-        return None
-    stamp: Timestamp = getattr(message, name)
-    return stamp.ToDatetime(tzinfo=UTC)
 
 
 @strawberry.type
@@ -80,12 +74,12 @@ class AuditStamps:
     @strawberry.field
     @staticmethod
     def created_at(root: strawberry.Parent[common_pb2.AuditStamps]) -> datetime | None:
-        return _time(root, "created_at")
+        return timestamp(root, "created_at")
 
     @strawberry.field
     @staticmethod
     def updated_at(root: strawberry.Parent[common_pb2.AuditStamps]) -> datetime | None:
-        return _time(root, "updated_at")
+        return timestamp(root, "updated_at")
 
 
 @strawberry.type
@@ -266,6 +260,15 @@ class Client:
     @staticmethod
     def relations(root: strawberry.Parent[identity_pb2.Client]) -> Relations:
         return cast(Relations, root)
+
+    @strawberry.field(description="Asset-freeze status and screenings (compliance service).")
+    @staticmethod
+    async def compliance(
+        root: strawberry.Parent[identity_pb2.Client], info: Info
+    ) -> Compliance | None:
+        depth = info.context.plan.compliance_depth(info._raw_info)
+        section = await info.context.loaders.compliance.load((root.id, depth))
+        return cast(Compliance, section)
 
 
 @strawberry.type

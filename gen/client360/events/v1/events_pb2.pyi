@@ -3,6 +3,7 @@
 isort:skip_file
 Domain events published on NATS JetStream, subject c360.<service>.<entity>.<verb>."""
 
+from client360.compliance.v1 import compliance_pb2 as _compliance_pb2
 from client360.identity.v1 import identity_pb2 as _identity_pb2
 from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
@@ -34,6 +35,9 @@ class Event(_message.Message):
     ACTOR_ID_FIELD_NUMBER: _builtins.int
     CLIENT_CHANGED_FIELD_NUMBER: _builtins.int
     CONTACT_CHANGED_FIELD_NUMBER: _builtins.int
+    SCREENING_COMPLETED_FIELD_NUMBER: _builtins.int
+    STATUS_CHANGED_FIELD_NUMBER: _builtins.int
+    JOB_FINISHED_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """ULID, also the Nats-Msg-Id used by JetStream to drop duplicates."""
     type: _builtins.str
@@ -48,6 +52,12 @@ class Event(_message.Message):
     def client_changed(self) -> Global___ClientChanged: ...
     @_builtins.property
     def contact_changed(self) -> Global___ContactChanged: ...
+    @_builtins.property
+    def screening_completed(self) -> Global___ScreeningCompleted: ...
+    @_builtins.property
+    def status_changed(self) -> Global___AssetFreezeStatusChanged: ...
+    @_builtins.property
+    def job_finished(self) -> Global___ScreeningJobFinished: ...
     def __init__(
         self,
         *,
@@ -59,12 +69,15 @@ class Event(_message.Message):
         actor_id: _builtins.str = ...,
         client_changed: Global___ClientChanged | None = ...,
         contact_changed: Global___ContactChanged | None = ...,
+        screening_completed: Global___ScreeningCompleted | None = ...,
+        status_changed: Global___AssetFreezeStatusChanged | None = ...,
+        job_finished: Global___ScreeningJobFinished | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["client_changed", b"client_changed", "contact_changed", b"contact_changed", "occurred_at", b"occurred_at", "payload", b"payload"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["client_changed", b"client_changed", "contact_changed", b"contact_changed", "job_finished", b"job_finished", "occurred_at", b"occurred_at", "payload", b"payload", "screening_completed", b"screening_completed", "status_changed", b"status_changed"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor_id", b"actor_id", "client_changed", b"client_changed", "client_id", b"client_id", "contact_changed", b"contact_changed", "id", b"id", "occurred_at", b"occurred_at", "payload", b"payload", "tenant_id", b"tenant_id", "type", b"type"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor_id", b"actor_id", "client_changed", b"client_changed", "client_id", b"client_id", "contact_changed", b"contact_changed", "id", b"id", "job_finished", b"job_finished", "occurred_at", b"occurred_at", "payload", b"payload", "screening_completed", b"screening_completed", "status_changed", b"status_changed", "tenant_id", b"tenant_id", "type", b"type"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["client_changed", "contact_changed"]  # noqa: Y015
+    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["client_changed", "contact_changed", "screening_completed", "status_changed", "job_finished"]  # noqa: Y015
     _WhichOneofArgType_payload: _TypeAlias = _typing.Literal["payload", b"payload"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_payload) -> _WhichOneofReturnType_payload | None: ...
 
@@ -119,3 +132,74 @@ class ContactChanged(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ContactChanged: _TypeAlias = ContactChanged  # noqa: Y015
+
+@_typing.final
+class ScreeningCompleted(_message.Message):
+    """c360.compliance.screening.completed: every check, with or without a match."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SCREENING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def screening(self) -> _compliance_pb2.Screening: ...
+    def __init__(
+        self,
+        *,
+        screening: _compliance_pb2.Screening | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["screening", b"screening"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["screening", b"screening"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ScreeningCompleted: _TypeAlias = ScreeningCompleted  # noqa: Y015
+
+@_typing.final
+class AssetFreezeStatusChanged(_message.Message):
+    """c360.compliance.status.changed: a person's decision on the asset-freeze status."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DECISION_FIELD_NUMBER: _builtins.int
+    PREVIOUS_FIELD_NUMBER: _builtins.int
+    previous: _compliance_pb2.AssetFreezeStatus.ValueType
+    @_builtins.property
+    def decision(self) -> _compliance_pb2.StatusDecision: ...
+    def __init__(
+        self,
+        *,
+        decision: _compliance_pb2.StatusDecision | None = ...,
+        previous: _compliance_pb2.AssetFreezeStatus.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["decision", b"decision"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["decision", b"decision", "previous", b"previous"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AssetFreezeStatusChanged: _TypeAlias = AssetFreezeStatusChanged  # noqa: Y015
+
+@_typing.final
+class ScreeningJobFinished(_message.Message):
+    """c360.compliance.job.finished: a batch screening ended; actor_id is the requester, who is
+    notified. client_id is empty.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOB_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def job(self) -> _compliance_pb2.ScreeningJob: ...
+    def __init__(
+        self,
+        *,
+        job: _compliance_pb2.ScreeningJob | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["job", b"job"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["job", b"job"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ScreeningJobFinished: _TypeAlias = ScreeningJobFinished  # noqa: Y015

@@ -1,0 +1,46 @@
+"""Wiring of the compliance service process: repository, register in force, servicer, the
+consumer of identity's events and the batch-job runner."""
+
+from __future__ import annotations
+
+from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
+from runtime.bus import EventConsumer
+from runtime.server import ServiceContext, main
+from services.compliance import events, service
+from services.compliance.jobs import JobRunner
+from services.compliance.models import COLLECTIONS
+from services.compliance.repository import ComplianceRepository
+from services.compliance.servicer import ComplianceServicer
+
+SERVICE_NAME = compliance_pb2.DESCRIPTOR.services_by_name["ComplianceService"].full_name
+
+
+async def wire(ctx: ServiceContext) -> None:
+    settings = ctx.settings
+    repo = ComplianceRepository(ctx.store)
+    register = service.ScreeningRegister(
+        threshold=settings.screening_threshold,
+        default_source=settings.freeze_register_source,
+    )
+    await service.start_register(repo=repo, register=register)
+    runner = JobRunner(
+        repo, register, chunk=settings.screening_chunk, pause=settings.screening_pause
+    )
+    consumer = EventConsumer(
+        ctx.js,
+        ctx.store,
+        durable=events.IDENTITY_DURABLE,
+        subjects=events.IDENTITY_SUBJECTS,
+        handler=events.IdentityEventHandler(repo, register),
+    )
+    ctx.background(consumer.run(), "identity-events")
+    ctx.background(runner.run(), "screening-jobs")
+    ctx.add_servicer(
+        compliance_pb2_grpc.add_ComplianceServiceServicer_to_server,
+        ComplianceServicer(repo, register, runner),
+        SERVICE_NAME,
+    )
+
+
+def run() -> None:
+    main("compliance", COLLECTIONS, wire)

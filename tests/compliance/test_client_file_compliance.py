@@ -1,0 +1,175 @@
+"""The compliance section of the client file over real processes: identity's events lead to
+screenings in compliance over NATS, a person's decision is kept, and the register can be
+reloaded by an admin."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from tests.compliance.queries import COMPLIANCE, SCREEN, SET_STATUS
+from tests.harness import GraphQLClient
+from tests.identity.queries import ADD_CONTACT, CREATE, UPDATE, individual
+
+PETROV_ENTRY = "15530"
+
+
+async def _create(gql: GraphQLClient, **fields: Any) -> dict[str, Any]:
+    client: dict[str, Any] = (await gql.data(CREATE, {"input": individual(**fields)}))[
+        "createClient"
+    ]
+    return client
+
+
+async def _compliance_after(
+    gql: GraphQLClient, client_id: str, screenings: int = 1
+) -> dict[str, Any]:
+    """The compliance section once at least ``screenings`` checks are recorded."""
+    async with asyncio.timeout(10):
+        while True:
+            section: dict[str, Any] = (await gql.data(COMPLIANCE, {"id": client_id}))["client"][
+                "compliance"
+            ]
+            if len(section["history"]) >= screenings:
+                return section
+            await asyncio.sleep(0.1)
+
+
+async def test_creating_a_client_leads_to_a_screening(gql: GraphQLClient) -> None:
+    listed = await _create(gql, first="Ivan", last="Petrov", personal={"birthDate": "1961-04-12"})
+    clean = await _create(gql, first="Camille", last="Martin-Fourcade")
+
+    section = await _compliance_after(gql, listed["id"])
+    assert section["assetFreezeStatus"] == "TO_VERIFY"
+    assert section["banner"]
+    last = section["lastScreening"]
+    assert last["trigger"] == "client_created"
+    assert last["statusBefore"] == "EMPTY"
+    assert last["statusAfter"] == "TO_VERIFY"
+    assert last["registerDate"].startswith("2026-11-20")
+    assert PETROV_ENTRY in [m["entryId"] for m in last["matches"]]
+    assert all(0 < m["score"] <= 1 for m in last["matches"])
+
+    clean_section = await _compliance_after(gql, clean["id"])
+    assert clean_section["assetFreezeStatus"] == "NO"
+    assert clean_section["banner"] is None
+    assert clean_section["lastScreening"]["matches"] == []
+
+
+async def test_a_name_change_is_screened_again_and_a_memo_change_is_not(
+    gql: GraphQLClient,
+) -> None:
+    client = await _create(gql, first="Camille", last="Durand")
+    await _compliance_after(gql, client["id"])
+    await gql.data(UPDATE, {"id": client["id"], "version": 1, "input": {"memo": "appel"}})
+    await gql.data(
+        UPDATE,
+        {
+            "id": client["id"],
+            "version": 2,
+            "input": {"firstName": "Olena", "lastName": "Kovalenko"},
+        },
+    )
+    section = await _compliance_after(gql, client["id"], screenings=2)
+    await asyncio.sleep(0.5)
+    section = (await gql.data(COMPLIANCE, {"id": client["id"]}))["client"]["compliance"]
+    assert [s["trigger"] for s in section["history"]] == ["client_updated", "client_created"]
+    assert section["assetFreezeStatus"] == "TO_VERIFY"
+
+
+async def test_a_contact_is_screened_when_it_is_saved(gql: GraphQLClient) -> None:
+    client = await _create(gql, last="Entreprise Propre")
+    await _compliance_after(gql, client["id"])
+    contact = (
+        await gql.data(
+            ADD_CONTACT,
+            {
+                "clientId": client["id"],
+                "input": {"firstName": "Ivan", "lastName": "Petrov", "function": "Gérant"},
+            },
+        )
+    )["addContact"]
+    section = await _compliance_after(gql, client["id"], screenings=2)
+    assert section["lastScreening"]["contactId"] == contact["id"]
+    assert section["lastScreening"]["trigger"] == "contact_saved"
+    assert section["assetFreezeStatus"] == "TO_VERIFY"
+
+
+async def test_yes_is_set_by_a_person_and_never_changed_by_a_check(gql: GraphQLClient) -> None:
+    client = await _create(gql, first="Ivan", last="Petrov", personal={"birthDate": "1961-04-12"})
+    await _compliance_after(gql, client["id"])
+    missing_reason = await gql.execute(
+        SET_STATUS, {"id": client["id"], "status": "YES", "reason": " "}
+    )
+    assert missing_reason["errors"][0]["extensions"]["field"] == "reason"
+
+    decided = (
+        await gql.data(
+            SET_STATUS,
+            {"id": client["id"], "status": "YES", "reason": "Same person, checked on the register"},
+        )
+    )["setAssetFreezeStatus"]
+    assert decided["assetFreezeStatus"] == "YES"
+    assert decided["banner"]
+    assert decided["decisions"][0] == {
+        "status": "YES",
+        "reason": "Same person, checked on the register",
+        "decidedBy": "tester",
+    }
+    screening = (await gql.data(SCREEN, {"id": client["id"]}))["screenClient"]
+    assert screening["trigger"] == "manual"
+    assert screening["statusBefore"] == screening["statusAfter"] == "YES"
+    section = await _compliance_after(gql, client["id"], screenings=2)
+    assert section["assetFreezeStatus"] == "YES"
+
+
+async def test_screening_another_tenants_client_is_not_found(
+    gql: GraphQLClient, other_gql: GraphQLClient
+) -> None:
+    client = await _create(gql, first="Ivan", last="Petrov")
+    await _compliance_after(gql, client["id"])
+    body = await other_gql.execute(SCREEN, {"id": client["id"]})
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    decided = await other_gql.execute(
+        SET_STATUS, {"id": client["id"], "status": "NO", "reason": "x"}
+    )
+    assert decided["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    section = (await gql.data(COMPLIANCE, {"id": client["id"]}))["client"]["compliance"]
+    assert section["assetFreezeStatus"] == "TO_VERIFY"
+    assert len(section["history"]) == 1
+
+
+RELOAD = """
+mutation($url: String) { reloadFreezeRegister(url: $url) { entryCount publishedAt source } }
+"""
+
+
+async def test_only_an_admin_reloads_the_register(gql: GraphQLClient, tmp_path: Path) -> None:
+    small = tmp_path / "register.json"
+    small.write_text(
+        '{"Publications": {"DatePublication": "2026-11-21T09:00:00", "PublicationDetail": ['
+        '{"IdRegistre": 1, "Nature": "Personne physique", "Nom": "TESTOV", "RegistreDetail": ['
+        '{"TypeChamp": "PRENOM", "Valeur": [{"Prenom": "Boris"}]}]}]}}',
+        encoding="utf-8",
+    )
+    refused = await gql.execute(RELOAD, {"url": str(small)})
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    admin = GraphQLClient(gql.system, gql.http, gql.tenant, role="admin")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"Publications": {}}', encoding="utf-8")
+    bad = await admin.execute(RELOAD, {"url": str(broken)})
+    assert bad["errors"][0]["extensions"]["field"] == "source"
+
+    try:
+        loaded = (await admin.data(RELOAD, {"url": str(small)}))["reloadFreezeRegister"]
+        assert loaded["entryCount"] == 1
+        assert loaded["publishedAt"].startswith("2026-11-21")
+        boris = await _create(gql, first="Boris", last="Testov")
+        section = await _compliance_after(gql, boris["id"])
+        assert section["assetFreezeStatus"] == "TO_VERIFY"
+        assert section["lastScreening"]["matches"][0]["entryId"] == "1"
+    finally:
+        restored = (await admin.data(RELOAD, {"url": None}))["reloadFreezeRegister"]
+    assert restored["entryCount"] == 302

@@ -1,0 +1,694 @@
+"""The compliance domain in process, on a real SQLite store and the sample register: automatic
+and manual checks, a person's decisions, the copy of identity's events, register reloads,
+batch jobs (also across a restart) and tenant isolation."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from client360.compliance.v1 import compliance_pb2
+from client360.events.v1 import events_pb2
+from client360.identity.v1 import identity_pb2
+from runtime.caller import Caller
+from runtime.errors import InvalidInput, NotFound, PermissionDenied
+from runtime.ids import new_id
+from runtime.outbox import new_event
+from runtime.store import Document
+from runtime.store.sqlite import SqliteStore
+from services.compliance import events, jobs, service
+from services.compliance.jobs import JobRunner
+from services.compliance.matching import RegisterIndex
+from services.compliance.models import (
+    COLLECTIONS,
+    JOB_FAILED_MESSAGE,
+    JOB_QUEUE,
+    REFERENCE_TENANT,
+    REGISTER_ENTRIES,
+    SCREENINGS,
+    SUBJECTS,
+)
+from services.compliance.repository import ComplianceRepository
+from services.compliance.sample_register import SAMPLE_REGISTER_PATH
+from services.compliance.service import ScreeningRegister
+from services.compliance.status import EMPTY, NO, TO_VERIFY, YES
+
+TENANT = "agency-a"
+OTHER_TENANT = "agency-b"
+ADVISOR = Caller(TENANT, "alice", "advisor")
+ADMIN = Caller(TENANT, "root", "admin")
+OTHER_ADVISOR = Caller(OTHER_TENANT, "bob", "advisor")
+
+PETROV_ENTRY = "15530"
+SAMPLE_ENTRIES = 302
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    opened = SqliteStore(tmp_path / "compliance.sqlite3")
+    await opened.open(COLLECTIONS)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.fixture
+def repo(store: SqliteStore) -> ComplianceRepository:
+    return ComplianceRepository(store)
+
+
+@pytest.fixture
+async def register(repo: ComplianceRepository) -> ScreeningRegister:
+    """The sample register, stored and in force, as on a first start."""
+    loaded = ScreeningRegister(threshold=0.85)
+    await service.start_register(repo=repo, register=loaded)
+    assert isinstance(loaded.index, RegisterIndex)
+    return loaded
+
+
+@pytest.fixture
+def handler(repo: ComplianceRepository, register: ScreeningRegister) -> events.IdentityEventHandler:
+    return events.IdentityEventHandler(repo, register)
+
+
+# Identity events, built by hand as identity would publish them
+
+
+def client_event(
+    event_type: str,
+    client_id: str,
+    *,
+    first: str = "",
+    last: str = "",
+    birth_date: str = "",
+    legal_name: str = "",
+    memo: str = "",
+    version: int = 1,
+    tenant_id: str = TENANT,
+) -> events_pb2.Event:
+    event = new_event(event_type, tenant_id=tenant_id, client_id=client_id, actor_id="alice")
+    client = event.client_changed.client
+    client.id = client_id
+    client.version = version
+    client.memo = memo
+    if legal_name:
+        client.kind = identity_pb2.CLIENT_KIND_PROFESSIONAL
+        client.professional.legal_name = legal_name
+    else:
+        client.kind = identity_pb2.CLIENT_KIND_INDIVIDUAL
+        client.first_name, client.last_name = first, last
+        client.personal.birth_date = birth_date
+    client.flags.archived = event_type == events.CLIENT_ARCHIVED
+    return event
+
+
+def contact_event(
+    event_type: str, contact_id: str, client_id: str, *, first: str, last: str, version: int = 1
+) -> events_pb2.Event:
+    event = new_event(event_type, tenant_id=TENANT, client_id=client_id, actor_id="alice")
+    contact = event.contact_changed.contact
+    contact.id, contact.client_id, contact.version = contact_id, client_id, version
+    contact.first_name, contact.last_name = first, last
+    return event
+
+
+async def apply(
+    store: SqliteStore, handler: events.IdentityEventHandler, event: events_pb2.Event
+) -> None:
+    async with store.transaction() as txn:
+        await handler(txn, event)
+
+
+async def new_client(
+    store: SqliteStore,
+    handler: events.IdentityEventHandler,
+    first: str,
+    last: str,
+    *,
+    birth_date: str = "",
+) -> str:
+    """A client as identity announces its creation (which also screens it)."""
+    client_id = new_id()
+    created = client_event(
+        events.CLIENT_CREATED, client_id, first=first, last=last, birth_date=birth_date
+    )
+    await apply(store, handler, created)
+    return client_id
+
+
+async def outbox(store: SqliteStore) -> list[events_pb2.Event]:
+    return [events_pb2.Event.FromString(e.payload) for e in await store.pending_events(10_000)]
+
+
+async def screenings_of(store: SqliteStore, client_id: str) -> list[Document]:
+    return await store.find(SCREENINGS, TENANT, {"client_id": client_id}, sort=(("at", 1),))
+
+
+async def compliance_of(
+    repo: ComplianceRepository, client_id: str, *, caller: Caller = ADVISOR, history: int = 0
+) -> service.ClientCompliance:
+    (found,) = await service.get_compliance(
+        repo=repo, caller=caller, client_ids=[client_id], history_limit=history
+    )
+    return found
+
+
+# Screening
+
+
+async def test_a_client_named_like_a_register_entry_is_to_verify_with_one_event(
+    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+) -> None:
+    client_id = await new_client(store, handler, "Ivan", "Petrov", birth_date="1961-04-12")
+
+    found = await compliance_of(repo, client_id)
+    assert found.compliance["status"] == TO_VERIFY
+    last = found.compliance["last_screening"]
+    assert PETROV_ENTRY in [m["entry_id"] for m in last["matches"]]
+    assert (last["status_before"], last["status_after"]) == (EMPTY, TO_VERIFY)
+    assert (last["trigger"], last["requested_by"], last["contact_id"]) == ("client_created", "", "")
+    assert last["register_date"] == "2026-11-20T08:00:00+00:00"
+    queued = await outbox(store)
+    assert [e.type for e in queued] == [events.SCREENING_COMPLETED]
+    assert queued[0].client_id == client_id
+    assert queued[0].tenant_id == TENANT
+    assert queued[0].screening_completed.screening.matches[0].entry_id == PETROV_ENTRY
+
+
+async def test_a_clean_french_name_is_no(
+    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+) -> None:
+    client_id = await new_client(store, handler, "Élodie", "Dubois", birth_date="1984-05-17")
+    found = await compliance_of(repo, client_id)
+    assert found.compliance["status"] == NO
+    assert found.compliance["last_screening"]["matches"] == []
+
+
+async def test_a_company_is_screened_against_the_register_entities(
+    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+) -> None:
+    client_id = new_id()
+    await apply(
+        store,
+        handler,
+        client_event(events.CLIENT_CREATED, client_id, legal_name="Severnaya Logistika OOO"),
+    )
+    subject = await store.get(SUBJECTS, TENANT, client_id)
+    assert subject is not None
+    assert (subject["kind"], subject["full_name"]) == ("entity", "Severnaya Logistika OOO")
+    assert (await compliance_of(repo, client_id)).compliance["status"] == TO_VERIFY
+
+
+async def test_every_check_is_kept_in_history_newest_first(
+    store: SqliteStore,
+    handler: events.IdentityEventHandler,
+    repo: ComplianceRepository,
+    register: ScreeningRegister,
+) -> None:
+    client_id = await new_client(store, handler, "Camille", "Bernard")
+    for _ in range(2):
+        await service.screen_client(
+            repo=repo, register=register, caller=ADVISOR, client_id=client_id
+        )
+
+    found = await compliance_of(repo, client_id, history=10)
+    assert [s["trigger"] for s in found.history] == ["manual", "manual", "client_created"]
+    assert found.history[0]["requested_by"] == "alice"
+    assert found.compliance["last_screening"]["id"] == found.history[0]["id"]
+    assert len((await compliance_of(repo, client_id, history=2)).history) == 2
+    assert len((await compliance_of(repo, client_id, history=10_000)).history) == 3  # capped
+    assert (await compliance_of(repo, client_id)).history == []
+    assert len(await outbox(store)) == 3
+
+
+async def test_a_persons_yes_is_never_changed_by_later_checks(
+    store: SqliteStore,
+    handler: events.IdentityEventHandler,
+    repo: ComplianceRepository,
+    register: ScreeningRegister,
+) -> None:
+    client_id = await new_client(store, handler, "Ivan", "Petrov", birth_date="1961-04-12")
+    decided = await service.set_asset_freeze_status(
+        repo=repo, caller=ADVISOR, client_id=client_id, status=YES, reason=" Listed person "
+    )
+    assert decided["status"] == YES
+    assert decided["decisions"][0]["reason"] == "Listed person"
+
+    screening = await service.screen_client(
+        repo=repo, register=register, caller=ADVISOR, client_id=client_id
+    )
+    assert (screening["status_before"], screening["status_after"]) == (YES, YES)
+    await apply(
+        store,
+        handler,
+        client_event(events.CLIENT_UPDATED, client_id, first="Jean", last="Dupont", version=2),
+    )
+    assert (await compliance_of(repo, client_id)).compliance["status"] == YES
+
+
+async def test_decisions_are_kept_newest_first_with_an_event_each(
+    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+) -> None:
+    client_id = await new_client(store, handler, "Ivan", "Petrov", birth_date="1961-04-12")
+    for status, reason in ((NO, "namesake, other passport"), (TO_VERIFY, "new information")):
+        await service.set_asset_freeze_status(
+            repo=repo, caller=ADVISOR, client_id=client_id, status=status, reason=reason
+        )
+    found = await compliance_of(repo, client_id)
+    assert found.compliance["status"] == TO_VERIFY
+    assert [d["status"] for d in found.compliance["decisions"]] == [TO_VERIFY, NO]
+    assert found.compliance["decisions"][0]["decided_by"] == "alice"
+    changes = [e for e in await outbox(store) if e.type == events.STATUS_CHANGED]
+    assert len(changes) == 2
+    # The status the automatic check had set.
+    assert changes[0].status_changed.previous == compliance_pb2.ASSET_FREEZE_STATUS_TO_VERIFY
+    assert changes[1].status_changed.decision.reason == "new information"
+
+
+async def test_a_decision_needs_a_decidable_status_a_reason_and_a_known_client(
+    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+) -> None:
+    client_id = await new_client(store, handler, "Camille", "Bernard")
+    with pytest.raises(InvalidInput) as refused:
+        await service.set_asset_freeze_status(
+            repo=repo, caller=ADVISOR, client_id=client_id, status=EMPTY, reason="  "
+        )
+    assert [v.field for v in refused.value.violations] == ["status", "reason"]
+    assert refused.value.violations[1].rule == "required"
+    with pytest.raises(NotFound):
+        await service.set_asset_freeze_status(
+            repo=repo, caller=ADVISOR, client_id=new_id(), status=NO, reason="checked"
+        )
+
+
+async def test_a_client_never_screened_is_empty(repo: ComplianceRepository) -> None:
+    unknown = new_id()
+    found = await compliance_of(repo, unknown, history=5)
+    assert found.compliance == {
+        "id": unknown,
+        "status": EMPTY,
+        "last_screening": None,
+        "decisions": [],
+    }
+    assert found.history == []
+    with pytest.raises(InvalidInput) as refused:
+        await service.get_compliance(
+            repo=repo, caller=ADVISOR, client_ids=[unknown], history_limit=-1
+        )
+    assert refused.value.violations[0].field == "historyLimit"
+
+
+async def test_a_manual_check_of_an_unknown_client_is_not_found(
+    repo: ComplianceRepository, register: ScreeningRegister
+) -> None:
+    with pytest.raises(NotFound):
+        await service.screen_client(
+            repo=repo, register=register, caller=ADVISOR, client_id=new_id()
+        )
+
+
+# The copy of identity's events
+
+
+async def test_a_created_client_is_copied_and_screened(
+    store: SqliteStore, handler: events.IdentityEventHandler
+) -> None:
+    client_id = await new_client(store, handler, "Ivan", "Petrov", birth_date="1961-04-12")
+    subject = await store.get(SUBJECTS, TENANT, client_id)
+    assert subject is not None
+    assert {k: subject[k] for k in ("client_id", "subject", "kind", "full_name", "birth_date")} == {
+        "client_id": client_id,
+        "subject": "client",
+        "kind": "person",
+        "full_name": "Ivan Petrov",
+        "birth_date": "1961-04-12",
+    }
+    assert subject["archived"] is False
+    assert len(await screenings_of(store, client_id)) == 1
+
+
+async def test_an_update_of_the_memo_only_does_not_screen_again(
+    store: SqliteStore, handler: events.IdentityEventHandler
+) -> None:
+    client_id = await new_client(store, handler, "Camille", "Bernard", birth_date="1990-01-02")
+    await apply(
+        store,
+        handler,
+        client_event(
+            events.CLIENT_UPDATED,
+            client_id,
+            first="Camille",
+            last="Bernard",
+            birth_date="1990-01-02",
+            memo="called on Monday",
+            version=2,
+        ),
+    )
+    assert len(await screenings_of(store, client_id)) == 1
+    subject = await store.get(SUBJECTS, TENANT, client_id)
+    assert subject is not None
+    assert subject["source_version"] == 2
+
+
+async def test_a_name_change_screens_again(
+    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+) -> None:
+    client_id = await new_client(store, handler, "Camille", "Bernard")
+    await apply(
+        store,
+        handler,
+        client_event(
+            events.CLIENT_UPDATED,
+            client_id,
+            first="Ivan",
+            last="Petrov",
+            birth_date="1961-04-12",
+            version=2,
+        ),
+    )
+    found = await screenings_of(store, client_id)
+    assert [s["trigger"] for s in found] == ["client_created", "client_updated"]
+    assert (await compliance_of(repo, client_id)).compliance["status"] == TO_VERIFY
+
+
+async def test_an_archive_is_copied_but_not_screened(
+    store: SqliteStore, handler: events.IdentityEventHandler
+) -> None:
+    client_id = await new_client(store, handler, "Camille", "Bernard")
+    await apply(
+        store,
+        handler,
+        client_event(events.CLIENT_ARCHIVED, client_id, first="Camille", last="Bernard", version=2),
+    )
+    subject = await store.get(SUBJECTS, TENANT, client_id)
+    assert subject is not None
+    assert subject["archived"] is True
+    assert len(await screenings_of(store, client_id)) == 1
+
+
+async def test_an_event_older_than_the_copy_is_ignored(
+    store: SqliteStore, handler: events.IdentityEventHandler
+) -> None:
+    client_id = await new_client(store, handler, "Camille", "Bernard")
+    newer = client_event(events.CLIENT_UPDATED, client_id, first="Léa", last="Roux", version=3)
+    older = client_event(events.CLIENT_UPDATED, client_id, first="Zoé", last="Morel", version=2)
+    await apply(store, handler, newer)
+    await apply(store, handler, older)
+    subject = await store.get(SUBJECTS, TENANT, client_id)
+    assert subject is not None
+    assert subject["full_name"] == "Léa Roux"
+    assert len(await screenings_of(store, client_id)) == 2
+
+
+async def test_a_contact_on_the_register_makes_the_client_to_verify(
+    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+) -> None:
+    client_id = await new_client(store, handler, "Camille", "Bernard")
+    clean, listed = new_id(), new_id()
+    await apply(
+        store,
+        handler,
+        contact_event(events.CONTACT_CREATED, clean, client_id, first="Hugo", last="Lambert"),
+    )
+    # A contact with no match says nothing about the client: still NO from its own check.
+    assert (await compliance_of(repo, client_id)).compliance["status"] == NO
+
+    await apply(
+        store,
+        handler,
+        contact_event(events.CONTACT_CREATED, listed, client_id, first="Olena", last="Kovalenko"),
+    )
+    found = await compliance_of(repo, client_id, history=10)
+    assert found.compliance["status"] == TO_VERIFY
+    assert found.history[0]["contact_id"] == listed
+    assert found.history[0]["trigger"] == "contact_saved"
+    assert [s["contact_id"] for s in found.history] == [listed, clean, ""]
+
+
+async def test_a_contact_is_screened_again_only_when_renamed_and_not_when_ended(
+    store: SqliteStore, handler: events.IdentityEventHandler
+) -> None:
+    client_id = await new_client(store, handler, "Camille", "Bernard")
+    contact_id = new_id()
+    for event_type, last, version in (
+        (events.CONTACT_CREATED, "Lambert", 1),
+        (events.CONTACT_UPDATED, "Lambert", 2),  # another field changed
+        (events.CONTACT_UPDATED, "Lambert-Roux", 3),
+        (events.CONTACT_ENDED, "Lambert-Roux", 4),
+    ):
+        await apply(
+            store,
+            handler,
+            contact_event(
+                event_type, contact_id, client_id, first="Hugo", last=last, version=version
+            ),
+        )
+    contact_checks = [s for s in await screenings_of(store, client_id) if s["contact_id"]]
+    assert [s["subject_name"] for s in contact_checks] == ["Hugo Lambert", "Hugo Lambert-Roux"]
+
+
+# The register
+
+
+async def test_the_first_start_stores_the_sample_register(
+    store: SqliteStore, register: ScreeningRegister
+) -> None:
+    info = service.register_info(register=register)
+    assert info["entry_count"] == SAMPLE_ENTRIES
+    assert info["source"] == str(SAMPLE_REGISTER_PATH)
+    stored = await store.find(REGISTER_ENTRIES, REFERENCE_TENANT)
+    assert len(stored) == SAMPLE_ENTRIES
+    assert {e["register_version"] for e in stored} == {info["register_version"]}
+
+
+async def test_a_restart_puts_the_stored_register_in_force_without_reloading(
+    repo: ComplianceRepository, register: ScreeningRegister
+) -> None:
+    restarted = ScreeningRegister(default_source="/nowhere/register.json")
+    await service.start_register(repo=repo, register=restarted)
+    assert restarted.info is not None
+    assert register.info is not None
+    assert restarted.info["register_version"] == register.info["register_version"]
+    assert restarted.index is not None
+    candidates = restarted.index.screen("Ivan Petrov", kind="person")
+    assert PETROV_ENTRY in [c.entry_id for c in candidates]
+
+
+async def test_a_malformed_file_changes_nothing(
+    store: SqliteStore, repo: ComplianceRepository, register: ScreeningRegister, tmp_path: Path
+) -> None:
+    before, index_before = register.info, register.index
+    malformed = tmp_path / "register.json"
+    malformed.write_text('{"Publications": {"PublicationDetail": []}}', encoding="utf-8")
+    with pytest.raises(InvalidInput) as refused:
+        await service.reload_register(
+            repo=repo, register=register, caller=ADMIN, source=str(malformed)
+        )
+    assert refused.value.violations[0].field == "source"
+    assert refused.value.violations[0].rule == "Publications.DatePublication: missing"
+    assert register.info is before
+    assert register.index is index_before
+    assert await repo.get_register_meta() == before
+    assert len(await store.find(REGISTER_ENTRIES, REFERENCE_TENANT)) == SAMPLE_ENTRIES
+
+
+async def test_an_unreachable_source_is_invalid_input(
+    repo: ComplianceRepository, register: ScreeningRegister, tmp_path: Path
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        await service.reload_register(
+            repo=repo, register=register, caller=ADMIN, source=str(tmp_path / "missing.json")
+        )
+    assert refused.value.violations[0].field == "source"
+    assert refused.value.violations[0].rule.startswith("could not be fetched: cannot read")
+
+
+async def test_only_an_admin_may_reload(
+    repo: ComplianceRepository, register: ScreeningRegister
+) -> None:
+    for role in ("advisor", "manager", "technician", "partner"):
+        with pytest.raises(PermissionDenied):
+            await service.reload_register(
+                repo=repo, register=register, caller=Caller(TENANT, "eve", role), source=""
+            )
+
+
+async def test_a_reload_replaces_the_stored_version_and_the_index(
+    store: SqliteStore, repo: ComplianceRepository, register: ScreeningRegister, tmp_path: Path
+) -> None:
+    before, index_before = register.info, register.index
+    assert before is not None
+    smaller = tmp_path / "smaller.json"
+    document = {
+        "Publications": {
+            "DatePublication": "2026-12-01T10:00:00",
+            "PublicationDetail": [
+                {"IdRegistre": 1, "Nature": "Personne physique", "Nom": "DOE", "RegistreDetail": []}
+            ],
+        }
+    }
+    smaller.write_text(json.dumps(document), encoding="utf-8")
+
+    info = await service.reload_register(
+        repo=repo, register=register, caller=ADMIN, source=str(smaller)
+    )
+    assert info["entry_count"] == 1
+    assert info["published_at"] == "2026-12-01T09:00:00+00:00"
+    assert register.info == info
+    assert register.index is not index_before
+    stored = await store.find(REGISTER_ENTRIES, REFERENCE_TENANT)
+    assert [(e["entry_id"], e["register_version"]) for e in stored] == [
+        ("1", info["register_version"])
+    ]
+
+
+# Batch jobs
+
+
+async def _run_to_end(runner: JobRunner, job: Document, *, tenant_id: str = TENANT) -> int:
+    steps = 1
+    while not await runner.step(tenant_id, job["id"]):
+        steps += 1
+    return steps
+
+
+async def test_a_job_runs_to_completion_chunk_by_chunk(
+    store: SqliteStore,
+    handler: events.IdentityEventHandler,
+    repo: ComplianceRepository,
+    register: ScreeningRegister,
+) -> None:
+    names = [("Ivan", "Petrov"), ("Camille", "Bernard"), ("Olena", "Kovalenko")]
+    names += [("Hugo", f"Martin{i}") for i in range(4)]
+    client_ids = [await new_client(store, handler, first, last) for first, last in names]
+    unknown = new_id()
+    job = await jobs.start_screening_job(
+        repo=repo, caller=ADVISOR, client_ids=[*client_ids, unknown, client_ids[0]]
+    )
+    assert (job["state"], job["total"], job["done"]) == ("pending", 8, 0)
+    assert await store.find(JOB_QUEUE, REFERENCE_TENANT) != []
+
+    runner = JobRunner(repo, register, chunk=3, pause=0)
+    assert await _run_to_end(runner, job) == 3
+
+    finished = await jobs.get_screening_job(repo=repo, caller=ADVISOR, job_id=job["id"])
+    assert finished["state"] == "succeeded"
+    assert finished["done"] == finished["total"] == 8
+    assert (finished["matched"], finished["skipped"]) == (2, 1)
+    assert finished["finished_at"]
+    assert finished["error"] == ""
+    assert await store.find(JOB_QUEUE, REFERENCE_TENANT) == []
+    for client_id in client_ids:
+        batch = [s for s in await screenings_of(store, client_id) if s["trigger"] == "batch"]
+        assert [(s["job_id"], s["requested_by"]) for s in batch] == [(job["id"], "alice")]
+    ends = [e for e in await outbox(store) if e.type == events.JOB_FINISHED]
+    assert len(ends) == 1
+    assert (ends[0].actor_id, ends[0].client_id) == ("alice", "")
+    assert ends[0].job_finished.job.done == 8
+
+
+async def test_a_job_resumes_after_a_restart_without_screening_anyone_twice(
+    store: SqliteStore,
+    handler: events.IdentityEventHandler,
+    repo: ComplianceRepository,
+    register: ScreeningRegister,
+) -> None:
+    client_ids = [await new_client(store, handler, "Hugo", f"Martin{i}") for i in range(5)]
+    job = await jobs.start_screening_job(repo=repo, caller=ADVISOR, client_ids=client_ids)
+    assert not await JobRunner(repo, register, chunk=2, pause=0).step(TENANT, job["id"])
+    halfway = await jobs.get_screening_job(repo=repo, caller=ADVISOR, job_id=job["id"])
+    assert (halfway["state"], halfway["next_index"], halfway["done"]) == ("running", 2, 2)
+
+    # A new process: a new register holder and runner over the same store.
+    restarted = ScreeningRegister()
+    await service.start_register(repo=repo, register=restarted)
+    runner = JobRunner(repo, restarted, chunk=2, pause=0)
+    (queued,) = await repo.queued_jobs(10)
+    assert (queued["id"], queued["tenant"]) == (job["id"], TENANT)
+    await _run_to_end(runner, job)
+
+    for client_id in client_ids:
+        batch = [s for s in await screenings_of(store, client_id) if s["job_id"] == job["id"]]
+        assert len(batch) == 1
+    finished = await jobs.get_screening_job(repo=repo, caller=ADVISOR, job_id=job["id"])
+    assert (finished["state"], finished["done"]) == ("succeeded", 5)
+
+
+async def test_a_job_fails_with_a_plain_message_when_no_register_is_loaded(
+    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+) -> None:
+    client_id = await new_client(store, handler, "Hugo", "Martin")
+    job = await jobs.start_screening_job(repo=repo, caller=ADVISOR, client_ids=[client_id])
+    assert await JobRunner(repo, ScreeningRegister(), chunk=5, pause=0).step(TENANT, job["id"])
+
+    failed = await jobs.get_screening_job(repo=repo, caller=ADVISOR, job_id=job["id"])
+    assert (failed["state"], failed["error"]) == ("failed", JOB_FAILED_MESSAGE)
+    assert await store.find(JOB_QUEUE, REFERENCE_TENANT) == []
+    ends = [e for e in await outbox(store) if e.type == events.JOB_FINISHED]
+    assert [e.job_finished.job.error for e in ends] == [JOB_FAILED_MESSAGE]
+
+
+@pytest.mark.parametrize("client_ids", [[], [""], [f"c{i}" for i in range(10_001)]])
+async def test_a_job_needs_1_to_10000_ids(
+    repo: ComplianceRepository, client_ids: list[str]
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        await jobs.start_screening_job(repo=repo, caller=ADVISOR, client_ids=client_ids)
+    assert refused.value.violations[0].field == "clientIds"
+
+
+async def test_the_runner_takes_a_queued_job_when_woken(
+    store: SqliteStore,
+    handler: events.IdentityEventHandler,
+    repo: ComplianceRepository,
+    register: ScreeningRegister,
+) -> None:
+    client_id = await new_client(store, handler, "Hugo", "Martin")
+    runner = JobRunner(repo, register, chunk=5, pause=0)
+    task = asyncio.create_task(runner.run())
+    try:
+        job = await jobs.start_screening_job(repo=repo, caller=ADVISOR, client_ids=[client_id])
+        runner.wake()
+        async with asyncio.timeout(5):
+            while (await jobs.get_screening_job(repo=repo, caller=ADVISOR, job_id=job["id"]))[
+                "state"
+            ] != "succeeded":
+                await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+# Tenants
+
+
+async def test_another_tenant_sees_neither_the_job_nor_the_clients_compliance(
+    store: SqliteStore,
+    handler: events.IdentityEventHandler,
+    repo: ComplianceRepository,
+    register: ScreeningRegister,
+) -> None:
+    client_id = await new_client(store, handler, "Ivan", "Petrov", birth_date="1961-04-12")
+    job = await jobs.start_screening_job(repo=repo, caller=ADVISOR, client_ids=[client_id])
+
+    with pytest.raises(NotFound):
+        await jobs.get_screening_job(repo=repo, caller=OTHER_ADVISOR, job_id=job["id"])
+    seen = await compliance_of(repo, client_id, caller=OTHER_ADVISOR, history=5)
+    assert seen.compliance["status"] == EMPTY
+    assert seen.compliance["last_screening"] is None
+    assert seen.history == []
+    with pytest.raises(NotFound):
+        await service.screen_client(
+            repo=repo, register=register, caller=OTHER_ADVISOR, client_id=client_id
+        )
+    with pytest.raises(NotFound):
+        await service.set_asset_freeze_status(
+            repo=repo, caller=OTHER_ADVISOR, client_id=client_id, status=YES, reason="r"
+        )
+    assert (await compliance_of(repo, client_id)).compliance["status"] == TO_VERIFY
