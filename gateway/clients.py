@@ -19,7 +19,7 @@ from client360.identity.v1 import identity_pb2, identity_pb2_grpc
 from gateway.errors import graphql_error
 from runtime.caller import Caller
 from runtime.config import Settings
-from runtime.rpc import caller_metadata, error_from_rpc, insecure_channel
+from runtime.rpc import caller_metadata, error_from_rpc, insecure_channel, traced_call
 
 Response = TypeVar("Response")
 
@@ -58,7 +58,9 @@ class ServiceCalls:
             remaining = budget_end - time.monotonic()
             self.counts[service] = self.counts.get(service, 0) + 1
             try:
-                return await method(request, timeout=max(remaining, 0.001), metadata=metadata)
+                return await traced_call(
+                    method, request, deadline=max(remaining, 0.001), metadata=metadata
+                )
             except grpc.aio.AioRpcError as exc:
                 last_try = attempt == attempts - 1 or budget_end - time.monotonic() < 0.05
                 if exc.code() in _RETRYABLE and not last_try:

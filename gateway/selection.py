@@ -40,7 +40,8 @@ def child_field(node: FieldNode, name: str, info: ResolveInfo) -> FieldNode | No
     return next((f for f in _fields(node.selection_set, info) if f.name.value == name), None)
 
 
-def _argument(node: FieldNode, name: str, info: ResolveInfo) -> Any:
+def argument(node: FieldNode, name: str, info: ResolveInfo) -> Any:
+    """The value of a field's argument, variables resolved (None when not given)."""
     # graphql-core's type says VariableValues; at run time the executor passes a plain dict.
     variables: Any = info.variable_values
     values = getattr(variables, "coerced", variables)
@@ -57,7 +58,7 @@ def history_depth(compliance_node: FieldNode | None, info: ResolveInfo) -> int:
     history = child_field(compliance_node, "history", info)
     if history is None:
         return 0
-    limit = _argument(history, "limit", info)
+    limit = argument(history, "limit", info)
     return DEFAULT_HISTORY if limit is None else max(int(limit), 0)
 
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
-from tests.harness import GraphQLClient
+import httpx
+import pytest
+
+from tests.harness import GraphQLClient, System, new_tenant, wait_serving
 from tests.identity.queries import CREATE, individual
 
 ONE_CLIENT = """
@@ -83,7 +87,21 @@ async def _timed(call: Callable[[], Awaitable[Any]]) -> tuple[float, float]:
     return statistics.median(timings), timings[int(len(timings) * 0.95)]
 
 
-async def test_one_client_and_a_search_answer_quickly(gql: GraphQLClient) -> None:
+@pytest.fixture(scope="module")
+def quiet_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    """A system as in production: no span file written on every call."""
+    running = System(Path(tmp_path_factory.mktemp("latency")), settings={"C360_TRACE_FILE": ""})
+    running.start()
+    yield running
+    running.stop()
+
+
+async def test_one_client_and_a_search_answer_quickly(
+    quiet_system: System, http: httpx.AsyncClient
+) -> None:
+    for name in quiet_system.services:
+        await wait_serving(quiet_system.address(name))
+    gql = GraphQLClient(quiet_system, http, new_tenant())
     ids = []
     for i in range(200):
         created = await gql.data(

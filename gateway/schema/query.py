@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from typing import cast
 
 import strawberry
@@ -10,7 +11,7 @@ import strawberry
 from gateway.errors import not_found
 from gateway.schema.compliance import FreezeRegisterInfo, ScreeningJob
 from gateway.schema.types import Client, ClientConnection, ClientEdge, Info, PageInfo
-from gateway.selection import child_field, history_depth
+from gateway.selection import argument, child_field, history_depth
 
 
 @strawberry.type
@@ -71,12 +72,17 @@ def prefetch_sections(info: Info, client_id: str) -> None:
     """Start the other services' sections of one client now, alongside identity, instead of
     after it: the slowest service sets the pace, not the sum."""
     raw = info._raw_info
+    contacts = child_field(raw.field_nodes[0], "contacts", raw)
+    if contacts is not None:
+        historical = bool(argument(contacts, "includeHistorical", raw))
+        _quiet(info.context.loaders.contacts.load((client_id, historical)))
     compliance = child_field(raw.field_nodes[0], "compliance", raw)
     if compliance is not None:
-        future = cast(
-            "asyncio.Future[object]",
-            info.context.loaders.compliance.load((client_id, history_depth(compliance, raw))),
-        )
-        # Its error, if any, is reported by the compliance field itself (or not at all when
-        # the client turns out not to exist).
-        future.add_done_callback(lambda done: done.cancelled() or done.exception())
+        _quiet(info.context.loaders.compliance.load((client_id, history_depth(compliance, raw))))
+
+
+def _quiet(started: Awaitable[object]) -> None:
+    """A prefetch's error, if any, is reported by the field that awaits it (or not at all
+    when the client turns out not to exist): keep asyncio from logging it as unretrieved."""
+    future = cast("asyncio.Future[object]", started)
+    future.add_done_callback(lambda done: done.cancelled() or done.exception())

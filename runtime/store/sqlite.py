@@ -48,8 +48,9 @@ def _json_path(field: str) -> str:
 class _Compiler:
     """Turns a filter into a WHERE clause over table ``c`` with its parameters."""
 
-    def __init__(self, spec: CollectionSpec) -> None:
+    def __init__(self, spec: CollectionSpec, tenant_id: str) -> None:
         self._spec = spec
+        self._tenant_id = tenant_id
 
     def column(self, field: str) -> str:
         if field == "id":
@@ -97,8 +98,10 @@ class _Compiler:
 
     def _multikey(self, field: str, value: Any, params: list[Any]) -> str:
         keys = f'"{self._spec.name}__keys"'
-        head = f"c.id IN (SELECT k.id FROM {keys} k WHERE k.tenant_id = c.tenant_id AND k.field = ?"
-        params.append(field)
+        # The tenant is bound, not correlated to the outer row: SQLite then runs the subquery
+        # once, on the key index, instead of once per row of the tenant.
+        head = f"c.id IN (SELECT k.id FROM {keys} k WHERE k.tenant_id = ? AND k.field = ?"
+        params.extend([self._tenant_id, field])
         if not isinstance(value, Mapping):
             params.append(value)
             return f"{head} AND k.key = ?)"
@@ -164,7 +167,7 @@ class _SqliteReads:
         sort: Sort,
         limit: int | None,
     ) -> list[Document]:
-        compiler = _Compiler(self._spec(collection))
+        compiler = _Compiler(self._spec(collection), tenant_id)
         params: list[Any] = [tenant_id]
         clause = compiler.compile(where or {}, params)
         sql = (
@@ -398,7 +401,7 @@ class SqliteStore(DocumentStore):
 
     async def count(self, collection: str, tenant_id: str, where: Filter | None = None) -> int:
         reads = self._reads()
-        compiler = _Compiler(reads._spec(collection))
+        compiler = _Compiler(reads._spec(collection), tenant_id)
         params: list[Any] = [tenant_id]
         clause = compiler.compile(where or {}, params)
         assert self._reader is not None

@@ -88,6 +88,8 @@ async def test_a_job_over_200_clients_resumes_after_the_service_is_killed(
 ) -> None:
     gql = GraphQLClient(slow_jobs_system, http, new_tenant())
     ids = await _clients(gql, CLIENTS, "Reprise")
+    token = slow_jobs_system.token(gql.tenant, user="tester")
+    notifications = await Subscription(slow_jobs_system, token, NOTIFICATIONS, {}).__aenter__()
     job = (await gql.data(SCREEN_MANY, {"ids": ids}))["screenClients"]
     assert job["total"] == CLIENTS
     async with asyncio.timeout(30):
@@ -106,6 +108,18 @@ async def test_a_job_over_200_clients_resumes_after_the_service_is_killed(
         while (current := await _job(gql, job["id"]))["state"] != "SUCCEEDED":
             await asyncio.sleep(0.1)
     assert current["done"] == CLIENTS
+    try:
+        message = await notifications.next(timeout=5)
+    finally:
+        await notifications.__aexit__(None, None, None)
+    notified = message["payload"]["data"]["notifications"]["job"]
+    assert notified == {
+        "id": job["id"],
+        "state": "SUCCEEDED",
+        "total": CLIENTS,
+        "done": CLIENTS,
+        "matched": 0,
+    }
     # Every client of the job was screened by it exactly once, across the restart.
     counts = [await _batch_screenings(gql, client_id, job["id"]) for client_id in ids]
     assert counts == [1] * CLIENTS

@@ -3,6 +3,7 @@ nothing is written."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import pytest
@@ -172,3 +173,27 @@ def test_a_contact_cannot_end_before_it_starts() -> None:
         {"last_name": "X", "function": "Y", "valid_from": "2024-01-02", "valid_to": "2024-01-01"}
     )
     assert [v.field for v in violations] == ["validTo"]
+
+
+async def test_social_security_numbers_and_ibans_are_encrypted_at_rest(gql: GraphQLClient) -> None:
+    created = (
+        await gql.data(
+            CREATE,
+            {
+                "input": individual(
+                    personal={"socialSecurityNumber": VALID_NIR},
+                    bankAccounts=[{"iban": VALID_IBAN, "bic": VALID_BIC}],
+                )
+            },
+        )
+    )["createClient"]
+    database = gql.system.directory / "data" / "identity.sqlite3"
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+        (stored,) = connection.execute(
+            "SELECT doc FROM clients WHERE id = ?", (created["id"],)
+        ).fetchone()
+    assert created["identity"]["personal"]["socialSecurityNumber"] == VALID_NIR
+    assert VALID_NIR not in stored
+    assert VALID_IBAN not in stored
+    assert VALID_IBAN[-10:] not in stored
+    assert "enc:" in stored
