@@ -1,66 +1,24 @@
-"""Events of the compliance service: the c360.compliance.* events it emits, and the handler of
-the identity events it consumes to keep its own copy of clients and contacts and screen them.
-
-The handler runs in the consumer's transaction (runtime.bus.EventConsumer), which also records
-the event id as applied: the copy, the check, its history and its event commit together or
-not at all, so a redelivered event is either skipped whole or applied whole.
-"""
+"""Events the compliance service emits: c360.compliance.screening.completed, status.changed and
+job.finished (the requester's notification)."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from client360.events.v1 import events_pb2
 from runtime.outbox import new_event, queue_event
 from runtime.store import Transaction
-
-# service.py imports this module to emit its events, and the handler below calls service.py's
-# screening: a module import (attributes looked up at call time) keeps the cycle harmless.
-from services.compliance import service
 from services.compliance.mapping import (
     STATUS_TO_PROTO,
-    client_subject,
-    contact_subject,
     decision_to_proto,
     job_to_proto,
     screening_to_proto,
 )
-from services.compliance.models import (
-    TRIGGER_CLIENT_CREATED,
-    TRIGGER_CLIENT_UPDATED,
-    TRIGGER_CONTACT_SAVED,
-    Job,
-    Screening,
-    Subject,
-)
-from services.compliance.repository import ComplianceRepository
-
-log = logging.getLogger(__name__)
+from services.compliance.models import Job, Screening
 
 # Emitted.
 SCREENING_COMPLETED = "c360.compliance.screening.completed"
 STATUS_CHANGED = "c360.compliance.status.changed"
 JOB_FINISHED = "c360.compliance.job.finished"
-
-# Consumed, from the identity service (named here: compliance does not import identity's code).
-CLIENT_CREATED = "c360.identity.client.created"
-CLIENT_UPDATED = "c360.identity.client.updated"
-CLIENT_ARCHIVED = "c360.identity.client.archived"
-CONTACT_CREATED = "c360.identity.contact.created"
-CONTACT_UPDATED = "c360.identity.contact.updated"
-CONTACT_ENDED = "c360.identity.contact.ended"
-CLIENT_EVENTS = frozenset({CLIENT_CREATED, CLIENT_UPDATED, CLIENT_ARCHIVED})
-CONTACT_EVENTS = frozenset({CONTACT_CREATED, CONTACT_UPDATED, CONTACT_ENDED})
-IDENTITY_SUBJECTS = (
-    CLIENT_CREATED,
-    CLIENT_UPDATED,
-    CLIENT_ARCHIVED,
-    CONTACT_CREATED,
-    CONTACT_UPDATED,
-    CONTACT_ENDED,
-)
-IDENTITY_DURABLE = "compliance-identity"
 
 
 # Emitted events
@@ -99,69 +57,3 @@ async def job_finished(txn: Transaction, *, tenant_id: str, job: Job) -> None:
     event = new_event(JOB_FINISHED, tenant_id=tenant_id, client_id="", actor_id=job["requested_by"])
     event.job_finished.job.CopyFrom(job_to_proto(job))
     await queue_event(txn, event)
-
-
-# Consumed events
-
-
-def _is_stale(previous: Subject | None, copy: Subject) -> bool:
-    """An event older than the copy: a redelivery that a later event of the same record
-    overtook (a failed event is retried after the ones behind it)."""
-    return previous is not None and previous.get("source_version", 0) > copy["source_version"]
-
-
-class IdentityEventHandler:
-    """Keeps the subjects copy of identity's clients and contacts, and screens them when the
-    name, kind or birth date that a check depends on appears or changes."""
-
-    def __init__(self, repo: ComplianceRepository, register: service.ScreeningRegister) -> None:
-        self._repo = repo
-        self._register = register
-
-    async def __call__(self, txn: Transaction, event: events_pb2.Event) -> None:
-        if event.type in CLIENT_EVENTS:
-            await self._client_changed(txn, event)
-        elif event.type in CONTACT_EVENTS:
-            await self._contact_changed(txn, event)
-
-    async def _client_changed(self, txn: Transaction, event: events_pb2.Event) -> None:
-        copy = client_subject(event.client_changed.client)
-        previous = await self._repo.get_subject(txn, event.tenant_id, copy["id"])
-        if _is_stale(previous, copy):
-            return
-        await self._repo.put_subject(txn, event.tenant_id, copy)
-        trigger = ""
-        if event.type == CLIENT_CREATED:
-            trigger = TRIGGER_CLIENT_CREATED
-        elif event.type == CLIENT_UPDATED and service.screened_fields_changed(previous, copy):
-            trigger = TRIGGER_CLIENT_UPDATED
-        await self._screen(txn, event, copy, trigger)
-
-    async def _contact_changed(self, txn: Transaction, event: events_pb2.Event) -> None:
-        copy = contact_subject(event.contact_changed.contact)
-        previous = await self._repo.get_subject(txn, event.tenant_id, copy["id"])
-        if _is_stale(previous, copy):
-            return
-        await self._repo.put_subject(txn, event.tenant_id, copy)
-        renamed = previous is None or previous.get("full_name") != copy["full_name"]
-        if event.type == CONTACT_CREATED or (event.type == CONTACT_UPDATED and renamed):
-            await self._screen(txn, event, copy, TRIGGER_CONTACT_SAVED)
-
-    async def _screen(
-        self, txn: Transaction, event: events_pb2.Event, subject: Subject, trigger: str
-    ) -> None:
-        if not trigger:
-            return
-        if not service.screenable(subject):
-            # Identity requires a name; without one there is nothing a check could say.
-            log.warning("subject without a name, not screened", extra={"subject": subject["id"]})
-            return
-        await service.screen_subject(
-            txn,
-            repo=self._repo,
-            register=self._register,
-            tenant_id=event.tenant_id,
-            subject=subject,
-            trigger=trigger,
-            actor_id=event.actor_id,
-        )

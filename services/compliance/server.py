@@ -6,7 +6,7 @@ from __future__ import annotations
 from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
 from runtime.bus import EventConsumer
 from runtime.server import ServiceContext, main
-from services.compliance import events, service
+from services.compliance import consumers, service
 from services.compliance.jobs import JobRunner
 from services.compliance.models import COLLECTIONS
 from services.compliance.repository import ComplianceRepository
@@ -29,9 +29,9 @@ async def wire(ctx: ServiceContext) -> None:
     consumer = EventConsumer(
         ctx.js,
         ctx.store,
-        durable=events.IDENTITY_DURABLE,
-        subjects=events.IDENTITY_SUBJECTS,
-        handler=events.IdentityEventHandler(repo, register),
+        durable=consumers.IDENTITY_DURABLE,
+        subjects=consumers.IDENTITY_SUBJECTS,
+        handler=consumers.IdentityEventHandler(repo, register),
     )
     ctx.background(consumer.run(), "identity-events")
     ctx.background(runner.run(), "screening-jobs")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -40,6 +40,39 @@ MAX_ANCESTRY = 64
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+def _stamp(updated: dict[str, Any], caller: Caller) -> None:
+    """Record who changed a record and when, keeping who created it."""
+    updated["audit"] = {
+        **updated.get("audit", {}),
+        "updated_at": _now(),
+        "updated_by": caller.user_id,
+    }
+
+
+def _edit(
+    current: dict[str, Any] | None,
+    *,
+    what: str,
+    record_id: str,
+    version: int,
+    changes: dict[str, Any],
+    paths: Sequence[str],
+    fields: Sequence[str],
+    check: Callable[[dict[str, Any]], list[FieldViolation]],
+) -> tuple[dict[str, Any], list[str]]:
+    """The record with the caller's changes applied and checked, and the fields that changed.
+
+    Raises NotFound, Conflict on a stale version, or InvalidInput; nothing is written.
+    """
+    if current is None:
+        raise NotFound(f"{what} {record_id} not found")
+    if current["version"] != version:
+        raise Conflict(f"version: {version} is stale, the current version is {current['version']}")
+    updated = apply_paths(current, changes, paths, fields)
+    _reject(check(updated))
+    return updated, [k for k in fields if updated.get(k) != current.get(k)]
 
 
 def _derive(client: Client) -> Client:
@@ -134,28 +167,25 @@ async def update_client(
 ) -> Client:
     async with repo.store.transaction() as txn:
         current = await repo.get_client_for_update(txn, caller.tenant_id, client_id)
-        if current is None:
-            raise NotFound(f"client {client_id} not found")
-        if current["version"] != version:
-            raise Conflict(
-                f"version: {version} is stale, the current version is {current['version']}"
-            )
-        updated = apply_paths(current, changes, paths, CLIENT_INPUT_FIELDS)
-        _reject(check_client(updated))
-        changed = [k for k in CLIENT_INPUT_FIELDS if updated.get(k) != current.get(k)]
+        updated, changed = _edit(
+            current,
+            what="client",
+            record_id=client_id,
+            version=version,
+            changes=changes,
+            paths=paths,
+            fields=CLIENT_INPUT_FIELDS,
+            check=check_client,
+        )
         if not changed:
-            return current
+            return updated
         now = _now()
         if "kind" in changed:
             updated["kind_history"] = [
-                *current.get("kind_history", []),
+                *updated.get("kind_history", []),
                 {"kind": updated["kind"], "at": now, "by": caller.user_id},
             ]
-        updated["audit"] = {
-            **current.get("audit", {}),
-            "updated_at": now,
-            "updated_by": caller.user_id,
-        }
+        _stamp(updated, caller)
         stored = await repo.replace_client(
             txn, caller.tenant_id, _derive(updated), expected_version=version
         )
@@ -172,11 +202,7 @@ async def archive_client(*, repo: IdentityRepository, caller: Caller, client_id:
             return current
         updated = copy.deepcopy(current)
         updated.setdefault("flags", {})["archived"] = True
-        updated["audit"] = {
-            **current.get("audit", {}),
-            "updated_at": _now(),
-            "updated_by": caller.user_id,
-        }
+        _stamp(updated, caller)
         stored = await repo.replace_client(
             txn, caller.tenant_id, updated, expected_version=current["version"]
         )
@@ -304,11 +330,7 @@ async def set_parent_client(
         if current.get("parent_client_id", "") == parent_client_id:
             return current
         updated = {**current, "parent_client_id": parent_client_id}
-        updated["audit"] = {
-            **current.get("audit", {}),
-            "updated_at": _now(),
-            "updated_by": caller.user_id,
-        }
+        _stamp(updated, caller)
         stored = await repo.replace_client(
             txn, caller.tenant_id, updated, expected_version=current["version"]
         )
@@ -346,11 +368,7 @@ async def associate_clients(
                 results.append(current)
                 continue
             updated = {**current, "associated_client_ids": ids}
-            updated["audit"] = {
-                **current.get("audit", {}),
-                "updated_at": _now(),
-                "updated_by": caller.user_id,
-            }
+            _stamp(updated, caller)
             stored = await repo.replace_client(
                 txn, caller.tenant_id, updated, expected_version=current["version"]
             )
@@ -417,22 +435,19 @@ async def update_contact(
 ) -> Contact:
     async with repo.store.transaction() as txn:
         current = await repo.get_contact_for_update(txn, caller.tenant_id, contact_id)
-        if current is None:
-            raise NotFound(f"contact {contact_id} not found")
-        if current["version"] != version:
-            raise Conflict(
-                f"version: {version} is stale, the current version is {current['version']}"
-            )
-        updated = apply_paths(current, changes, paths, CONTACT_INPUT_FIELDS)
-        _reject(check_contact(updated))
-        changed = [k for k in CONTACT_INPUT_FIELDS if updated.get(k) != current.get(k)]
+        updated, changed = _edit(
+            current,
+            what="contact",
+            record_id=contact_id,
+            version=version,
+            changes=changes,
+            paths=paths,
+            fields=CONTACT_INPUT_FIELDS,
+            check=check_contact,
+        )
         if not changed:
-            return current
-        updated["audit"] = {
-            **current.get("audit", {}),
-            "updated_at": _now(),
-            "updated_by": caller.user_id,
-        }
+            return updated
+        _stamp(updated, caller)
         stored = await repo.replace_contact(
             txn, caller.tenant_id, updated, expected_version=version
         )
@@ -449,11 +464,7 @@ async def end_contact(
             raise NotFound(f"contact {contact_id} not found")
         updated = {**current, "valid_to": valid_to or _today()}
         _reject(check_contact(updated))
-        updated["audit"] = {
-            **current.get("audit", {}),
-            "updated_at": _now(),
-            "updated_by": caller.user_id,
-        }
+        _stamp(updated, caller)
         stored = await repo.replace_contact(
             txn, caller.tenant_id, updated, expected_version=current["version"]
         )

@@ -20,7 +20,7 @@ from runtime.ids import new_id
 from runtime.outbox import new_event
 from runtime.store import Document
 from runtime.store.sqlite import SqliteStore
-from services.compliance import events, jobs, service
+from services.compliance import consumers, events, jobs, service
 from services.compliance.jobs import JobRunner
 from services.compliance.matching import RegisterIndex
 from services.compliance.models import (
@@ -72,8 +72,10 @@ async def register(repo: ComplianceRepository) -> ScreeningRegister:
 
 
 @pytest.fixture
-def handler(repo: ComplianceRepository, register: ScreeningRegister) -> events.IdentityEventHandler:
-    return events.IdentityEventHandler(repo, register)
+def handler(
+    repo: ComplianceRepository, register: ScreeningRegister
+) -> consumers.IdentityEventHandler:
+    return consumers.IdentityEventHandler(repo, register)
 
 
 # Identity events, built by hand as identity would publish them
@@ -103,7 +105,7 @@ def client_event(
         client.kind = identity_pb2.CLIENT_KIND_INDIVIDUAL
         client.first_name, client.last_name = first, last
         client.personal.birth_date = birth_date
-    client.flags.archived = event_type == events.CLIENT_ARCHIVED
+    client.flags.archived = event_type == consumers.CLIENT_ARCHIVED
     return event
 
 
@@ -118,7 +120,7 @@ def contact_event(
 
 
 async def apply(
-    store: SqliteStore, handler: events.IdentityEventHandler, event: events_pb2.Event
+    store: SqliteStore, handler: consumers.IdentityEventHandler, event: events_pb2.Event
 ) -> None:
     async with store.transaction() as txn:
         await handler(txn, event)
@@ -126,7 +128,7 @@ async def apply(
 
 async def new_client(
     store: SqliteStore,
-    handler: events.IdentityEventHandler,
+    handler: consumers.IdentityEventHandler,
     first: str,
     last: str,
     *,
@@ -135,7 +137,7 @@ async def new_client(
     """A client as identity announces its creation (which also screens it)."""
     client_id = new_id()
     created = client_event(
-        events.CLIENT_CREATED, client_id, first=first, last=last, birth_date=birth_date
+        consumers.CLIENT_CREATED, client_id, first=first, last=last, birth_date=birth_date
     )
     await apply(store, handler, created)
     return client_id
@@ -162,7 +164,7 @@ async def compliance_of(
 
 
 async def test_a_client_named_like_a_register_entry_is_to_verify_with_one_event(
-    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+    store: SqliteStore, handler: consumers.IdentityEventHandler, repo: ComplianceRepository
 ) -> None:
     client_id = await new_client(store, handler, "Ivan", "Petrov", birth_date="1961-04-12")
 
@@ -181,7 +183,7 @@ async def test_a_client_named_like_a_register_entry_is_to_verify_with_one_event(
 
 
 async def test_a_clean_french_name_is_no(
-    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+    store: SqliteStore, handler: consumers.IdentityEventHandler, repo: ComplianceRepository
 ) -> None:
     client_id = await new_client(store, handler, "Élodie", "Dubois", birth_date="1984-05-17")
     found = await compliance_of(repo, client_id)
@@ -190,13 +192,13 @@ async def test_a_clean_french_name_is_no(
 
 
 async def test_a_company_is_screened_against_the_register_entities(
-    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+    store: SqliteStore, handler: consumers.IdentityEventHandler, repo: ComplianceRepository
 ) -> None:
     client_id = new_id()
     await apply(
         store,
         handler,
-        client_event(events.CLIENT_CREATED, client_id, legal_name="Severnaya Logistika OOO"),
+        client_event(consumers.CLIENT_CREATED, client_id, legal_name="Severnaya Logistika OOO"),
     )
     subject = await store.get(SUBJECTS, TENANT, client_id)
     assert subject is not None
@@ -206,7 +208,7 @@ async def test_a_company_is_screened_against_the_register_entities(
 
 async def test_every_check_is_kept_in_history_newest_first(
     store: SqliteStore,
-    handler: events.IdentityEventHandler,
+    handler: consumers.IdentityEventHandler,
     repo: ComplianceRepository,
     register: ScreeningRegister,
 ) -> None:
@@ -228,7 +230,7 @@ async def test_every_check_is_kept_in_history_newest_first(
 
 async def test_a_persons_yes_is_never_changed_by_later_checks(
     store: SqliteStore,
-    handler: events.IdentityEventHandler,
+    handler: consumers.IdentityEventHandler,
     repo: ComplianceRepository,
     register: ScreeningRegister,
 ) -> None:
@@ -246,13 +248,13 @@ async def test_a_persons_yes_is_never_changed_by_later_checks(
     await apply(
         store,
         handler,
-        client_event(events.CLIENT_UPDATED, client_id, first="Jean", last="Dupont", version=2),
+        client_event(consumers.CLIENT_UPDATED, client_id, first="Jean", last="Dupont", version=2),
     )
     assert (await compliance_of(repo, client_id)).compliance["status"] == YES
 
 
 async def test_decisions_are_kept_newest_first_with_an_event_each(
-    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+    store: SqliteStore, handler: consumers.IdentityEventHandler, repo: ComplianceRepository
 ) -> None:
     client_id = await new_client(store, handler, "Ivan", "Petrov", birth_date="1961-04-12")
     for status, reason in ((NO, "namesake, other passport"), (TO_VERIFY, "new information")):
@@ -271,7 +273,7 @@ async def test_decisions_are_kept_newest_first_with_an_event_each(
 
 
 async def test_a_decision_needs_a_decidable_status_a_reason_and_a_known_client(
-    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+    store: SqliteStore, handler: consumers.IdentityEventHandler, repo: ComplianceRepository
 ) -> None:
     client_id = await new_client(store, handler, "Camille", "Bernard")
     with pytest.raises(InvalidInput) as refused:
@@ -316,7 +318,7 @@ async def test_a_manual_check_of_an_unknown_client_is_not_found(
 
 
 async def test_a_created_client_is_copied_and_screened(
-    store: SqliteStore, handler: events.IdentityEventHandler
+    store: SqliteStore, handler: consumers.IdentityEventHandler
 ) -> None:
     client_id = await new_client(store, handler, "Ivan", "Petrov", birth_date="1961-04-12")
     subject = await store.get(SUBJECTS, TENANT, client_id)
@@ -333,14 +335,14 @@ async def test_a_created_client_is_copied_and_screened(
 
 
 async def test_an_update_of_the_memo_only_does_not_screen_again(
-    store: SqliteStore, handler: events.IdentityEventHandler
+    store: SqliteStore, handler: consumers.IdentityEventHandler
 ) -> None:
     client_id = await new_client(store, handler, "Camille", "Bernard", birth_date="1990-01-02")
     await apply(
         store,
         handler,
         client_event(
-            events.CLIENT_UPDATED,
+            consumers.CLIENT_UPDATED,
             client_id,
             first="Camille",
             last="Bernard",
@@ -356,14 +358,14 @@ async def test_an_update_of_the_memo_only_does_not_screen_again(
 
 
 async def test_a_name_change_screens_again(
-    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+    store: SqliteStore, handler: consumers.IdentityEventHandler, repo: ComplianceRepository
 ) -> None:
     client_id = await new_client(store, handler, "Camille", "Bernard")
     await apply(
         store,
         handler,
         client_event(
-            events.CLIENT_UPDATED,
+            consumers.CLIENT_UPDATED,
             client_id,
             first="Ivan",
             last="Petrov",
@@ -377,13 +379,15 @@ async def test_a_name_change_screens_again(
 
 
 async def test_an_archive_is_copied_but_not_screened(
-    store: SqliteStore, handler: events.IdentityEventHandler
+    store: SqliteStore, handler: consumers.IdentityEventHandler
 ) -> None:
     client_id = await new_client(store, handler, "Camille", "Bernard")
     await apply(
         store,
         handler,
-        client_event(events.CLIENT_ARCHIVED, client_id, first="Camille", last="Bernard", version=2),
+        client_event(
+            consumers.CLIENT_ARCHIVED, client_id, first="Camille", last="Bernard", version=2
+        ),
     )
     subject = await store.get(SUBJECTS, TENANT, client_id)
     assert subject is not None
@@ -392,11 +396,11 @@ async def test_an_archive_is_copied_but_not_screened(
 
 
 async def test_an_event_older_than_the_copy_is_ignored(
-    store: SqliteStore, handler: events.IdentityEventHandler
+    store: SqliteStore, handler: consumers.IdentityEventHandler
 ) -> None:
     client_id = await new_client(store, handler, "Camille", "Bernard")
-    newer = client_event(events.CLIENT_UPDATED, client_id, first="Léa", last="Roux", version=3)
-    older = client_event(events.CLIENT_UPDATED, client_id, first="Zoé", last="Morel", version=2)
+    newer = client_event(consumers.CLIENT_UPDATED, client_id, first="Léa", last="Roux", version=3)
+    older = client_event(consumers.CLIENT_UPDATED, client_id, first="Zoé", last="Morel", version=2)
     await apply(store, handler, newer)
     await apply(store, handler, older)
     subject = await store.get(SUBJECTS, TENANT, client_id)
@@ -406,14 +410,14 @@ async def test_an_event_older_than_the_copy_is_ignored(
 
 
 async def test_a_contact_on_the_register_makes_the_client_to_verify(
-    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+    store: SqliteStore, handler: consumers.IdentityEventHandler, repo: ComplianceRepository
 ) -> None:
     client_id = await new_client(store, handler, "Camille", "Bernard")
     clean, listed = new_id(), new_id()
     await apply(
         store,
         handler,
-        contact_event(events.CONTACT_CREATED, clean, client_id, first="Hugo", last="Lambert"),
+        contact_event(consumers.CONTACT_CREATED, clean, client_id, first="Hugo", last="Lambert"),
     )
     # A contact with no match says nothing about the client: still NO from its own check.
     assert (await compliance_of(repo, client_id)).compliance["status"] == NO
@@ -421,7 +425,9 @@ async def test_a_contact_on_the_register_makes_the_client_to_verify(
     await apply(
         store,
         handler,
-        contact_event(events.CONTACT_CREATED, listed, client_id, first="Olena", last="Kovalenko"),
+        contact_event(
+            consumers.CONTACT_CREATED, listed, client_id, first="Olena", last="Kovalenko"
+        ),
     )
     found = await compliance_of(repo, client_id, history=10)
     assert found.compliance["status"] == TO_VERIFY
@@ -431,15 +437,15 @@ async def test_a_contact_on_the_register_makes_the_client_to_verify(
 
 
 async def test_a_contact_is_screened_again_only_when_renamed_and_not_when_ended(
-    store: SqliteStore, handler: events.IdentityEventHandler
+    store: SqliteStore, handler: consumers.IdentityEventHandler
 ) -> None:
     client_id = await new_client(store, handler, "Camille", "Bernard")
     contact_id = new_id()
     for event_type, last, version in (
-        (events.CONTACT_CREATED, "Lambert", 1),
-        (events.CONTACT_UPDATED, "Lambert", 2),  # another field changed
-        (events.CONTACT_UPDATED, "Lambert-Roux", 3),
-        (events.CONTACT_ENDED, "Lambert-Roux", 4),
+        (consumers.CONTACT_CREATED, "Lambert", 1),
+        (consumers.CONTACT_UPDATED, "Lambert", 2),  # another field changed
+        (consumers.CONTACT_UPDATED, "Lambert-Roux", 3),
+        (consumers.CONTACT_ENDED, "Lambert-Roux", 4),
     ):
         await apply(
             store,
@@ -559,7 +565,7 @@ async def _run_to_end(runner: JobRunner, job: Document, *, tenant_id: str = TENA
 
 async def test_a_job_runs_to_completion_chunk_by_chunk(
     store: SqliteStore,
-    handler: events.IdentityEventHandler,
+    handler: consumers.IdentityEventHandler,
     repo: ComplianceRepository,
     register: ScreeningRegister,
 ) -> None:
@@ -594,7 +600,7 @@ async def test_a_job_runs_to_completion_chunk_by_chunk(
 
 async def test_a_job_resumes_after_a_restart_without_screening_anyone_twice(
     store: SqliteStore,
-    handler: events.IdentityEventHandler,
+    handler: consumers.IdentityEventHandler,
     repo: ComplianceRepository,
     register: ScreeningRegister,
 ) -> None:
@@ -620,7 +626,7 @@ async def test_a_job_resumes_after_a_restart_without_screening_anyone_twice(
 
 
 async def test_a_job_fails_with_a_plain_message_when_no_register_is_loaded(
-    store: SqliteStore, handler: events.IdentityEventHandler, repo: ComplianceRepository
+    store: SqliteStore, handler: consumers.IdentityEventHandler, repo: ComplianceRepository
 ) -> None:
     client_id = await new_client(store, handler, "Hugo", "Martin")
     job = await jobs.start_screening_job(repo=repo, caller=ADVISOR, client_ids=[client_id])
@@ -644,7 +650,7 @@ async def test_a_job_needs_1_to_10000_ids(
 
 async def test_the_runner_takes_a_queued_job_when_woken(
     store: SqliteStore,
-    handler: events.IdentityEventHandler,
+    handler: consumers.IdentityEventHandler,
     repo: ComplianceRepository,
     register: ScreeningRegister,
 ) -> None:
@@ -670,7 +676,7 @@ async def test_the_runner_takes_a_queued_job_when_woken(
 
 async def test_another_tenant_sees_neither_the_job_nor_the_clients_compliance(
     store: SqliteStore,
-    handler: events.IdentityEventHandler,
+    handler: consumers.IdentityEventHandler,
     repo: ComplianceRepository,
     register: ScreeningRegister,
 ) -> None:
