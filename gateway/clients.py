@@ -101,21 +101,30 @@ class IdentityClient(_ServiceClient):
         self._stub = identity_pb2_grpc.IdentityServiceStub(calls.channel(self.SERVICE))
 
     async def batch_get_clients(
-        self, caller: Caller, ids: Sequence[str]
+        self, caller: Caller, ids: Sequence[str], *, fields: Sequence[str] = ()
     ) -> list[identity_pb2.Client]:
-        response = await self._read(
-            self._stub.BatchGetClients, identity_pb2.BatchGetClientsRequest(ids=ids), caller
-        )
+        """The clients among ``ids``; ``fields`` is the read mask (all fields when empty)."""
+        request = identity_pb2.BatchGetClientsRequest(ids=ids)
+        request.read_mask.paths.extend(fields)
+        response = await self._read(self._stub.BatchGetClients, request, caller)
         return list(response.clients)
 
     async def search_clients(
-        self, caller: Caller, *, query: str, first: int, after: str, include_archived: bool
+        self,
+        caller: Caller,
+        *,
+        query: str,
+        first: int,
+        after: str,
+        include_archived: bool,
+        fields: Sequence[str] = (),
     ) -> identity_pb2.SearchClientsResponse:
         request = identity_pb2.SearchClientsRequest(
             query=query,
             page=common_pb2.PageRequest(first=first, after=after),
             include_archived=include_archived,
         )
+        request.read_mask.paths.extend(fields)
         return await self._read(self._stub.SearchClients, request, caller)
 
     async def list_contacts(

@@ -27,6 +27,8 @@ class Loaders:
     def __init__(self, caller: Caller, clients: ServiceClients) -> None:
         self._caller = caller
         self._clients = clients
+        # The identity fields this request shows (a read mask); every field until known.
+        self.client_fields: Sequence[str] = ()
         self.client: DataLoader[str, identity_pb2.Client | None] = DataLoader(self._load_clients)
         self.contacts: DataLoader[ContactsKey, list[identity_pb2.Contact]] = DataLoader(
             self._load_contacts
@@ -36,7 +38,12 @@ class Loaders:
         )
 
     async def _load_clients(self, ids: Sequence[str]) -> list[identity_pb2.Client | None]:
-        found = {c.id: c for c in await self._clients.identity.batch_get_clients(self._caller, ids)}
+        found = {
+            c.id: c
+            for c in await self._clients.identity.batch_get_clients(
+                self._caller, ids, fields=self.client_fields
+            )
+        }
         return [found.get(i) for i in ids]
 
     async def _load_contacts(self, keys: Sequence[ContactsKey]) -> list[list[identity_pb2.Contact]]:

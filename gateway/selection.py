@@ -4,6 +4,7 @@ caches the answer for the request (a page of 50 clients shares one node)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLResolveInfo,
     InlineFragmentNode,
+    OperationDefinitionNode,
     SelectionSetNode,
     value_from_ast_untyped,
 )
@@ -75,3 +77,56 @@ class SelectionPlan:
         if key not in self._depths:
             self._depths[key] = history_depth(node, info)
         return self._depths[key]
+
+
+# Which proto fields of a client each GraphQL field under `identity` reads; the others read
+# the proto field of the same name in snake_case.
+_IDENTITY_READS = {"primaryAddress": ("addresses",), "reference": ()}
+_RELATIONS_READS = ("parent_client_id", "associated_client_ids")
+# Identity always returns these; a read mask must name at least one field to mean "only".
+_MINIMAL_MASK = ("display_name",)
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+_MASKS: dict[int, tuple[OperationDefinitionNode, tuple[str, ...]]] = {}
+_MASKS_LIMIT = 512
+
+
+def _all_fields(
+    selection_set: SelectionSetNode | None, info: ResolveInfo, seen: set[str]
+) -> Iterator[FieldNode]:
+    """Every field of a selection, at any depth, through fragments (each fragment once)."""
+    if selection_set is None:
+        return
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            yield selection
+            yield from _all_fields(selection.selection_set, info, seen)
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _all_fields(selection.selection_set, info, seen)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+            seen.add(selection.name.value)
+            fragment = info.fragments.get(selection.name.value)
+            if fragment is not None:
+                yield from _all_fields(fragment.selection_set, info, seen)
+
+
+def client_read_mask(info: ResolveInfo) -> tuple[str, ...]:
+    """The identity fields the whole operation shows, anywhere it shows a client: the read
+    mask of this request's identity reads. Cached per parsed operation."""
+    operation = info.operation
+    cached = _MASKS.get(id(operation))
+    if cached is not None and cached[0] is operation:
+        return cached[1]
+    fields: set[str] = set()
+    for field in _all_fields(operation.selection_set, info, set()):
+        if field.name.value == "identity":
+            for sub in _fields(field.selection_set, info):
+                name = sub.name.value
+                if not name.startswith("__"):
+                    fields.update(_IDENTITY_READS.get(name, (_CAMEL.sub("_", name).lower(),)))
+        elif field.name.value == "relations":
+            fields.update(_RELATIONS_READS)
+    mask = tuple(sorted(fields)) or _MINIMAL_MASK
+    if len(_MASKS) >= _MASKS_LIMIT:
+        _MASKS.clear()
+    _MASKS[id(operation)] = (operation, mask)
+    return mask

@@ -146,8 +146,10 @@ class EventConsumer:
                 for msg in messages:
                     await self.apply(msg)
         finally:
+            # Bounded: a stop must not hang on a broker that went away.
             with contextlib.suppress(Exception):
-                await subscription.unsubscribe()
+                async with asyncio.timeout(2.0):
+                    await subscription.unsubscribe()
 
     async def subscribe(self) -> JetStreamContext.PullSubscription:
         """Create the durable consumer if needed and bind to it."""

@@ -11,13 +11,14 @@ import strawberry
 from gateway.errors import not_found
 from gateway.schema.compliance import FreezeRegisterInfo, ScreeningJob
 from gateway.schema.types import Client, ClientConnection, ClientEdge, Info, PageInfo
-from gateway.selection import argument, child_field, history_depth
+from gateway.selection import argument, child_field, client_read_mask, history_depth
 
 
 @strawberry.type
 class Query:
     @strawberry.field(description="One client's file; null with NOT_FOUND if it is not yours.")
     async def client(self, info: Info, id: strawberry.ID) -> Client | None:
+        info.context.loaders.client_fields = client_read_mask(info._raw_info)
         prefetch_sections(info, id)
         found = await info.context.loaders.client.load(id)
         if found is None:
@@ -37,12 +38,14 @@ class Query:
         include_archived: bool = False,
     ) -> ClientConnection:
         context = info.context
+        context.loaders.client_fields = client_read_mask(info._raw_info)
         response = await context.clients.identity.search_clients(
             context.caller,
             query=search or "",
             first=first,
             after=after or "",
             include_archived=include_archived,
+            fields=context.loaders.client_fields,
         )
         context.loaders.prime_clients(response.clients)
         return ClientConnection(

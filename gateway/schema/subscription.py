@@ -94,6 +94,8 @@ class Subscription:
         self, info: Info, client_id: strawberry.ID
     ) -> AsyncGenerator[ClientEvent, None]:
         context = info.context
+        # Only whether the caller may see the client matters here.
+        context.loaders.client_fields = ("display_name",)
         if await context.loaders.client.load(client_id) is None:
             raise not_found()
         async for event in context.live.events(context.caller.tenant_id):

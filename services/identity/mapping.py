@@ -3,7 +3,7 @@ each field is named, which is several times faster than MessageToDict on a hot p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -65,83 +65,120 @@ def _audit(a: dict[str, Any]) -> common_pb2.AuditStamps:
     return stamps
 
 
-def client_to_proto(c: Client) -> identity_pb2.Client:
+def _personal(c: Client) -> identity_pb2.PersonalInfo:
     personal = c.get("personal") or {}
+    return identity_pb2.PersonalInfo(
+        marital_status=personal.get("marital_status", ""),
+        gender=personal.get("gender", ""),
+        birth_date=personal.get("birth_date", ""),
+        birth_place=personal.get("birth_place", ""),
+        profession=personal.get("profession", ""),
+        pcs_code=personal.get("pcs_code", ""),
+        social_security_number=personal.get("social_security_number", ""),
+        social_security_regime=personal.get("social_security_regime", ""),
+    )
+
+
+def _professional(c: Client) -> identity_pb2.ProfessionalInfo:
     professional = c.get("professional") or {}
+    return identity_pb2.ProfessionalInfo(
+        legal_name=professional.get("legal_name", ""),
+        siren=professional.get("siren", ""),
+        siret=professional.get("siret", ""),
+        legal_form=professional.get("legal_form", ""),
+        activity_code=professional.get("activity_code", ""),
+    )
+
+
+def _family_members(c: Client) -> list[identity_pb2.FamilyMember]:
+    return [
+        identity_pb2.FamilyMember(
+            first_name=m.get("first_name", ""),
+            last_name=m.get("last_name", ""),
+            relationship=m.get("relationship", ""),
+            birth_date=m.get("birth_date", ""),
+            birth_place=m.get("birth_place", ""),
+            social_security_number=m.get("social_security_number", ""),
+            attached_to_insured_social_security=m.get("attached_to_insured_social_security", False),
+        )
+        for m in c.get("family_members", [])
+    ]
+
+
+def _bank_accounts(c: Client) -> list[identity_pb2.BankAccount]:
+    return [
+        identity_pb2.BankAccount(
+            iban=b.get("iban", ""),
+            bic=b.get("bic", ""),
+            holder=b.get("holder", ""),
+            label=b.get("label", ""),
+        )
+        for b in c.get("bank_accounts", [])
+    ]
+
+
+def _management(c: Client) -> identity_pb2.Management:
     management = c.get("management") or {}
+    return identity_pb2.Management(
+        account_manager=management.get("account_manager", ""),
+        origin=management.get("origin", ""),
+        comment=management.get("comment", ""),
+    )
+
+
+def _flags(c: Client) -> identity_pb2.Flags:
     flags = c.get("flags") or {}
+    return identity_pb2.Flags(
+        internal=flags.get("internal", False),
+        leasing_company=flags.get("leasing_company", False),
+        archived=flags.get("archived", False),
+        communication_blocked=flags.get("communication_blocked", False),
+        preferred_channel=flags.get("preferred_channel", ""),
+        portal_access=flags.get("portal_access", False),
+    )
+
+
+# How each field a read mask may name is filled, by proto field name.
+_CLIENT_FIELDS: dict[str, Callable[[Client], Any]] = {
+    "registration_number": lambda c: c.get("registration_number", ""),
+    "dms_number": lambda c: c.get("dms_number", ""),
+    "civility": lambda c: c.get("civility", ""),
+    "first_name": lambda c: c.get("first_name", ""),
+    "last_name": lambda c: c.get("last_name", ""),
+    "phones": lambda c: _phones(c.get("phones", [])),
+    "emails": lambda c: _emails(c.get("emails", [])),
+    "addresses": lambda c: [_address(a) for a in c.get("addresses", [])],
+    "personal": _personal,
+    "professional": _professional,
+    "family_members": _family_members,
+    "bank_accounts": _bank_accounts,
+    "management": _management,
+    "flags": _flags,
+    "important_notes": lambda c: c.get("important_notes", ""),
+    "memo": lambda c: c.get("memo", ""),
+    "audit": lambda c: _audit(c.get("audit") or {}),
+    "parent_client_id": lambda c: c.get("parent_client_id", ""),
+    "associated_client_ids": lambda c: c.get("associated_client_ids", []),
+}
+# Always filled, whatever the mask: what identifies and names a client.
+ALWAYS_READ = frozenset({"id", "reference", "kind", "version", "display_name"})
+READABLE = frozenset(_CLIENT_FIELDS) | ALWAYS_READ
+
+
+def client_to_proto(c: Client, fields: Collection[str] | None = None) -> identity_pb2.Client:
+    """The client as a proto: every field, or only ``fields`` (a read mask) and ALWAYS_READ."""
+    chosen = (
+        _CLIENT_FIELDS
+        if fields is None
+        else {f: _CLIENT_FIELDS[f] for f in fields if f in _CLIENT_FIELDS}
+    )
     return identity_pb2.Client(
         id=c["id"],
         reference=c.get("reference", ""),
-        registration_number=c.get("registration_number", ""),
-        dms_number=c.get("dms_number", ""),
         kind=KIND_TO_PROTO.get(c.get("kind", ""), identity_pb2.CLIENT_KIND_UNSPECIFIED),
         version=c.get("version", 0),
         display_name=c.get("display_name", ""),
-        civility=c.get("civility", ""),
-        first_name=c.get("first_name", ""),
-        last_name=c.get("last_name", ""),
-        phones=_phones(c.get("phones", [])),
-        emails=_emails(c.get("emails", [])),
-        addresses=[_address(a) for a in c.get("addresses", [])],
-        personal=identity_pb2.PersonalInfo(
-            marital_status=personal.get("marital_status", ""),
-            gender=personal.get("gender", ""),
-            birth_date=personal.get("birth_date", ""),
-            birth_place=personal.get("birth_place", ""),
-            profession=personal.get("profession", ""),
-            pcs_code=personal.get("pcs_code", ""),
-            social_security_number=personal.get("social_security_number", ""),
-            social_security_regime=personal.get("social_security_regime", ""),
-        ),
-        professional=identity_pb2.ProfessionalInfo(
-            legal_name=professional.get("legal_name", ""),
-            siren=professional.get("siren", ""),
-            siret=professional.get("siret", ""),
-            legal_form=professional.get("legal_form", ""),
-            activity_code=professional.get("activity_code", ""),
-        ),
-        family_members=[
-            identity_pb2.FamilyMember(
-                first_name=m.get("first_name", ""),
-                last_name=m.get("last_name", ""),
-                relationship=m.get("relationship", ""),
-                birth_date=m.get("birth_date", ""),
-                birth_place=m.get("birth_place", ""),
-                social_security_number=m.get("social_security_number", ""),
-                attached_to_insured_social_security=m.get(
-                    "attached_to_insured_social_security", False
-                ),
-            )
-            for m in c.get("family_members", [])
-        ],
-        bank_accounts=[
-            identity_pb2.BankAccount(
-                iban=b.get("iban", ""),
-                bic=b.get("bic", ""),
-                holder=b.get("holder", ""),
-                label=b.get("label", ""),
-            )
-            for b in c.get("bank_accounts", [])
-        ],
-        management=identity_pb2.Management(
-            account_manager=management.get("account_manager", ""),
-            origin=management.get("origin", ""),
-            comment=management.get("comment", ""),
-        ),
-        flags=identity_pb2.Flags(
-            internal=flags.get("internal", False),
-            leasing_company=flags.get("leasing_company", False),
-            archived=flags.get("archived", False),
-            communication_blocked=flags.get("communication_blocked", False),
-            preferred_channel=flags.get("preferred_channel", ""),
-            portal_access=flags.get("portal_access", False),
-        ),
-        important_notes=c.get("important_notes", ""),
-        memo=c.get("memo", ""),
-        audit=_audit(c.get("audit") or {}),
-        parent_client_id=c.get("parent_client_id", ""),
-        associated_client_ids=c.get("associated_client_ids", []),
+        **{name: build(c) for name, build in chosen.items()},
     )
 
 

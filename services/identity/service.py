@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -146,12 +146,17 @@ async def get_client(*, repo: IdentityRepository, caller: Caller, client_id: str
 
 
 async def get_clients(
-    *, repo: IdentityRepository, caller: Caller, client_ids: Sequence[str]
+    *,
+    repo: IdentityRepository,
+    caller: Caller,
+    client_ids: Sequence[str],
+    fields: Collection[str] | None = None,
 ) -> list[Client]:
-    """The clients that exist in the caller's tenant among ``client_ids``, in that order."""
+    """The clients that exist in the caller's tenant among ``client_ids``, in that order;
+    ``fields`` (a read mask) limits what is read, all when None."""
     found = {
         c["id"]: c
-        for c in await repo.get_clients(caller.tenant_id, list(dict.fromkeys(client_ids)))
+        for c in await repo.get_clients(caller.tenant_id, list(dict.fromkeys(client_ids)), fields)
     }
     return [found[i] for i in dict.fromkeys(client_ids) if i in found]
 
@@ -240,9 +245,10 @@ async def search_clients(
     first: int = DEFAULT_PAGE,
     after: str = "",
     include_archived: bool = False,
+    fields: Collection[str] | None = None,
 ) -> SearchPage:
     """A page of clients matching ``query`` (all clients when blank), exact references first,
-    then by name, with a cursor per client and the total count."""
+    then by name, with a cursor per client and the total count; ``fields`` as in get_clients."""
     if first < 0 or first > MAX_PAGE:
         raise InvalidInput(FieldViolation("first", f"must be between 0 and {MAX_PAGE}"))
     first = first or DEFAULT_PAGE
@@ -257,6 +263,7 @@ async def search_clients(
             {"$and": [*scope, {"search_keys": {"$in": search.exact_keys(query)}}]},
             sort=order,
             limit=MAX_PAGE,
+            fields=fields,
         )
     exact_ids = {c["id"] for c in exact}
     # Exact hits lead the first page; the name-ordered rest never repeats them.
@@ -277,7 +284,7 @@ async def search_clients(
         }
     room = first - len(lead)
     rest = await repo.find_clients(
-        caller.tenant_id, rest_where, sort=order, limit=room + len(exact_ids) + 1
+        caller.tenant_id, rest_where, sort=order, limit=room + len(exact_ids) + 1, fields=fields
     )
     rest = [c for c in rest if c["id"] not in exact_ids]
     shown = rest[:room]

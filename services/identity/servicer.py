@@ -3,15 +3,19 @@ answer. Errors travel as runtime errors and are mapped to status codes by the in
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import grpc
+from google.protobuf import field_mask_pb2
 
 from client360.common.v1 import common_pb2
 from client360.identity.v1 import identity_pb2, identity_pb2_grpc
+from runtime.errors import FieldViolation, InvalidInput
 from runtime.rpc import current_caller
 from services.identity import service
 from services.identity.mapping import (
+    READABLE,
     client_input_to_doc,
     client_to_proto,
     contact_input_to_doc,
@@ -24,8 +28,18 @@ from services.identity.repository import IdentityRepository
 Context = grpc.aio.ServicerContext[Any, Any]
 
 
-def _client_out(client: Client) -> identity_pb2.Client:
-    return client_to_proto(visible_to(current_caller(), client))
+def _client_out(client: Client, fields: Collection[str] | None = None) -> identity_pb2.Client:
+    return client_to_proto(visible_to(current_caller(), client), fields)
+
+
+def _read_mask(mask: field_mask_pb2.FieldMask) -> list[str] | None:
+    """The fields a read asks for, None for all; an unknown name is bad input."""
+    if not mask.paths:
+        return None
+    unknown = [path for path in mask.paths if path not in READABLE]
+    if unknown:
+        raise InvalidInput(FieldViolation("readMask", f"{unknown[0]!r} is not a client field"))
+    return list(mask.paths)
 
 
 class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
@@ -51,10 +65,13 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     async def BatchGetClients(
         self, request: identity_pb2.BatchGetClientsRequest, context: Context
     ) -> identity_pb2.BatchGetClientsResponse:
+        fields = _read_mask(request.read_mask)
         clients = await service.get_clients(
-            repo=self._repo, caller=current_caller(), client_ids=list(request.ids)
+            repo=self._repo, caller=current_caller(), client_ids=list(request.ids), fields=fields
         )
-        return identity_pb2.BatchGetClientsResponse(clients=[_client_out(c) for c in clients])
+        return identity_pb2.BatchGetClientsResponse(
+            clients=[_client_out(c, fields) for c in clients]
+        )
 
     async def UpdateClient(
         self, request: identity_pb2.UpdateClientRequest, context: Context
@@ -80,6 +97,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     async def SearchClients(
         self, request: identity_pb2.SearchClientsRequest, context: Context
     ) -> identity_pb2.SearchClientsResponse:
+        fields = _read_mask(request.read_mask)
         page = await service.search_clients(
             repo=self._repo,
             caller=current_caller(),
@@ -87,9 +105,10 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             first=request.page.first,
             after=request.page.after,
             include_archived=request.include_archived,
+            fields=fields,
         )
         return identity_pb2.SearchClientsResponse(
-            clients=[_client_out(c) for c in page.clients],
+            clients=[_client_out(c, fields) for c in page.clients],
             cursors=page.cursors,
             page_info=common_pb2.PageInfo(
                 end_cursor=page.cursors[-1] if page.cursors else request.page.after,

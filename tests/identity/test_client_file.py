@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import grpc
 import httpx
 import jwt
 import pytest
 
+from client360.identity.v1 import identity_pb2, identity_pb2_grpc
 from gateway.auth import issue_token
+from runtime.caller import Caller
+from runtime.rpc import caller_metadata
 from tests.harness import GraphQLClient, System
 from tests.identity.queries import (
     ADD_CONTACT,
@@ -332,3 +336,60 @@ async def test_every_role_reads_and_writes_its_own_tenant(gql: GraphQLClient, ro
         "createClient"
     ]
     assert (await as_role.data(GET, {"id": created["id"]}))["client"]["id"] == created["id"]
+
+
+NESTED = """
+query($id: ID!) {
+  client(id: $id) {
+    identity { lastName }
+    relations { parent { displayName identity { personal { birthDate } phones { number } } } }
+  }
+}
+"""
+
+
+async def test_a_client_reads_what_the_whole_query_shows_of_every_client(
+    gql: GraphQLClient,
+) -> None:
+    # The query reads the parent's birth date and phones through the same batched identity
+    # read as the child's last name: the read asks for the fields of both.
+    parent = await create(
+        gql, last="Parent", personal={"birthDate": "1970-01-02"}, phones=[{"number": "0611111111"}]
+    )
+    child = await create(gql, last="Enfant")
+    await gql.data(SET_PARENT, {"id": child["id"], "parent": parent["id"]})
+    shown = (await gql.data(NESTED, {"id": child["id"]}))["client"]
+    assert shown["identity"] == {"lastName": "Enfant"}
+    assert shown["relations"]["parent"] == {
+        "displayName": "Camille Parent",
+        "identity": {
+            "personal": {"birthDate": "1970-01-02"},
+            "phones": [{"number": "+33611111111"}],
+        },
+    }
+
+
+async def test_the_service_fills_only_the_fields_of_a_read_mask(gql: GraphQLClient) -> None:
+    created = await create(
+        gql,
+        phones=[{"number": "0611111111"}],
+        personal={"socialSecurityNumber": VALID_NIR},
+        bankAccounts=[{"iban": VALID_IBAN}],
+    )
+    async with grpc.aio.insecure_channel(gql.system.address("identity")) as channel:
+        stub = identity_pb2_grpc.IdentityServiceStub(channel)
+        metadata = caller_metadata(Caller(gql.tenant, "u", "advisor"))
+        request = identity_pb2.BatchGetClientsRequest(ids=[created["id"]])
+        request.read_mask.paths.extend(["last_name", "phones"])
+        (client,) = (await stub.BatchGetClients(request, metadata=metadata)).clients
+        assert client.last_name == "Martin"
+        assert [p.number for p in client.phones] == ["+33611111111"]
+        assert client.display_name == "Camille Martin"
+        assert client.reference == created["reference"]
+        assert not client.HasField("personal")
+        assert list(client.bank_accounts) == []
+        request.read_mask.paths.append("nickname")
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await stub.BatchGetClients(request, metadata=metadata)
+        assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert "readMask" in (refused.value.details() or "")

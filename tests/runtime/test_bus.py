@@ -37,7 +37,7 @@ async def js(broker: NatsServer) -> AsyncIterator[JetStreamContext]:
     context = nc.jetstream()
     await ensure_stream(context)
     yield context
-    await nc.drain()
+    await nc.close()
 
 
 @pytest.fixture
@@ -152,12 +152,19 @@ async def test_a_failing_handler_changes_nothing_and_the_event_comes_back(
         if len(attempts) == 1:
             raise RuntimeError("a downstream hiccup")
 
+    # A short ack wait: should the nak'd redelivery be lost to a pull that just expired, the
+    # broker still redelivers after it, and the test measures behaviour rather than timing.
     consumer = EventConsumer(
-        js, store, durable=f"test-{new_id().lower()}", subjects=[subject], handler=flaky
+        js,
+        store,
+        durable=f"test-{new_id().lower()}",
+        subjects=[subject],
+        handler=flaky,
+        ack_wait=3.0,
     )
     task = asyncio.create_task(consumer.run())
     try:
-        async with asyncio.timeout(10):
+        async with asyncio.timeout(30):
             while len(await store.find("effects", "t1", {"kind": "flaky"})) < 1:
                 await asyncio.sleep(0.05)
     finally:
