@@ -11,12 +11,7 @@ import strawberry
 
 from client360.compliance.v1 import compliance_pb2
 from gateway.schema.timestamps import timestamp
-
-BANNER_TO_VERIFY = (
-    "Matches were found on the national asset-freeze register: please check them and set "
-    "the status."
-)
-BANNER_YES = "This client is on the national asset-freeze register."
+from gateway.sections import ComplianceSection
 
 
 @strawberry.enum(description="Registered on the national asset-freeze list.")
@@ -83,36 +78,18 @@ class StatusDecision:
 
 @strawberry.type(description="The Compliance section of the file (compliance service).")
 class Compliance:
-    decisions: list[StatusDecision]
-
-    @strawberry.field
-    @staticmethod
-    def asset_freeze_status(
-        root: strawberry.Parent[compliance_pb2.ClientCompliance],
-    ) -> AssetFreezeStatus:
-        return cast(AssetFreezeStatus, root.status)
-
-    @strawberry.field(description="Shown on the file when the status is TO_VERIFY or YES.")
-    @staticmethod
-    def banner(root: strawberry.Parent[compliance_pb2.ClientCompliance]) -> str | None:
-        if root.status == compliance_pb2.ASSET_FREEZE_STATUS_TO_VERIFY:
-            return BANNER_TO_VERIFY
-        if root.status == compliance_pb2.ASSET_FREEZE_STATUS_YES:
-            return BANNER_YES
-        return None
-
-    @strawberry.field
-    @staticmethod
-    def last_screening(
-        root: strawberry.Parent[compliance_pb2.ClientCompliance],
-    ) -> Screening | None:
-        return cast(Screening, root.last_screening) if root.HasField("last_screening") else None
+    asset_freeze_status: AssetFreezeStatus
+    banner: str | None = strawberry.field(
+        description="Shown on the file when the status is TO_VERIFY or YES."
+    )
+    last_screening: Screening | None
+    decisions: list[StatusDecision] = strawberry.field(
+        description="A person's decisions, newest first."
+    )
 
     @strawberry.field(description="Past checks, newest first.")
     @staticmethod
-    def history(
-        root: strawberry.Parent[compliance_pb2.ClientCompliance], limit: int = 20
-    ) -> list[Screening]:
+    def history(root: strawberry.Parent[ComplianceSection], limit: int = 20) -> list[Screening]:
         return cast(list[Screening], list(root.history[: max(limit, 0)]))
 
 

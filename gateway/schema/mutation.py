@@ -21,6 +21,7 @@ from gateway.schema.inputs import (
     contact_input_to_proto,
 )
 from gateway.schema.types import Client, Contact, Info
+from gateway.sections import compliance_section
 from runtime.errors import FieldViolation, InvalidInput
 
 
@@ -126,10 +127,10 @@ class Mutation:
     async def set_asset_freeze_status(
         self, info: Info, client_id: strawberry.ID, status: AssetFreezeStatus, reason: str
     ) -> Compliance | None:
-        section = await info.context.clients.compliance.set_asset_freeze_status(
+        answer = await info.context.clients.compliance.set_asset_freeze_status(
             info.context.caller, client_id, status.value, reason
         )
-        return cast(Compliance, section)
+        return cast(Compliance, compliance_section(answer))
 
     @strawberry.mutation(
         description="Loads a new version of the register from a URL or path (admins only); "

@@ -263,11 +263,17 @@ class Client:
 
     @strawberry.field(description="Asset-freeze status and screenings (compliance service).")
     @staticmethod
-    async def compliance(
-        root: strawberry.Parent[identity_pb2.Client], info: Info
-    ) -> Compliance | None:
-        depth = info.context.plan.compliance_depth(info._raw_info)
-        section = await info.context.loaders.compliance.load((root.id, depth))
+    def compliance(root: strawberry.Parent[identity_pb2.Client], info: Info) -> Compliance | None:
+        # Not `async def`: a page's sections are usually prefetched (Query.clients), and then
+        # the answer is returned as it is; otherwise the DataLoader's future is returned, and
+        # graphql-core awaits it like any awaitable result.
+        loaders = info.context.loaders
+        key = (root.id, info.context.plan.compliance_depth(info._raw_info))
+        section = loaders.prefetched.get(key)
+        if section is None:
+            return cast(Compliance, loaders.compliance.load(key))
+        if isinstance(section, Exception):
+            raise section
         return cast(Compliance, section)
 
 
