@@ -34,8 +34,6 @@ class ServiceCalls:
         self._read_retries = settings.read_retries
         self._channels: dict[str, grpc.aio.Channel] = {}
         self._settings = settings
-        # Calls made per service, for the tests that prove one call per service per request.
-        self.counts: dict[str, int] = {}
 
     def channel(self, service: str) -> grpc.aio.Channel:
         if service not in self._channels:
@@ -56,7 +54,6 @@ class ServiceCalls:
         metadata = caller_metadata(caller)
         for attempt in range(attempts):
             remaining = budget_end - time.monotonic()
-            self.counts[service] = self.counts.get(service, 0) + 1
             try:
                 return await traced_call(
                     method, request, deadline=max(remaining, 0.001), metadata=metadata
