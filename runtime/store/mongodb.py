@@ -16,7 +16,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from runtime.errors import Conflict, NotFound
 from runtime.store.base import (
@@ -234,12 +234,18 @@ class MongoStore(DocumentStore):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        async with (
-            self._client.start_session() as session,
-            await session.start_transaction(),
-        ):
-            txn = _MongoTransaction(self._db, session)
-            yield txn
+        try:
+            async with (
+                self._client.start_session() as session,
+                await session.start_transaction(),
+            ):
+                txn = _MongoTransaction(self._db, session)
+                yield txn
+        except PyMongoError as error:
+            # Two transactions wrote the same document: the same outcome as a stale version.
+            if error.has_error_label("TransientTransactionError"):
+                raise Conflict("a concurrent change was written first; retry") from error
+            raise
         if txn.queued_events:
             await self._notify_committed()
 

@@ -9,7 +9,7 @@ import contextlib
 import logging
 
 from runtime.caller import Caller
-from runtime.errors import FieldViolation, InvalidInput, NotFound
+from runtime.errors import Conflict, FieldViolation, InvalidInput, NotFound
 from runtime.ids import new_id
 from runtime.store import Transaction
 from services.compliance import events, service
@@ -132,6 +132,11 @@ class JobRunner:
                     await self._finish(txn, tenant_id, job, FAILED)
                     return True
                 return await self._screen_chunk(txn, tenant_id, job)
+        except Conflict:
+            # Another runner (a replica) advanced the job first: it goes on with it, and this
+            # one takes the job back from the queue should that runner stop.
+            log.info("screening job taken by another runner", extra={"job": job_id})
+            return True
         except Exception:
             # The chunk rolled back whole; the job ends here rather than retrying forever.
             log.exception("screening job failed", extra={"job": job_id})

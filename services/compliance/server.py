@@ -13,6 +13,8 @@ from services.compliance.repository import ComplianceRepository
 from services.compliance.servicer import ComplianceServicer
 
 SERVICE_NAME = compliance_pb2.DESCRIPTOR.services_by_name["ComplianceService"].full_name
+# How soon a replica puts in force a register version that another replica loaded.
+REGISTER_FOLLOW_SECONDS = 30.0
 
 
 async def wire(ctx: ServiceContext) -> None:
@@ -35,6 +37,10 @@ async def wire(ctx: ServiceContext) -> None:
     )
     ctx.background(consumer.run(), "identity-events")
     ctx.background(runner.run(), "screening-jobs")
+    ctx.background(
+        service.follow_register(repo=repo, register=register, every=REGISTER_FOLLOW_SECONDS),
+        "register-follower",
+    )
     ctx.add_servicer(
         compliance_pb2_grpc.add_ComplianceServiceServicer_to_server,
         ComplianceServicer(repo, register, runner),

@@ -368,6 +368,32 @@ async def start_register(*, repo: ComplianceRepository, register: ScreeningRegis
         except InvalidInput as error:
             log.error("asset-freeze register not loaded", extra={"error": error.message})
         return
+    await _put_stored_register_in_force(repo=repo, register=register, meta=meta)
+
+
+async def follow_register(
+    *, repo: ComplianceRepository, register: ScreeningRegister, every: float
+) -> None:
+    """Keep the register in memory equal to the stored one: another process of the service
+    (a replica) may have loaded a new version."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            meta = await repo.get_register_meta()
+            current = register.info
+            if meta is not None and (
+                current is None or meta["register_version"] != current["register_version"]
+            ):
+                async with register.reload_lock:
+                    await _put_stored_register_in_force(repo=repo, register=register, meta=meta)
+                log.info("asset-freeze register followed", extra={"source": meta["source"]})
+        except Exception:
+            log.exception("could not follow the stored asset-freeze register")
+
+
+async def _put_stored_register_in_force(
+    *, repo: ComplianceRepository, register: ScreeningRegister, meta: RegisterMeta
+) -> None:
     documents = await repo.register_entries(meta["register_version"])
     if len(documents) != meta["entry_count"]:
         log.warning(
