@@ -20,8 +20,11 @@ def _generator() -> ModuleType:
 
 
 def _files(root: Path) -> dict[str, bytes]:
+    # Bytecode caches appear beside the sources wherever Python may write them.
     return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.relative_to(root).parts
     }
 
 
