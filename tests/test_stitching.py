@@ -175,7 +175,8 @@ async def test_a_hung_service_costs_no_more_than_the_deadline(
     body = response.json()
     assert body["data"]["client"]["identity"] is not None
     assert body["errors"][0]["extensions"]["service"] == "compliance"
-    assert 0.9 < elapsed < 1.5
+    # The deadline is 1 s; the rest is the request itself on a busy machine.
+    assert 0.9 < elapsed < 1.8
 
 
 async def test_an_open_screen_receives_the_clients_events_within_a_second(
