@@ -9,6 +9,7 @@ import contextlib
 import logging
 
 from runtime.caller import Caller
+from runtime.clock import now_iso
 from runtime.errors import Conflict, FieldViolation, InvalidInput, NotFound
 from runtime.ids import new_id
 from runtime.store import Transaction
@@ -56,7 +57,7 @@ async def start_screening_job(
         "matched": 0,
         "skipped": 0,
         "requested_by": caller.user_id,
-        "created_at": service.now(),
+        "created_at": now_iso(),
         "finished_at": "",
         "error": "",
     }
@@ -194,7 +195,7 @@ class JobRunner:
         finished = {
             **job,
             "state": state,
-            "finished_at": service.now(),
+            "finished_at": now_iso(),
             "error": JOB_FAILED_MESSAGE if state == FAILED else "",
         }
         stored = await self._repo.replace_job(txn, tenant_id, finished)

@@ -4,13 +4,11 @@ identity's clients and contacts into subject copies, and compliance documents in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
-
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from client360.compliance.v1 import compliance_pb2
 from client360.identity.v1 import identity_pb2
+from runtime.clock import timestamp
 from services.compliance import status
 from services.compliance.models import (
     CLIENT_SUBJECT,
@@ -41,14 +39,6 @@ JOB_STATE_TO_PROTO = {
     SUCCEEDED: compliance_pb2.JOB_STATE_SUCCEEDED,
     FAILED: compliance_pb2.JOB_STATE_FAILED,
 }
-
-
-def _timestamp(iso: str) -> Timestamp | None:
-    if not iso:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(datetime.fromisoformat(iso))
-    return stamp
 
 
 def _status(value: str) -> compliance_pb2.AssetFreezeStatus.ValueType:
@@ -116,8 +106,8 @@ def screening_to_proto(s: Screening) -> compliance_pb2.Screening:
         client_id=s.get("client_id", ""),
         contact_id=s.get("contact_id", ""),
         subject_name=s.get("subject_name", ""),
-        at=_timestamp(s.get("at", "")),
-        register_date=_timestamp(s.get("register_date", "")),
+        at=timestamp(s.get("at", "")),
+        register_date=timestamp(s.get("register_date", "")),
         matches=_matches(s.get("matches", [])),
         status_before=_status(s.get("status_before", "")),
         status_after=_status(s.get("status_after", "")),
@@ -132,7 +122,7 @@ def decision_to_proto(d: dict[str, Any]) -> compliance_pb2.StatusDecision:
         status=_status(d.get("status", "")),
         reason=d.get("reason", ""),
         decided_by=d.get("decided_by", ""),
-        decided_at=_timestamp(d.get("decided_at", "")),
+        decided_at=timestamp(d.get("decided_at", "")),
     )
 
 
@@ -159,16 +149,16 @@ def job_to_proto(j: Job) -> compliance_pb2.ScreeningJob:
         matched=j.get("matched", 0),
         skipped=j.get("skipped", 0),
         requested_by=j.get("requested_by", ""),
-        created_at=_timestamp(j.get("created_at", "")),
-        finished_at=_timestamp(j.get("finished_at", "")),
+        created_at=timestamp(j.get("created_at", "")),
+        finished_at=timestamp(j.get("finished_at", "")),
         error=j.get("error", ""),
     )
 
 
 def register_info_to_proto(m: RegisterMeta) -> compliance_pb2.RegisterInfo:
     return compliance_pb2.RegisterInfo(
-        published_at=_timestamp(m.get("published_at", "")),
-        loaded_at=_timestamp(m.get("loaded_at", "")),
+        published_at=timestamp(m.get("published_at", "")),
+        loaded_at=timestamp(m.get("loaded_at", "")),
         entry_count=m.get("entry_count", 0),
         source=m.get("source", ""),
     )

@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from runtime.caller import Caller
+from runtime.clock import now_iso
 from runtime.errors import (
     FieldViolation,
     InvalidInput,
@@ -54,12 +55,6 @@ log = logging.getLogger(__name__)
 ADMIN_ROLE = "admin"
 # What a check compares: a change to anything else of a client never calls for a new check.
 SCREENED_FIELDS = ("full_name", "kind", "birth_date")
-
-
-def now() -> str:
-    """The current moment as stored: ISO 8601 in UTC, always with microseconds, so that
-    stored moments sort as text in time order."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 class ScreeningRegister:
@@ -156,7 +151,7 @@ async def screen_subject(
         "client_id": client_id,
         "contact_id": subject["id"] if contact else "",
         "subject_name": subject["full_name"],
-        "at": now(),
+        "at": now_iso(),
         "register_date": info["published_at"],
         "matches": [
             {
@@ -236,7 +231,7 @@ async def set_asset_freeze_status(
             "status": status,
             "reason": reason.strip(),
             "decided_by": caller.user_id,
-            "decided_at": now(),
+            "decided_at": now_iso(),
         }
         stored = await repo.put_compliance(
             txn,
@@ -323,7 +318,7 @@ async def load_register(
         "id": CURRENT_REGISTER,
         "register_version": register_version,
         "published_at": parsed.published_at.isoformat(),
-        "loaded_at": now(),
+        "loaded_at": now_iso(),
         "source": source,
         "entry_count": len(parsed.entries),
     }

@@ -4,11 +4,11 @@ each field is named, which is several times faster than MessageToDict on a hot p
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from datetime import datetime
 from typing import Any
 
 from client360.common.v1 import common_pb2
 from client360.identity.v1 import identity_pb2
+from runtime.clock import timestamp
 from services.identity.models import Client, Contact
 
 KIND_TO_PROTO = {
@@ -55,14 +55,12 @@ def _address(a: dict[str, Any]) -> common_pb2.Address:
 
 
 def _audit(a: dict[str, Any]) -> common_pb2.AuditStamps:
-    stamps = common_pb2.AuditStamps(
-        created_by=a.get("created_by", ""), updated_by=a.get("updated_by", "")
+    return common_pb2.AuditStamps(
+        created_at=timestamp(a.get("created_at", "")),
+        created_by=a.get("created_by", ""),
+        updated_at=timestamp(a.get("updated_at", "")),
+        updated_by=a.get("updated_by", ""),
     )
-    if a.get("created_at"):
-        stamps.created_at.FromDatetime(datetime.fromisoformat(a["created_at"]))
-    if a.get("updated_at"):
-        stamps.updated_at.FromDatetime(datetime.fromisoformat(a["updated_at"]))
-    return stamps
 
 
 def _personal(c: Client) -> identity_pb2.PersonalInfo:

@@ -11,12 +11,13 @@ import base64
 import copy
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import orjson
 
 from runtime.caller import Caller
+from runtime.clock import now_iso
 from runtime.errors import Conflict, FieldViolation, InvalidInput, NotFound
 from runtime.ids import new_id
 from services.identity import events, search
@@ -38,15 +39,11 @@ DEFAULT_PAGE = 20
 MAX_ANCESTRY = 64
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
-
-
 def _stamp(updated: dict[str, Any], caller: Caller) -> None:
     """Record who changed a record and when, keeping who created it."""
     updated["audit"] = {
         **updated.get("audit", {}),
-        "updated_at": _now(),
+        "updated_at": now_iso(),
         "updated_by": caller.user_id,
     }
 
@@ -117,7 +114,7 @@ async def create_client(*, repo: IdentityRepository, caller: Caller, data: Clien
     client.update({k: copy.deepcopy(data[k]) for k in CLIENT_INPUT_FIELDS if k in data})
     client["flags"] = {**(client["flags"] or {}), "archived": False}
     _reject(check_client(client))
-    now = _now()
+    now = now_iso()
     async with repo.store.transaction() as txn:
         if not client.get("reference"):
             client["reference"] = await repo.next_reference(txn, caller.tenant_id)
@@ -184,7 +181,7 @@ async def update_client(
         )
         if not changed:
             return updated
-        now = _now()
+        now = now_iso()
         if "kind" in changed:
             updated["kind_history"] = [
                 *updated.get("kind_history", []),
@@ -415,7 +412,7 @@ async def add_contact(
             contact["phones"] = contact.get("phones") or copy.deepcopy(client.get("phones", []))
             contact["emails"] = contact.get("emails") or copy.deepcopy(client.get("emails", []))
         _reject(check_contact(contact))
-        now = _now()
+        now = now_iso()
         contact.update(
             id=new_id(),
             client_id=client_id,
