@@ -33,12 +33,12 @@ from gateway.schema import build_schema
 from runtime.caller import Caller
 from runtime.config import Settings
 from runtime.errors import Unauthenticated
+from runtime.services import SERVICE_NAMES
 from runtime.telemetry import extract_context, tracer
 
 log = logging.getLogger(__name__)
 _tracer = tracer(__name__)
 
-BACKENDS = ("identity", "compliance")
 ANONYMOUS = Caller(tenant_id="", user_id="", role="")
 
 
@@ -133,7 +133,7 @@ def create_app(settings: Settings) -> Starlette:
     async def readyz(request: Request) -> Response:
         checks: dict[str, str] = {}
         clients: ServiceClients = request.app.state.clients
-        for service in BACKENDS:
+        for service in SERVICE_NAMES:
             stub = health_pb2_grpc.HealthStub(clients.calls.channel(service))
             try:
                 reply = await stub.Check(health_pb2.HealthCheckRequest(), timeout=1.0)

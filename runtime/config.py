@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from runtime.services import SERVICES
+
 T = TypeVar("T")
 
 DEV_JWT_SECRET = "client360-development-secret-do-not-use-in-production"
@@ -56,29 +58,27 @@ class Settings:
     field_key: Secret
     gateway_host: str
     gateway_port: int
-    identity_addr: str
-    compliance_addr: str
+    # Where each registered service listens (and the gateway calls it), by service name.
+    service_addrs: Mapping[str, str]
     service_deadline: float
     read_retries: int
     otlp_endpoint: str
     trace_file: str
     demo_data: bool
     demo_tenant: str
-    freeze_register_source: str
-    screening_threshold: float
-    screening_chunk: int
-    screening_pause: float
 
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
 
     def service_addr(self, service: str) -> str:
-        addr: str = getattr(self, f"{service}_addr")
-        return addr
+        try:
+            return self.service_addrs[service]
+        except KeyError:
+            raise SettingsError(f"no service named {service!r} is registered") from None
 
 
-def _text(env: Mapping[str, str], name: str, default: str | None) -> str:
+def text(env: Mapping[str, str], name: str, default: str | None) -> str:
     value = env.get(name)
     if value is None or value == "":
         if default is None:
@@ -87,8 +87,8 @@ def _text(env: Mapping[str, str], name: str, default: str | None) -> str:
     return value
 
 
-def _parse(env: Mapping[str, str], name: str, default: str, convert: Callable[[str], T]) -> T:
-    raw = _text(env, name, default)
+def parse(env: Mapping[str, str], name: str, default: str, convert: Callable[[str], T]) -> T:
+    raw = text(env, name, default)
     try:
         return convert(raw)
     except ValueError as exc:
@@ -103,15 +103,15 @@ def _convert(raw: str, convert: Callable[[str], T], rule: str) -> T:
         raise ValueError(rule) from None
 
 
-def _port(raw: str) -> int:
+def port_number(raw: str) -> int:
     rule = "must be a port number between 1 and 65535"
-    port = _convert(raw, int, rule)
-    if not 0 < port < 65536:
+    value = _convert(raw, int, rule)
+    if not 0 < value < 65536:
         raise ValueError(rule)
-    return port
+    return value
 
 
-def _positive_float(raw: str) -> float:
+def positive_float(raw: str) -> float:
     rule = "must be a positive number of seconds"
     value = _convert(raw, float, rule)
     if not (value > 0 and math.isfinite(value)):  # also refuses nan and inf
@@ -119,7 +119,7 @@ def _positive_float(raw: str) -> float:
     return value
 
 
-def _count(raw: str) -> int:
+def count(raw: str) -> int:
     rule = "must be a whole number, 0 or more"
     value = _convert(raw, int, rule)
     if value < 0:
@@ -127,7 +127,7 @@ def _count(raw: str) -> int:
     return value
 
 
-def _fraction(raw: str) -> float:
+def fraction(raw: str) -> float:
     rule = "must be a number above 0 and at most 1"
     value = _convert(raw, float, rule)
     if not 0 < value <= 1:  # also refuses nan
@@ -135,7 +135,7 @@ def _fraction(raw: str) -> float:
     return value
 
 
-def _positive_int(raw: str) -> int:
+def positive_int(raw: str) -> int:
     rule = "must be a whole number, 1 or more"
     value = _convert(raw, int, rule)
     if value < 1:
@@ -143,7 +143,7 @@ def _positive_int(raw: str) -> int:
     return value
 
 
-def _seconds(raw: str) -> float:
+def seconds(raw: str) -> float:
     rule = "must be a number of seconds, 0 or more"
     value = _convert(raw, float, rule)
     if not (value >= 0 and math.isfinite(value)):
@@ -151,7 +151,7 @@ def _seconds(raw: str) -> float:
     return value
 
 
-def _flag(raw: str) -> bool:
+def flag(raw: str) -> bool:
     lowered = raw.lower()
     if lowered in {"1", "true", "yes", "on"}:
         return True
@@ -160,7 +160,7 @@ def _flag(raw: str) -> bool:
     raise ValueError("must be true or false")
 
 
-def _choice(*allowed: str) -> Callable[[str], str]:
+def choice(*allowed: str) -> Callable[[str], str]:
     def check(raw: str) -> str:
         if raw not in allowed:
             raise ValueError(f"must be one of {', '.join(allowed)}")
@@ -169,48 +169,43 @@ def _choice(*allowed: str) -> Callable[[str], str]:
     return check
 
 
-def _address(raw: str) -> str:
+def host_and_port(raw: str) -> str:
     host, sep, port = raw.rpartition(":")
     if not sep or not host:
         raise ValueError("must be host:port")
-    _port(port)
+    port_number(port)
     return raw
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
-    environment = _parse(env, "C360_ENV", "development", _choice("development", "production"))
+    environment = parse(env, "C360_ENV", "development", choice("development", "production"))
     production = environment == "production"
-    store = _parse(env, "C360_STORE", "sqlite", _choice("sqlite", "mongodb"))
+    store = parse(env, "C360_STORE", "sqlite", choice("sqlite", "mongodb"))
     mongodb_uri = env.get("MONGODB_URI", "")
     if store == "mongodb" and not mongodb_uri:
         raise SettingsError("MONGODB_URI: required when C360_STORE=mongodb, not set")
     return Settings(
         environment=environment,
-        data_dir=Path(_text(env, "C360_DATA_DIR", "var")).resolve(),
-        log_level=_parse(
-            env, "C360_LOG_LEVEL", "INFO", _choice("DEBUG", "INFO", "WARNING", "ERROR")
-        ),
-        nats_url=_text(env, "C360_NATS_URL", "nats://127.0.0.1:4222"),
+        data_dir=Path(text(env, "C360_DATA_DIR", "var")).resolve(),
+        log_level=parse(env, "C360_LOG_LEVEL", "INFO", choice("DEBUG", "INFO", "WARNING", "ERROR")),
+        nats_url=text(env, "C360_NATS_URL", "nats://127.0.0.1:4222"),
         store=store,
         mongodb_uri=mongodb_uri,
-        jwt_secret=Secret(_text(env, "C360_JWT_SECRET", None if production else DEV_JWT_SECRET)),
-        jwt_issuer=_text(env, "C360_JWT_ISSUER", "client360"),
-        jwt_audience=_text(env, "C360_JWT_AUDIENCE", "client360-gateway"),
-        field_key=Secret(_text(env, "C360_FIELD_KEY", None if production else DEV_FIELD_KEY)),
-        gateway_host=_text(env, "C360_GATEWAY_HOST", "127.0.0.1"),
-        gateway_port=_parse(env, "C360_GATEWAY_PORT", "8000", _port),
-        identity_addr=_parse(env, "C360_IDENTITY_ADDR", "127.0.0.1:50051", _address),
-        compliance_addr=_parse(env, "C360_COMPLIANCE_ADDR", "127.0.0.1:50056", _address),
-        service_deadline=_parse(env, "C360_SERVICE_DEADLINE", "2.0", _positive_float),
-        read_retries=_parse(env, "C360_READ_RETRIES", "1", _count),
+        jwt_secret=Secret(text(env, "C360_JWT_SECRET", None if production else DEV_JWT_SECRET)),
+        jwt_issuer=text(env, "C360_JWT_ISSUER", "client360"),
+        jwt_audience=text(env, "C360_JWT_AUDIENCE", "client360-gateway"),
+        field_key=Secret(text(env, "C360_FIELD_KEY", None if production else DEV_FIELD_KEY)),
+        gateway_host=text(env, "C360_GATEWAY_HOST", "127.0.0.1"),
+        gateway_port=parse(env, "C360_GATEWAY_PORT", "8000", port_number),
+        service_addrs={
+            spec.name: parse(env, spec.address_variable, spec.default_address, host_and_port)
+            for spec in SERVICES
+        },
+        service_deadline=parse(env, "C360_SERVICE_DEADLINE", "2.0", positive_float),
+        read_retries=parse(env, "C360_READ_RETRIES", "1", count),
         otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
         trace_file=env.get("C360_TRACE_FILE", ""),
-        demo_data=_parse(env, "C360_DEMO_DATA", "false", _flag),
-        demo_tenant=_text(env, "C360_DEMO_TENANT", "agency-demo"),
-        # Empty: the sample register shipped with the compliance service.
-        freeze_register_source=env.get("C360_FREEZE_REGISTER_SOURCE", ""),
-        screening_threshold=_parse(env, "C360_SCREENING_THRESHOLD", "0.85", _fraction),
-        screening_chunk=_parse(env, "C360_SCREENING_CHUNK", "25", _positive_int),
-        screening_pause=_parse(env, "C360_SCREENING_PAUSE", "0", _seconds),
+        demo_data=parse(env, "C360_DEMO_DATA", "false", flag),
+        demo_tenant=text(env, "C360_DEMO_TENANT", "agency-demo"),
     )

@@ -17,8 +17,8 @@ from urllib.parse import urlparse
 
 from runtime.config import Settings, load_settings
 from runtime.natsd import nats_server_command
+from runtime.services import SERVICES
 
-SERVICES = ("identity", "compliance")
 STOP_GRACE_SECONDS = 10.0
 START_TIMEOUT_SECONDS = 60.0
 
@@ -72,9 +72,9 @@ class Supervisor:
         time.sleep(0.2)
         if nats.poll() is not None:
             raise SystemExit(f"nats-server exited: is {nats_host}:{nats_port} already in use?")
-        for service in SERVICES:
-            process = self._start(service, [sys.executable, "-m", f"services.{service}"], env)
-            _wait_for_port(*_host_port(settings.service_addr(service)), process, service)
+        for spec in SERVICES:
+            process = self._start(spec.name, [sys.executable, "-m", spec.module], env)
+            _wait_for_port(*_host_port(settings.service_addr(spec.name)), process, spec.name)
         gateway = self._start("gateway", [sys.executable, "-m", "gateway"], env)
         _wait_for_port(settings.gateway_host, settings.gateway_port, gateway, "gateway")
 

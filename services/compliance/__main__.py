@@ -23,7 +23,7 @@ RELOAD_TIMEOUT_SECONDS = 120.0
 async def reload(source: str) -> int:
     """Ask the running service (at C360_COMPLIANCE_ADDR) to reload, as an admin; a blank
     source means the service's configured one."""
-    address = load_settings().compliance_addr
+    address = load_settings().service_addr("compliance")
     caller = Caller(tenant_id="*", user_id="cli", role="admin")
     async with insecure_channel(address) as channel:
         stub = compliance_pb2_grpc.ComplianceServiceStub(channel)

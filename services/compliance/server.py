@@ -11,6 +11,7 @@ from services.compliance.jobs import JobRunner
 from services.compliance.models import COLLECTIONS
 from services.compliance.repository import ComplianceRepository
 from services.compliance.servicer import ComplianceServicer
+from services.compliance.settings import load_compliance_settings
 
 SERVICE_NAME = compliance_pb2.DESCRIPTOR.services_by_name["ComplianceService"].full_name
 # How soon a replica puts in force a register version that another replica loaded.
@@ -18,7 +19,7 @@ REGISTER_FOLLOW_SECONDS = 30.0
 
 
 async def wire(ctx: ServiceContext) -> None:
-    settings = ctx.settings
+    settings = load_compliance_settings()
     repo = ComplianceRepository(ctx.store)
     register = service.ScreeningRegister(
         threshold=settings.screening_threshold,

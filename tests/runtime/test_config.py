@@ -29,9 +29,8 @@ def test_an_empty_environment_gives_the_documented_defaults():
     assert settings.field_key.reveal() == DEV_FIELD_KEY
     assert settings.gateway_host == "127.0.0.1"
     assert settings.gateway_port == 8000
-    assert settings.identity_addr == "127.0.0.1:50051"
     assert settings.service_addr("identity") == "127.0.0.1:50051"
-    assert settings.compliance_addr == "127.0.0.1:50056"
+    assert settings.service_addr("compliance") == "127.0.0.1:50056"
     assert settings.service_deadline == 2.0
     assert settings.read_retries == 1
     assert settings.otlp_endpoint == ""
@@ -65,7 +64,7 @@ def test_given_values_are_read_and_converted():
     assert settings.service_deadline == 0.5
     assert settings.read_retries == 0
     assert settings.demo_data is True
-    assert settings.identity_addr == "identity.internal:7000"
+    assert settings.service_addr("identity") == "identity.internal:7000"
     assert settings.store == "mongodb"
     assert settings.mongodb_uri == "mongodb://db:27017/?replicaSet=rs0"
     assert settings.data_dir == Path("/srv/c360")
