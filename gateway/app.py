@@ -30,6 +30,7 @@ from gateway.clients import ServiceClients
 from gateway.context import RequestContext
 from gateway.live import LiveEvents
 from gateway.schema import build_schema
+from gateway.schema.subscription import EVENT_PAYLOADS
 from runtime.caller import Caller
 from runtime.config import Settings
 from runtime.errors import Unauthenticated
@@ -51,7 +52,7 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
         # Set at start-up: gRPC channels and the NATS connection belong to the event loop
         # that serves requests.
         self.clients: ServiceClients | None = None
-        self.live = LiveEvents(settings.nats_url)
+        self.live = LiveEvents(settings.nats_url, EVENT_PAYLOADS)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         assert self.clients is not None, "the application has not started"

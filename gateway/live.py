@@ -3,6 +3,8 @@
 
 A screen only needs what happens while it is open, so a plain (core NATS) subscription is
 enough: the events themselves are kept durably by JetStream for the services' consumers.
+An event is decoded once, when some subscriber of its tenant is listening, into a LiveEvent
+whose payload is the producing service's message (the types are the sections' declarations).
 """
 
 from __future__ import annotations
@@ -11,14 +13,18 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from google.protobuf.message import Message
 from nats.aio.client import Client as Nats
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
 from client360.events.v1 import events_pb2
 from runtime.bus import connect_nats
+from runtime.contracts import decode_payload
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +36,41 @@ class SubscriberTooSlow(Exception):
     """The subscriber did not keep up with the events of its tenant."""
 
 
+@dataclass(frozen=True, slots=True)
+class LiveEvent:
+    """An event as subscriptions read it: the envelope's fields as plain attributes, and its
+    payload decoded (None when no section declares its type)."""
+
+    id: str
+    type: str
+    tenant_id: str
+    key: str
+    actor_id: str
+    occurred_at: datetime | None
+    payload: Message | None
+
+
+def live_event(event: events_pb2.Event, payloads: Mapping[str, type[Message]]) -> LiveEvent:
+    return LiveEvent(
+        id=event.id,
+        type=event.type,
+        tenant_id=event.tenant_id,
+        key=event.key,
+        actor_id=event.actor_id,
+        occurred_at=event.occurred_at.ToDatetime(tzinfo=UTC)
+        if event.HasField("occurred_at")
+        else None,
+        payload=decode_payload(event, payloads),
+    )
+
+
 class LiveEvents:
-    def __init__(self, nats_url: str) -> None:
+    def __init__(self, nats_url: str, payloads: Mapping[str, type[Message]]) -> None:
         self._nats_url = nats_url
+        self._payloads = payloads
         self._nc: Nats | None = None
         self._subscription: Subscription | None = None
-        self._queues: dict[str, set[asyncio.Queue[events_pb2.Event | None]]] = defaultdict(set)
+        self._queues: dict[str, set[asyncio.Queue[LiveEvent | None]]] = defaultdict(set)
         self._connecting: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
 
@@ -62,9 +97,13 @@ class LiveEvents:
         except Exception:  # a message that is not one of ours: nothing to deliver
             log.warning("undecodable event", extra={"subject": msg.subject})
             return
-        for queue in list(self._queues.get(event.tenant_id, ())):
+        queues = self._queues.get(event.tenant_id)
+        if not queues:
+            return
+        live = live_event(event, self._payloads)
+        for queue in list(queues):
             try:
-                queue.put_nowait(event)
+                queue.put_nowait(live)
             except asyncio.QueueFull:
                 # Tell the subscriber it fell behind; it ends its subscription.
                 self._queues[event.tenant_id].discard(queue)
@@ -72,9 +111,9 @@ class LiveEvents:
                 queue.put_nowait(None)
 
     @contextlib.asynccontextmanager
-    async def listen(self, tenant_id: str) -> AsyncIterator[asyncio.Queue[events_pb2.Event | None]]:
+    async def listen(self, tenant_id: str) -> AsyncIterator[asyncio.Queue[LiveEvent | None]]:
         """A queue receiving every event of ``tenant_id`` (only) while the block runs."""
-        queue: asyncio.Queue[events_pb2.Event | None] = asyncio.Queue(QUEUE_LIMIT)
+        queue: asyncio.Queue[LiveEvent | None] = asyncio.Queue(QUEUE_LIMIT)
         self._queues[tenant_id].add(queue)
         try:
             yield queue
@@ -83,7 +122,7 @@ class LiveEvents:
             if not self._queues[tenant_id]:
                 del self._queues[tenant_id]
 
-    async def events(self, tenant_id: str) -> AsyncIterator[events_pb2.Event]:
+    async def events(self, tenant_id: str) -> AsyncIterator[LiveEvent]:
         async with self.listen(tenant_id) as queue:
             while True:
                 event = await queue.get()

@@ -43,7 +43,7 @@ async def test_one_trace_spans_gateway_service_and_consumer(
     consumed: list[str] = []
 
     async def record(txn: Transaction, event: events_pb2.Event) -> None:
-        if event.client_id == created["id"]:
+        if event.key == created["id"]:
             consumed.append(event.id)
 
     nc = await nats.connect(system.nats.url)

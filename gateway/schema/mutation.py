@@ -6,6 +6,7 @@ from typing import cast
 
 import strawberry
 
+from client360.compliance.v1 import compliance_pb2
 from gateway.errors import graphql_error
 from gateway.schema.compliance import (
     AssetFreezeStatus,
@@ -22,6 +23,7 @@ from gateway.schema.inputs import (
 )
 from gateway.schema.types import Client, Contact, Info
 from gateway.sections import compliance_section
+from runtime.contracts import max_items
 from runtime.errors import FieldViolation, InvalidInput
 
 
@@ -146,7 +148,7 @@ class Mutation:
 
 
 # A selection screened in one job is at most this many clients.
-MAX_JOB_CLIENTS = 10_000
+MAX_JOB_CLIENTS = max_items(compliance_pb2.StartScreeningJobRequest, "client_ids")
 _SEARCH_PAGE = 200
 
 

@@ -9,52 +9,71 @@ from typing import cast
 
 import strawberry
 
-from client360.events.v1 import events_pb2
+from client360.compliance.v1 import compliance_pb2
+from client360.identity.v1 import identity_pb2
 from gateway.errors import not_found
+from gateway.live import LiveEvent
 from gateway.schema.compliance import AssetFreezeStatus, Screening, ScreeningJob
-from gateway.schema.timestamps import timestamp
 from gateway.schema.types import Info
+from runtime.contracts import payload_types, subject_of
 
-JOB_FINISHED = "c360.compliance.job.finished"
+# The event payloads subscriptions show, as their services declare them.
+EVENT_PAYLOADS = payload_types(
+    identity_pb2.ClientCreated,
+    identity_pb2.ClientUpdated,
+    identity_pb2.ClientArchived,
+    identity_pb2.ContactCreated,
+    identity_pb2.ContactUpdated,
+    identity_pb2.ContactEnded,
+    compliance_pb2.ScreeningCompleted,
+    compliance_pb2.AssetFreezeStatusChanged,
+    compliance_pb2.ScreeningJobFinished,
+)
+JOB_FINISHED = subject_of(compliance_pb2.ScreeningJobFinished)
+_CHANGES = (
+    identity_pb2.ClientCreated
+    | identity_pb2.ClientUpdated
+    | identity_pb2.ClientArchived
+    | identity_pb2.ContactCreated
+    | identity_pb2.ContactUpdated
+    | identity_pb2.ContactEnded
+)
 
 
 @strawberry.type(description="Something that happened to a client, in any service.")
 class ClientEvent:
     id: strawberry.ID
     type: str = strawberry.field(description="For example c360.identity.client.updated.")
-    client_id: strawberry.ID
     actor_id: str
+    occurred_at: datetime | None
 
     @strawberry.field
     @staticmethod
-    def occurred_at(root: strawberry.Parent[events_pb2.Event]) -> datetime | None:
-        return timestamp(root, "occurred_at")
+    def client_id(root: strawberry.Parent[LiveEvent]) -> strawberry.ID:
+        return strawberry.ID(root.key)
 
     @strawberry.field(description="Fields of the client or contact that changed.")
     @staticmethod
-    def changed_fields(root: strawberry.Parent[events_pb2.Event]) -> list[str]:
-        payload = root.WhichOneof("payload")
-        if payload == "client_changed":
-            return list(root.client_changed.changed_fields)
-        if payload == "contact_changed":
-            return list(root.contact_changed.changed_fields)
+    def changed_fields(root: strawberry.Parent[LiveEvent]) -> list[str]:
+        if isinstance(root.payload, _CHANGES):
+            return list(root.payload.changed_fields)
         return []
 
     @strawberry.field(description="The check, for a screening event.")
     @staticmethod
-    def screening(root: strawberry.Parent[events_pb2.Event]) -> Screening | None:
-        if root.WhichOneof("payload") != "screening_completed":
+    def screening(root: strawberry.Parent[LiveEvent]) -> Screening | None:
+        if not isinstance(root.payload, compliance_pb2.ScreeningCompleted):
             return None
-        return cast(Screening, root.screening_completed.screening)
+        return cast(Screening, root.payload.screening)
 
     @strawberry.field(description="The client's asset-freeze status after a compliance event.")
     @staticmethod
-    def asset_freeze_status(root: strawberry.Parent[events_pb2.Event]) -> AssetFreezeStatus | None:
-        payload = root.WhichOneof("payload")
-        if payload == "screening_completed":
-            return cast(AssetFreezeStatus, root.screening_completed.screening.status_after)
-        if payload == "status_changed":
-            return cast(AssetFreezeStatus, root.status_changed.decision.status)
+    def asset_freeze_status(root: strawberry.Parent[LiveEvent]) -> AssetFreezeStatus | None:
+        payload = root.payload
+        if isinstance(payload, compliance_pb2.ScreeningCompleted):
+            return cast(AssetFreezeStatus, payload.screening.status_after)
+        if isinstance(payload, compliance_pb2.AssetFreezeStatusChanged):
+            return cast(AssetFreezeStatus, payload.decision.status)
         return None
 
 
@@ -62,11 +81,14 @@ class ClientEvent:
 class Notification:
     id: strawberry.ID
     type: str
+    occurred_at: datetime | None
 
     @strawberry.field
     @staticmethod
-    def message(root: strawberry.Parent[events_pb2.Event]) -> str:
-        job = root.job_finished.job
+    def message(root: strawberry.Parent[LiveEvent]) -> str:
+        if not isinstance(root.payload, compliance_pb2.ScreeningJobFinished):
+            return ""
+        job = root.payload.job
         if job.error:
             return job.error
         return (
@@ -76,15 +98,10 @@ class Notification:
 
     @strawberry.field
     @staticmethod
-    def job(root: strawberry.Parent[events_pb2.Event]) -> ScreeningJob | None:
-        if root.WhichOneof("payload") != "job_finished":
+    def job(root: strawberry.Parent[LiveEvent]) -> ScreeningJob | None:
+        if not isinstance(root.payload, compliance_pb2.ScreeningJobFinished):
             return None
-        return cast(ScreeningJob, root.job_finished.job)
-
-    @strawberry.field
-    @staticmethod
-    def occurred_at(root: strawberry.Parent[events_pb2.Event]) -> datetime | None:
-        return timestamp(root, "occurred_at")
+        return cast(ScreeningJob, root.payload.job)
 
 
 @strawberry.type
@@ -99,7 +116,7 @@ class Subscription:
         if await context.loaders.client.load(client_id) is None:
             raise not_found()
         async for event in context.live.events(context.caller.tenant_id):
-            if event.client_id == client_id:
+            if event.key == client_id:
                 yield cast(ClientEvent, event)
 
     @strawberry.subscription(description="The caller's notifications.")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 
 from client360.events.v1 import events_pb2
+from client360.identity.v1 import identity_pb2
+from runtime.contracts import decode_payload, payload_types, subject_of
 from runtime.store import Transaction
 from services.compliance import service
 from services.compliance.mapping import client_subject, contact_subject
@@ -24,24 +26,19 @@ from services.compliance.repository import ComplianceRepository
 
 log = logging.getLogger(__name__)
 
-# Consumed, from the identity service (named here: compliance does not import identity's code).
-CLIENT_CREATED = "c360.identity.client.created"
-CLIENT_UPDATED = "c360.identity.client.updated"
-CLIENT_ARCHIVED = "c360.identity.client.archived"
-CONTACT_CREATED = "c360.identity.contact.created"
-CONTACT_UPDATED = "c360.identity.contact.updated"
-CONTACT_ENDED = "c360.identity.contact.ended"
-CLIENT_EVENTS = frozenset({CLIENT_CREATED, CLIENT_UPDATED, CLIENT_ARCHIVED})
-CONTACT_EVENTS = frozenset({CONTACT_CREATED, CONTACT_UPDATED, CONTACT_ENDED})
-IDENTITY_SUBJECTS = (
-    CLIENT_CREATED,
-    CLIENT_UPDATED,
-    CLIENT_ARCHIVED,
-    CONTACT_CREATED,
-    CONTACT_UPDATED,
-    CONTACT_ENDED,
+# Consumed, from the identity service: its payload messages and their subjects come from
+# identity's proto package, the contract between the two services (no identity code imported).
+IDENTITY_PAYLOADS = payload_types(
+    identity_pb2.ClientCreated,
+    identity_pb2.ClientUpdated,
+    identity_pb2.ClientArchived,
+    identity_pb2.ContactCreated,
+    identity_pb2.ContactUpdated,
+    identity_pb2.ContactEnded,
 )
+IDENTITY_SUBJECTS = tuple(IDENTITY_PAYLOADS)
 IDENTITY_DURABLE = "compliance-identity"
+_CLIENT_UPDATED = subject_of(identity_pb2.ClientUpdated)
 
 
 def _is_stale(previous: Subject | None, copy: Subject) -> bool:
@@ -59,32 +56,57 @@ class IdentityEventHandler:
         self._register = register
 
     async def __call__(self, txn: Transaction, event: events_pb2.Event) -> None:
-        if event.type in CLIENT_EVENTS:
-            await self._client_changed(txn, event)
-        elif event.type in CONTACT_EVENTS:
-            await self._contact_changed(txn, event)
+        payload = decode_payload(event, IDENTITY_PAYLOADS)
+        if isinstance(payload, identity_pb2.ClientCreated):
+            await self._client_changed(txn, event, payload.client, created=True)
+        elif isinstance(payload, identity_pb2.ClientUpdated | identity_pb2.ClientArchived):
+            await self._client_changed(txn, event, payload.client, created=False)
+        elif isinstance(payload, identity_pb2.ContactCreated):
+            await self._contact_changed(txn, event, payload.contact, created=True)
+        elif isinstance(payload, identity_pb2.ContactUpdated):
+            await self._contact_changed(txn, event, payload.contact, created=False)
+        elif isinstance(payload, identity_pb2.ContactEnded):
+            # An ended contact keeps its name: the copy follows, with no new check.
+            await self._contact_changed(txn, event, payload.contact, created=False, ended=True)
+        else:
+            log.warning("event not understood, skipped", extra={"type": event.type})
 
-    async def _client_changed(self, txn: Transaction, event: events_pb2.Event) -> None:
-        copy = client_subject(event.client_changed.client)
+    async def _client_changed(
+        self,
+        txn: Transaction,
+        event: events_pb2.Event,
+        client: identity_pb2.Client,
+        *,
+        created: bool,
+    ) -> None:
+        copy = client_subject(client)
         previous = await self._repo.get_subject(txn, event.tenant_id, copy["id"])
         if _is_stale(previous, copy):
             return
         await self._repo.put_subject(txn, event.tenant_id, copy)
         trigger = ""
-        if event.type == CLIENT_CREATED:
+        if created:
             trigger = TRIGGER_CLIENT_CREATED
-        elif event.type == CLIENT_UPDATED and service.screened_fields_changed(previous, copy):
+        elif event.type == _CLIENT_UPDATED and service.screened_fields_changed(previous, copy):
             trigger = TRIGGER_CLIENT_UPDATED
         await self._screen(txn, event, copy, trigger)
 
-    async def _contact_changed(self, txn: Transaction, event: events_pb2.Event) -> None:
-        copy = contact_subject(event.contact_changed.contact)
+    async def _contact_changed(
+        self,
+        txn: Transaction,
+        event: events_pb2.Event,
+        contact: identity_pb2.Contact,
+        *,
+        created: bool,
+        ended: bool = False,
+    ) -> None:
+        copy = contact_subject(contact)
         previous = await self._repo.get_subject(txn, event.tenant_id, copy["id"])
         if _is_stale(previous, copy):
             return
         await self._repo.put_subject(txn, event.tenant_id, copy)
         renamed = previous is None or previous.get("full_name") != copy["full_name"]
-        if event.type == CONTACT_CREATED or (event.type == CONTACT_UPDATED and renamed):
+        if created or (not ended and renamed):
             await self._screen(txn, event, copy, TRIGGER_CONTACT_SAVED)
 
     async def _screen(

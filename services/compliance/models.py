@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from client360.compliance.v1 import compliance_pb2
+from runtime.contracts import max_items
 from runtime.store import CollectionSpec
 
 # The asset-freeze register is public reference data, the same for every agency: it is stored
@@ -71,7 +73,7 @@ SUCCEEDED = "succeeded"
 FAILED = "failed"
 FINISHED_STATES = frozenset({SUCCEEDED, FAILED})
 
-MAX_JOB_CLIENTS = 10_000
+MAX_JOB_CLIENTS = max_items(compliance_pb2.StartScreeningJobRequest, "client_ids")
 MAX_HISTORY = 100
 
 # The only failure message a requester sees; the cause goes to the logs.

@@ -1,4 +1,5 @@
-"""Events the identity service emits: c360.identity.client.* and c360.identity.contact.*.
+"""Events the identity service emits: c360.identity.client.* and c360.identity.contact.*, whose
+payload messages and subjects are declared in protos/client360/identity/v1.
 
 Payloads carry the client with its sensitive numbers masked: consumers never need them.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from client360.identity.v1 import identity_pb2
 from runtime.caller import Caller
 from runtime.outbox import new_event, queue_event
 from runtime.store import Transaction
@@ -14,34 +16,44 @@ from services.identity.mapping import client_to_proto, contact_to_proto
 from services.identity.models import Client, Contact
 from services.identity.privacy import masked
 
-CLIENT_CREATED = "c360.identity.client.created"
-CLIENT_UPDATED = "c360.identity.client.updated"
-CLIENT_ARCHIVED = "c360.identity.client.archived"
-CONTACT_CREATED = "c360.identity.contact.created"
-CONTACT_UPDATED = "c360.identity.contact.updated"
-CONTACT_ENDED = "c360.identity.contact.ended"
+ClientEvent = type[
+    identity_pb2.ClientCreated | identity_pb2.ClientUpdated | identity_pb2.ClientArchived
+]
+ContactEvent = type[
+    identity_pb2.ContactCreated | identity_pb2.ContactUpdated | identity_pb2.ContactEnded
+]
+
+CLIENT_CREATED = identity_pb2.ClientCreated
+CLIENT_UPDATED = identity_pb2.ClientUpdated
+CLIENT_ARCHIVED = identity_pb2.ClientArchived
+CONTACT_CREATED = identity_pb2.ContactCreated
+CONTACT_UPDATED = identity_pb2.ContactUpdated
+CONTACT_ENDED = identity_pb2.ContactEnded
 
 
 async def client_changed(
-    txn: Transaction, event_type: str, caller: Caller, client: Client, changed: Sequence[str] = ()
+    txn: Transaction,
+    event_type: ClientEvent,
+    caller: Caller,
+    client: Client,
+    changed: Sequence[str] = (),
 ) -> None:
+    payload = event_type(client=client_to_proto(masked(client)), changed_fields=changed)
     event = new_event(
-        event_type, tenant_id=caller.tenant_id, client_id=client["id"], actor_id=caller.user_id
+        payload, tenant_id=caller.tenant_id, key=client["id"], actor_id=caller.user_id
     )
-    event.client_changed.client.CopyFrom(client_to_proto(masked(client)))
-    event.client_changed.changed_fields.extend(changed)
     await queue_event(txn, event)
 
 
 async def contact_changed(
-    txn: Transaction, event_type: str, caller: Caller, contact: Contact, changed: Sequence[str] = ()
+    txn: Transaction,
+    event_type: ContactEvent,
+    caller: Caller,
+    contact: Contact,
+    changed: Sequence[str] = (),
 ) -> None:
+    payload = event_type(contact=contact_to_proto(contact), changed_fields=changed)
     event = new_event(
-        event_type,
-        tenant_id=caller.tenant_id,
-        client_id=contact["client_id"],
-        actor_id=caller.user_id,
+        payload, tenant_id=caller.tenant_id, key=contact["client_id"], actor_id=caller.user_id
     )
-    event.contact_changed.contact.CopyFrom(contact_to_proto(contact))
-    event.contact_changed.changed_fields.extend(changed)
     await queue_event(txn, event)

@@ -8,19 +8,22 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
+from google.protobuf.message import Message
 
 from client360.compliance.v1 import compliance_pb2
 from client360.events.v1 import events_pb2
 from client360.identity.v1 import identity_pb2
 from runtime.caller import Caller
+from runtime.contracts import decode_payload, payload_types, subject_of
 from runtime.errors import InvalidInput, NotFound, PermissionDenied
 from runtime.ids import new_id
 from runtime.outbox import new_event
 from runtime.store import Document
 from runtime.store.sqlite import SqliteStore
-from services.compliance import consumers, events, jobs, service
+from services.compliance import consumers, jobs, service
 from services.compliance.jobs import JobRunner
 from services.compliance.matching import RegisterIndex
 from services.compliance.models import (
@@ -82,7 +85,7 @@ def handler(
 
 
 def client_event(
-    event_type: str,
+    event_type: type[Any],
     client_id: str,
     *,
     first: str = "",
@@ -93,8 +96,8 @@ def client_event(
     version: int = 1,
     tenant_id: str = TENANT,
 ) -> events_pb2.Event:
-    event = new_event(event_type, tenant_id=tenant_id, client_id=client_id, actor_id="alice")
-    client = event.client_changed.client
+    payload = event_type()
+    client = payload.client
     client.id = client_id
     client.version = version
     client.memo = memo
@@ -105,18 +108,24 @@ def client_event(
         client.kind = identity_pb2.CLIENT_KIND_INDIVIDUAL
         client.first_name, client.last_name = first, last
         client.personal.birth_date = birth_date
-    client.flags.archived = event_type == consumers.CLIENT_ARCHIVED
-    return event
+    client.flags.archived = event_type is identity_pb2.ClientArchived
+    return new_event(payload, tenant_id=tenant_id, key=client_id, actor_id="alice")
 
 
 def contact_event(
-    event_type: str, contact_id: str, client_id: str, *, first: str, last: str, version: int = 1
+    event_type: type[Any],
+    contact_id: str,
+    client_id: str,
+    *,
+    first: str,
+    last: str,
+    version: int = 1,
 ) -> events_pb2.Event:
-    event = new_event(event_type, tenant_id=TENANT, client_id=client_id, actor_id="alice")
-    contact = event.contact_changed.contact
+    payload = event_type()
+    contact = payload.contact
     contact.id, contact.client_id, contact.version = contact_id, client_id, version
     contact.first_name, contact.last_name = first, last
-    return event
+    return new_event(payload, tenant_id=TENANT, key=client_id, actor_id="alice")
 
 
 async def apply(
@@ -137,10 +146,20 @@ async def new_client(
     """A client as identity announces its creation (which also screens it)."""
     client_id = new_id()
     created = client_event(
-        consumers.CLIENT_CREATED, client_id, first=first, last=last, birth_date=birth_date
+        identity_pb2.ClientCreated, client_id, first=first, last=last, birth_date=birth_date
     )
     await apply(store, handler, created)
     return client_id
+
+
+JOB_FINISHED = subject_of(compliance_pb2.ScreeningJobFinished)
+P = TypeVar("P", bound=Message)
+
+
+def payload_of(event: events_pb2.Event, payload_type: type[P]) -> P:
+    decoded = decode_payload(event, payload_types(payload_type))
+    assert isinstance(decoded, payload_type), event.type
+    return decoded
 
 
 async def outbox(store: SqliteStore) -> list[events_pb2.Event]:
@@ -176,10 +195,11 @@ async def test_a_client_named_like_a_register_entry_is_to_verify_with_one_event(
     assert (last["trigger"], last["requested_by"], last["contact_id"]) == ("client_created", "", "")
     assert last["register_date"] == "2026-11-20T08:00:00+00:00"
     queued = await outbox(store)
-    assert [e.type for e in queued] == [events.SCREENING_COMPLETED]
-    assert queued[0].client_id == client_id
+    assert [e.type for e in queued] == [subject_of(compliance_pb2.ScreeningCompleted)]
+    assert queued[0].key == client_id
     assert queued[0].tenant_id == TENANT
-    assert queued[0].screening_completed.screening.matches[0].entry_id == PETROV_ENTRY
+    completed = payload_of(queued[0], compliance_pb2.ScreeningCompleted)
+    assert completed.screening.matches[0].entry_id == PETROV_ENTRY
 
 
 async def test_a_clean_french_name_is_no(
@@ -198,7 +218,7 @@ async def test_a_company_is_screened_against_the_register_entities(
     await apply(
         store,
         handler,
-        client_event(consumers.CLIENT_CREATED, client_id, legal_name="Severnaya Logistika OOO"),
+        client_event(identity_pb2.ClientCreated, client_id, legal_name="Severnaya Logistika OOO"),
     )
     subject = await store.get(SUBJECTS, TENANT, client_id)
     assert subject is not None
@@ -248,7 +268,7 @@ async def test_a_persons_yes_is_never_changed_by_later_checks(
     await apply(
         store,
         handler,
-        client_event(consumers.CLIENT_UPDATED, client_id, first="Jean", last="Dupont", version=2),
+        client_event(identity_pb2.ClientUpdated, client_id, first="Jean", last="Dupont", version=2),
     )
     assert (await compliance_of(repo, client_id)).compliance["status"] == YES
 
@@ -265,11 +285,15 @@ async def test_decisions_are_kept_newest_first_with_an_event_each(
     assert found.compliance["status"] == TO_VERIFY
     assert [d["status"] for d in found.compliance["decisions"]] == [TO_VERIFY, NO]
     assert found.compliance["decisions"][0]["decided_by"] == "alice"
-    changes = [e for e in await outbox(store) if e.type == events.STATUS_CHANGED]
+    changes = [
+        payload_of(e, compliance_pb2.AssetFreezeStatusChanged)
+        for e in await outbox(store)
+        if e.type == subject_of(compliance_pb2.AssetFreezeStatusChanged)
+    ]
     assert len(changes) == 2
     # The status the automatic check had set.
-    assert changes[0].status_changed.previous == compliance_pb2.ASSET_FREEZE_STATUS_TO_VERIFY
-    assert changes[1].status_changed.decision.reason == "new information"
+    assert changes[0].previous == compliance_pb2.ASSET_FREEZE_STATUS_TO_VERIFY
+    assert changes[1].decision.reason == "new information"
 
 
 async def test_a_decision_needs_a_decidable_status_a_reason_and_a_known_client(
@@ -342,7 +366,7 @@ async def test_an_update_of_the_memo_only_does_not_screen_again(
         store,
         handler,
         client_event(
-            consumers.CLIENT_UPDATED,
+            identity_pb2.ClientUpdated,
             client_id,
             first="Camille",
             last="Bernard",
@@ -365,7 +389,7 @@ async def test_a_name_change_screens_again(
         store,
         handler,
         client_event(
-            consumers.CLIENT_UPDATED,
+            identity_pb2.ClientUpdated,
             client_id,
             first="Ivan",
             last="Petrov",
@@ -386,7 +410,7 @@ async def test_an_archive_is_copied_but_not_screened(
         store,
         handler,
         client_event(
-            consumers.CLIENT_ARCHIVED, client_id, first="Camille", last="Bernard", version=2
+            identity_pb2.ClientArchived, client_id, first="Camille", last="Bernard", version=2
         ),
     )
     subject = await store.get(SUBJECTS, TENANT, client_id)
@@ -399,8 +423,10 @@ async def test_an_event_older_than_the_copy_is_ignored(
     store: SqliteStore, handler: consumers.IdentityEventHandler
 ) -> None:
     client_id = await new_client(store, handler, "Camille", "Bernard")
-    newer = client_event(consumers.CLIENT_UPDATED, client_id, first="Léa", last="Roux", version=3)
-    older = client_event(consumers.CLIENT_UPDATED, client_id, first="Zoé", last="Morel", version=2)
+    newer = client_event(identity_pb2.ClientUpdated, client_id, first="Léa", last="Roux", version=3)
+    older = client_event(
+        identity_pb2.ClientUpdated, client_id, first="Zoé", last="Morel", version=2
+    )
     await apply(store, handler, newer)
     await apply(store, handler, older)
     subject = await store.get(SUBJECTS, TENANT, client_id)
@@ -417,7 +443,7 @@ async def test_a_contact_on_the_register_makes_the_client_to_verify(
     await apply(
         store,
         handler,
-        contact_event(consumers.CONTACT_CREATED, clean, client_id, first="Hugo", last="Lambert"),
+        contact_event(identity_pb2.ContactCreated, clean, client_id, first="Hugo", last="Lambert"),
     )
     # A contact with no match says nothing about the client: still NO from its own check.
     assert (await compliance_of(repo, client_id)).compliance["status"] == NO
@@ -426,7 +452,7 @@ async def test_a_contact_on_the_register_makes_the_client_to_verify(
         store,
         handler,
         contact_event(
-            consumers.CONTACT_CREATED, listed, client_id, first="Olena", last="Kovalenko"
+            identity_pb2.ContactCreated, listed, client_id, first="Olena", last="Kovalenko"
         ),
     )
     found = await compliance_of(repo, client_id, history=10)
@@ -442,10 +468,10 @@ async def test_a_contact_is_screened_again_only_when_renamed_and_not_when_ended(
     client_id = await new_client(store, handler, "Camille", "Bernard")
     contact_id = new_id()
     for event_type, last, version in (
-        (consumers.CONTACT_CREATED, "Lambert", 1),
-        (consumers.CONTACT_UPDATED, "Lambert", 2),  # another field changed
-        (consumers.CONTACT_UPDATED, "Lambert-Roux", 3),
-        (consumers.CONTACT_ENDED, "Lambert-Roux", 4),
+        (identity_pb2.ContactCreated, "Lambert", 1),
+        (identity_pb2.ContactUpdated, "Lambert", 2),  # another field changed
+        (identity_pb2.ContactUpdated, "Lambert-Roux", 3),
+        (identity_pb2.ContactEnded, "Lambert-Roux", 4),
     ):
         await apply(
             store,
@@ -592,10 +618,10 @@ async def test_a_job_runs_to_completion_chunk_by_chunk(
     for client_id in client_ids:
         batch = [s for s in await screenings_of(store, client_id) if s["trigger"] == "batch"]
         assert [(s["job_id"], s["requested_by"]) for s in batch] == [(job["id"], "alice")]
-    ends = [e for e in await outbox(store) if e.type == events.JOB_FINISHED]
+    ends = [e for e in await outbox(store) if e.type == JOB_FINISHED]
     assert len(ends) == 1
-    assert (ends[0].actor_id, ends[0].client_id) == ("alice", "")
-    assert ends[0].job_finished.job.done == 8
+    assert (ends[0].actor_id, ends[0].key) == ("alice", "")
+    assert payload_of(ends[0], compliance_pb2.ScreeningJobFinished).job.done == 8
 
 
 async def test_a_job_resumes_after_a_restart_without_screening_anyone_twice(
@@ -635,8 +661,10 @@ async def test_a_job_fails_with_a_plain_message_when_no_register_is_loaded(
     failed = await jobs.get_screening_job(repo=repo, caller=ADVISOR, job_id=job["id"])
     assert (failed["state"], failed["error"]) == ("failed", JOB_FAILED_MESSAGE)
     assert await store.find(JOB_QUEUE, REFERENCE_TENANT) == []
-    ends = [e for e in await outbox(store) if e.type == events.JOB_FINISHED]
-    assert [e.job_finished.job.error for e in ends] == [JOB_FAILED_MESSAGE]
+    ends = [e for e in await outbox(store) if e.type == JOB_FINISHED]
+    assert [payload_of(e, compliance_pb2.ScreeningJobFinished).job.error for e in ends] == [
+        JOB_FAILED_MESSAGE
+    ]
 
 
 @pytest.mark.parametrize("client_ids", [[], [""], [f"c{i}" for i in range(10_001)]])

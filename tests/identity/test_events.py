@@ -25,7 +25,7 @@ def own_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
 
 async def _events_for(system: System, client_id: str) -> list[str]:
     events = await stream_events(system.nats.url, "c360.identity.>")
-    return [e.type for e in events if e.client_id == client_id]
+    return [e.type for e in events if e.key == client_id]
 
 
 async def _wait_for(system: System, client_id: str, count: int) -> list[str]:

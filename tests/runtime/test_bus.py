@@ -15,7 +15,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from client360.events.v1 import events_pb2
 from runtime.bus import STREAM, EventConsumer, OutboxRelay, ensure_stream
 from runtime.ids import new_id
-from runtime.outbox import new_event, queue_event
+from runtime.outbox import queue_event
 from runtime.store import CollectionSpec, Transaction
 from runtime.store.sqlite import SqliteStore
 from tests.harness import NatsServer
@@ -64,10 +64,16 @@ async def _stream_events(js: JetStreamContext, subject: str) -> list[events_pb2.
     return found
 
 
+def _envelope(subject: str, key: str) -> events_pb2.Event:
+    """An event under a subject of the test's own (the relay and consumers never read the
+    payload), so that each test reads back only its own events."""
+    return events_pb2.Event(id=new_id(), type=subject, tenant_id="t1", key=key, actor_id="tester")
+
+
 async def _write_with_event(store: SqliteStore, subject: str, client_id: str) -> str:
     async with store.transaction() as txn:
         await txn.insert("effects", "t1", {"id": new_id(), "kind": "change"})
-        event = new_event(subject, tenant_id="t1", client_id=client_id, actor_id="tester")
+        event = _envelope(subject, client_id)
         await queue_event(txn, event)
     return event.id
 
@@ -87,7 +93,7 @@ async def test_the_relay_publishes_each_committed_event_once(
 async def test_a_republished_event_is_dropped_by_jetstream(js: JetStreamContext) -> None:
     # The relay may publish again when the broker stored an event but its answer was lost.
     subject = f"c360.test.{new_id().lower()}.created"
-    event = new_event(subject, tenant_id="t1", client_id="c1", actor_id="tester")
+    event = _envelope(subject, "c1")
     for _ in range(2):
         ack = await js.publish(
             subject, event.SerializeToString(), headers={"Nats-Msg-Id": event.id}
@@ -100,9 +106,7 @@ async def test_a_rolled_back_write_emits_no_event(js: JetStreamContext, store: S
     subject = f"c360.test.{new_id().lower()}.created"
     with pytest.raises(RuntimeError):
         async with store.transaction() as txn:
-            await queue_event(
-                txn, new_event(subject, tenant_id="t1", client_id="c1", actor_id="tester")
-            )
+            await queue_event(txn, _envelope(subject, "c1"))
             raise RuntimeError("the change failed")
     assert await OutboxRelay(store, js).publish_pending() == 0
     assert await _stream_events(js, subject) == []

@@ -4,8 +4,10 @@ isort:skip_file
 Shapes shared by every Client 360 service: money, contact points, paging, audit stamps."""
 
 from google.protobuf import descriptor as _descriptor
+from google.protobuf import descriptor_pb2 as _descriptor_pb2
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import extension_dict as _extension_dict
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -221,3 +223,9 @@ class AuditStamps(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___AuditStamps: _TypeAlias = AuditStamps  # noqa: Y015
+
+MAX_ITEMS_FIELD_NUMBER: _builtins.int
+max_items: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.FieldOptions, _builtins.int]
+"""On a repeated request field: the most items one request may carry. The service refuses
+more, and callers (the gateway) read the same figure from the generated code.
+"""

@@ -22,54 +22,70 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from client360.common.v1 import common_pb2 as client360_dot_common_dot_v1_dot_common__pb2
+from client360.events.v1 import events_pb2 as client360_dot_events_dot_v1_dot_events__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(client360/compliance/v1/compliance.proto\x12\x17\x63lient360.compliance.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"b\n\x0eScreeningMatch\x12\x10\n\x08\x65ntry_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0cmatched_name\x18\x03 \x01(\t\x12\r\n\x05score\x18\x04 \x01(\x01\x12\x0b\n\x03url\x18\x05 \x01(\t\"\xa5\x03\n\tScreening\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x12\n\ncontact_id\x18\x03 \x01(\t\x12\x14\n\x0csubject_name\x18\x04 \x01(\t\x12&\n\x02\x61t\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rregister_date\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x07matches\x18\x07 \x03(\x0b\x32\'.client360.compliance.v1.ScreeningMatch\x12\x41\n\rstatus_before\x18\x08 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12@\n\x0cstatus_after\x18\t \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12\x0f\n\x07trigger\x18\n \x01(\t\x12\x0e\n\x06job_id\x18\x0b \x01(\t\x12\x14\n\x0crequested_by\x18\x0c \x01(\t\"\xa0\x01\n\x0eStatusDecision\x12:\n\x06status\x18\x01 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x12\n\ndecided_by\x18\x03 \x01(\t\x12.\n\ndecided_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8e\x02\n\x10\x43lientCompliance\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12:\n\x06status\x18\x02 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12:\n\x0elast_screening\x18\x03 \x01(\x0b\x32\".client360.compliance.v1.Screening\x12\x33\n\x07history\x18\x04 \x03(\x0b\x32\".client360.compliance.v1.Screening\x12:\n\tdecisions\x18\x05 \x03(\x0b\x32\'.client360.compliance.v1.StatusDecision\"\x91\x02\n\x0cScreeningJob\x12\n\n\x02id\x18\x01 \x01(\t\x12\x30\n\x05state\x18\x02 \x01(\x0e\x32!.client360.compliance.v1.JobState\x12\r\n\x05total\x18\x03 \x01(\x05\x12\x0c\n\x04\x64one\x18\x04 \x01(\x05\x12\x0f\n\x07matched\x18\x05 \x01(\x05\x12\x0f\n\x07skipped\x18\x06 \x01(\x05\x12\x14\n\x0crequested_by\x18\x07 \x01(\t\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inished_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x65rror\x18\n \x01(\t\"\x94\x01\n\x0cRegisterInfo\x12\x30\n\x0cpublished_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tloaded_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x65ntry_count\x18\x03 \x01(\x05\x12\x0e\n\x06source\x18\x04 \x01(\t\"F\n\x19\x42\x61tchGetComplianceRequest\x12\x12\n\nclient_ids\x18\x01 \x03(\t\x12\x15\n\rhistory_limit\x18\x02 \x01(\x05\"X\n\x1a\x42\x61tchGetComplianceResponse\x12:\n\x07\x63lients\x18\x01 \x03(\x0b\x32).client360.compliance.v1.ClientCompliance\"(\n\x13ScreenClientRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\".\n\x18StartScreeningJobRequest\x12\x12\n\nclient_ids\x18\x01 \x03(\t\"$\n\x16GetScreeningJobRequest\x12\n\n\x02id\x18\x01 \x01(\t\"|\n\x1bSetAssetFreezeStatusRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12:\n\x06status\x18\x02 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\'\n\x15ReloadRegisterRequest\x12\x0e\n\x06source\x18\x01 \x01(\t\"\x18\n\x16GetRegisterInfoRequest*\x8e\x01\n\x11\x41ssetFreezeStatus\x12\x1d\n\x19\x41SSET_FREEZE_STATUS_EMPTY\x10\x00\x12\x1a\n\x16\x41SSET_FREEZE_STATUS_NO\x10\x01\x12!\n\x1d\x41SSET_FREEZE_STATUS_TO_VERIFY\x10\x02\x12\x1b\n\x17\x41SSET_FREEZE_STATUS_YES\x10\x03*\x82\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x15\n\x11JOB_STATE_PENDING\x10\x01\x12\x15\n\x11JOB_STATE_RUNNING\x10\x02\x12\x17\n\x13JOB_STATE_SUCCEEDED\x10\x03\x12\x14\n\x10JOB_STATE_FAILED\x10\x04\x32\xab\x06\n\x11\x43omplianceService\x12\x82\x01\n\x12\x42\x61tchGetCompliance\x12\x32.client360.compliance.v1.BatchGetComplianceRequest\x1a\x33.client360.compliance.v1.BatchGetComplianceResponse\"\x03\x90\x02\x01\x12`\n\x0cScreenClient\x12,.client360.compliance.v1.ScreenClientRequest\x1a\".client360.compliance.v1.Screening\x12m\n\x11StartScreeningJob\x12\x31.client360.compliance.v1.StartScreeningJobRequest\x1a%.client360.compliance.v1.ScreeningJob\x12n\n\x0fGetScreeningJob\x12/.client360.compliance.v1.GetScreeningJobRequest\x1a%.client360.compliance.v1.ScreeningJob\"\x03\x90\x02\x01\x12w\n\x14SetAssetFreezeStatus\x12\x34.client360.compliance.v1.SetAssetFreezeStatusRequest\x1a).client360.compliance.v1.ClientCompliance\x12g\n\x0eReloadRegister\x12..client360.compliance.v1.ReloadRegisterRequest\x1a%.client360.compliance.v1.RegisterInfo\x12n\n\x0fGetRegisterInfo\x12/.client360.compliance.v1.GetRegisterInfoRequest\x1a%.client360.compliance.v1.RegisterInfo\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(client360/compliance/v1/compliance.proto\x12\x17\x63lient360.compliance.v1\x1a client360/common/v1/common.proto\x1a client360/events/v1/events.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"b\n\x0eScreeningMatch\x12\x10\n\x08\x65ntry_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0cmatched_name\x18\x03 \x01(\t\x12\r\n\x05score\x18\x04 \x01(\x01\x12\x0b\n\x03url\x18\x05 \x01(\t\"\xa5\x03\n\tScreening\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x12\n\ncontact_id\x18\x03 \x01(\t\x12\x14\n\x0csubject_name\x18\x04 \x01(\t\x12&\n\x02\x61t\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rregister_date\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x07matches\x18\x07 \x03(\x0b\x32\'.client360.compliance.v1.ScreeningMatch\x12\x41\n\rstatus_before\x18\x08 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12@\n\x0cstatus_after\x18\t \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12\x0f\n\x07trigger\x18\n \x01(\t\x12\x0e\n\x06job_id\x18\x0b \x01(\t\x12\x14\n\x0crequested_by\x18\x0c \x01(\t\"\xa0\x01\n\x0eStatusDecision\x12:\n\x06status\x18\x01 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x12\n\ndecided_by\x18\x03 \x01(\t\x12.\n\ndecided_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8e\x02\n\x10\x43lientCompliance\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12:\n\x06status\x18\x02 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12:\n\x0elast_screening\x18\x03 \x01(\x0b\x32\".client360.compliance.v1.Screening\x12\x33\n\x07history\x18\x04 \x03(\x0b\x32\".client360.compliance.v1.Screening\x12:\n\tdecisions\x18\x05 \x03(\x0b\x32\'.client360.compliance.v1.StatusDecision\"\x91\x02\n\x0cScreeningJob\x12\n\n\x02id\x18\x01 \x01(\t\x12\x30\n\x05state\x18\x02 \x01(\x0e\x32!.client360.compliance.v1.JobState\x12\r\n\x05total\x18\x03 \x01(\x05\x12\x0c\n\x04\x64one\x18\x04 \x01(\x05\x12\x0f\n\x07matched\x18\x05 \x01(\x05\x12\x0f\n\x07skipped\x18\x06 \x01(\x05\x12\x14\n\x0crequested_by\x18\x07 \x01(\t\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inished_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x65rror\x18\n \x01(\t\"\x94\x01\n\x0cRegisterInfo\x12\x30\n\x0cpublished_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tloaded_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x65ntry_count\x18\x03 \x01(\x05\x12\x0e\n\x06source\x18\x04 \x01(\t\"F\n\x19\x42\x61tchGetComplianceRequest\x12\x12\n\nclient_ids\x18\x01 \x03(\t\x12\x15\n\rhistory_limit\x18\x02 \x01(\x05\"X\n\x1a\x42\x61tchGetComplianceResponse\x12:\n\x07\x63lients\x18\x01 \x03(\x0b\x32).client360.compliance.v1.ClientCompliance\"(\n\x13ScreenClientRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\"5\n\x18StartScreeningJobRequest\x12\x19\n\nclient_ids\x18\x01 \x03(\tB\x05\xa8\xbb\x18\x90N\"$\n\x16GetScreeningJobRequest\x12\n\n\x02id\x18\x01 \x01(\t\"|\n\x1bSetAssetFreezeStatusRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12:\n\x06status\x18\x02 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\'\n\x15ReloadRegisterRequest\x12\x0e\n\x06source\x18\x01 \x01(\t\"\x18\n\x16GetRegisterInfoRequest\"t\n\x12ScreeningCompleted\x12\x35\n\tscreening\x18\x01 \x01(\x0b\x32\".client360.compliance.v1.Screening:\'\x8a\xb5\x18#c360.compliance.screening.completed\"\xb7\x01\n\x18\x41ssetFreezeStatusChanged\x12\x39\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\'.client360.compliance.v1.StatusDecision\x12<\n\x08previous\x18\x02 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus:\"\x8a\xb5\x18\x1e\x63\x33\x36\x30.compliance.status.changed\"l\n\x14ScreeningJobFinished\x12\x32\n\x03job\x18\x01 \x01(\x0b\x32%.client360.compliance.v1.ScreeningJob: \x8a\xb5\x18\x1c\x63\x33\x36\x30.compliance.job.finished*\x8e\x01\n\x11\x41ssetFreezeStatus\x12\x1d\n\x19\x41SSET_FREEZE_STATUS_EMPTY\x10\x00\x12\x1a\n\x16\x41SSET_FREEZE_STATUS_NO\x10\x01\x12!\n\x1d\x41SSET_FREEZE_STATUS_TO_VERIFY\x10\x02\x12\x1b\n\x17\x41SSET_FREEZE_STATUS_YES\x10\x03*\x82\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x15\n\x11JOB_STATE_PENDING\x10\x01\x12\x15\n\x11JOB_STATE_RUNNING\x10\x02\x12\x17\n\x13JOB_STATE_SUCCEEDED\x10\x03\x12\x14\n\x10JOB_STATE_FAILED\x10\x04\x32\xab\x06\n\x11\x43omplianceService\x12\x82\x01\n\x12\x42\x61tchGetCompliance\x12\x32.client360.compliance.v1.BatchGetComplianceRequest\x1a\x33.client360.compliance.v1.BatchGetComplianceResponse\"\x03\x90\x02\x01\x12`\n\x0cScreenClient\x12,.client360.compliance.v1.ScreenClientRequest\x1a\".client360.compliance.v1.Screening\x12m\n\x11StartScreeningJob\x12\x31.client360.compliance.v1.StartScreeningJobRequest\x1a%.client360.compliance.v1.ScreeningJob\x12n\n\x0fGetScreeningJob\x12/.client360.compliance.v1.GetScreeningJobRequest\x1a%.client360.compliance.v1.ScreeningJob\"\x03\x90\x02\x01\x12w\n\x14SetAssetFreezeStatus\x12\x34.client360.compliance.v1.SetAssetFreezeStatusRequest\x1a).client360.compliance.v1.ClientCompliance\x12g\n\x0eReloadRegister\x12..client360.compliance.v1.ReloadRegisterRequest\x1a%.client360.compliance.v1.RegisterInfo\x12n\n\x0fGetRegisterInfo\x12/.client360.compliance.v1.GetRegisterInfoRequest\x1a%.client360.compliance.v1.RegisterInfo\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'client360.compliance.v1.compliance_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_STARTSCREENINGJOBREQUEST'].fields_by_name['client_ids']._loaded_options = None
+  _globals['_STARTSCREENINGJOBREQUEST'].fields_by_name['client_ids']._serialized_options = b'\250\273\030\220N'
+  _globals['_SCREENINGCOMPLETED']._loaded_options = None
+  _globals['_SCREENINGCOMPLETED']._serialized_options = b'\212\265\030#c360.compliance.screening.completed'
+  _globals['_ASSETFREEZESTATUSCHANGED']._loaded_options = None
+  _globals['_ASSETFREEZESTATUSCHANGED']._serialized_options = b'\212\265\030\036c360.compliance.status.changed'
+  _globals['_SCREENINGJOBFINISHED']._loaded_options = None
+  _globals['_SCREENINGJOBFINISHED']._serialized_options = b'\212\265\030\034c360.compliance.job.finished'
   _globals['_COMPLIANCESERVICE'].methods_by_name['BatchGetCompliance']._loaded_options = None
   _globals['_COMPLIANCESERVICE'].methods_by_name['BatchGetCompliance']._serialized_options = b'\220\002\001'
   _globals['_COMPLIANCESERVICE'].methods_by_name['GetScreeningJob']._loaded_options = None
   _globals['_COMPLIANCESERVICE'].methods_by_name['GetScreeningJob']._serialized_options = b'\220\002\001'
   _globals['_COMPLIANCESERVICE'].methods_by_name['GetRegisterInfo']._loaded_options = None
   _globals['_COMPLIANCESERVICE'].methods_by_name['GetRegisterInfo']._serialized_options = b'\220\002\001'
-  _globals['_ASSETFREEZESTATUS']._serialized_start=1973
-  _globals['_ASSETFREEZESTATUS']._serialized_end=2115
-  _globals['_JOBSTATE']._serialized_start=2118
-  _globals['_JOBSTATE']._serialized_end=2248
-  _globals['_SCREENINGMATCH']._serialized_start=102
-  _globals['_SCREENINGMATCH']._serialized_end=200
-  _globals['_SCREENING']._serialized_start=203
-  _globals['_SCREENING']._serialized_end=624
-  _globals['_STATUSDECISION']._serialized_start=627
-  _globals['_STATUSDECISION']._serialized_end=787
-  _globals['_CLIENTCOMPLIANCE']._serialized_start=790
-  _globals['_CLIENTCOMPLIANCE']._serialized_end=1060
-  _globals['_SCREENINGJOB']._serialized_start=1063
-  _globals['_SCREENINGJOB']._serialized_end=1336
-  _globals['_REGISTERINFO']._serialized_start=1339
-  _globals['_REGISTERINFO']._serialized_end=1487
-  _globals['_BATCHGETCOMPLIANCEREQUEST']._serialized_start=1489
-  _globals['_BATCHGETCOMPLIANCEREQUEST']._serialized_end=1559
-  _globals['_BATCHGETCOMPLIANCERESPONSE']._serialized_start=1561
-  _globals['_BATCHGETCOMPLIANCERESPONSE']._serialized_end=1649
-  _globals['_SCREENCLIENTREQUEST']._serialized_start=1651
-  _globals['_SCREENCLIENTREQUEST']._serialized_end=1691
-  _globals['_STARTSCREENINGJOBREQUEST']._serialized_start=1693
-  _globals['_STARTSCREENINGJOBREQUEST']._serialized_end=1739
-  _globals['_GETSCREENINGJOBREQUEST']._serialized_start=1741
-  _globals['_GETSCREENINGJOBREQUEST']._serialized_end=1777
-  _globals['_SETASSETFREEZESTATUSREQUEST']._serialized_start=1779
-  _globals['_SETASSETFREEZESTATUSREQUEST']._serialized_end=1903
-  _globals['_RELOADREGISTERREQUEST']._serialized_start=1905
-  _globals['_RELOADREGISTERREQUEST']._serialized_end=1944
-  _globals['_GETREGISTERINFOREQUEST']._serialized_start=1946
-  _globals['_GETREGISTERINFOREQUEST']._serialized_end=1970
-  _globals['_COMPLIANCESERVICE']._serialized_start=2251
-  _globals['_COMPLIANCESERVICE']._serialized_end=3062
+  _globals['_ASSETFREEZESTATUS']._serialized_start=2462
+  _globals['_ASSETFREEZESTATUS']._serialized_end=2604
+  _globals['_JOBSTATE']._serialized_start=2607
+  _globals['_JOBSTATE']._serialized_end=2737
+  _globals['_SCREENINGMATCH']._serialized_start=170
+  _globals['_SCREENINGMATCH']._serialized_end=268
+  _globals['_SCREENING']._serialized_start=271
+  _globals['_SCREENING']._serialized_end=692
+  _globals['_STATUSDECISION']._serialized_start=695
+  _globals['_STATUSDECISION']._serialized_end=855
+  _globals['_CLIENTCOMPLIANCE']._serialized_start=858
+  _globals['_CLIENTCOMPLIANCE']._serialized_end=1128
+  _globals['_SCREENINGJOB']._serialized_start=1131
+  _globals['_SCREENINGJOB']._serialized_end=1404
+  _globals['_REGISTERINFO']._serialized_start=1407
+  _globals['_REGISTERINFO']._serialized_end=1555
+  _globals['_BATCHGETCOMPLIANCEREQUEST']._serialized_start=1557
+  _globals['_BATCHGETCOMPLIANCEREQUEST']._serialized_end=1627
+  _globals['_BATCHGETCOMPLIANCERESPONSE']._serialized_start=1629
+  _globals['_BATCHGETCOMPLIANCERESPONSE']._serialized_end=1717
+  _globals['_SCREENCLIENTREQUEST']._serialized_start=1719
+  _globals['_SCREENCLIENTREQUEST']._serialized_end=1759
+  _globals['_STARTSCREENINGJOBREQUEST']._serialized_start=1761
+  _globals['_STARTSCREENINGJOBREQUEST']._serialized_end=1814
+  _globals['_GETSCREENINGJOBREQUEST']._serialized_start=1816
+  _globals['_GETSCREENINGJOBREQUEST']._serialized_end=1852
+  _globals['_SETASSETFREEZESTATUSREQUEST']._serialized_start=1854
+  _globals['_SETASSETFREEZESTATUSREQUEST']._serialized_end=1978
+  _globals['_RELOADREGISTERREQUEST']._serialized_start=1980
+  _globals['_RELOADREGISTERREQUEST']._serialized_end=2019
+  _globals['_GETREGISTERINFOREQUEST']._serialized_start=2021
+  _globals['_GETREGISTERINFOREQUEST']._serialized_end=2045
+  _globals['_SCREENINGCOMPLETED']._serialized_start=2047
+  _globals['_SCREENINGCOMPLETED']._serialized_end=2163
+  _globals['_ASSETFREEZESTATUSCHANGED']._serialized_start=2166
+  _globals['_ASSETFREEZESTATUSCHANGED']._serialized_end=2349
+  _globals['_SCREENINGJOBFINISHED']._serialized_start=2351
+  _globals['_SCREENINGJOBFINISHED']._serialized_end=2459
+  _globals['_COMPLIANCESERVICE']._serialized_start=2740
+  _globals['_COMPLIANCESERVICE']._serialized_end=3551
 # @@protoc_insertion_point(module_scope)

@@ -380,7 +380,9 @@ class StartScreeningJobRequest(_message.Message):
 
     CLIENT_IDS_FIELD_NUMBER: _builtins.int
     @_builtins.property
-    def client_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def client_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Distinct ids, at most this many in one job."""
+
     def __init__(
         self,
         *,
@@ -472,3 +474,77 @@ class GetRegisterInfoRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetRegisterInfoRequest: _TypeAlias = GetRegisterInfoRequest  # noqa: Y015
+
+@_typing.final
+class ScreeningCompleted(_message.Message):
+    """Events, published with the client id as the envelope's key.
+
+    Every check, with or without a match.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SCREENING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def screening(self) -> Global___Screening: ...
+    def __init__(
+        self,
+        *,
+        screening: Global___Screening | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["screening", b"screening"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["screening", b"screening"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ScreeningCompleted: _TypeAlias = ScreeningCompleted  # noqa: Y015
+
+@_typing.final
+class AssetFreezeStatusChanged(_message.Message):
+    """A person's decision on the asset-freeze status."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DECISION_FIELD_NUMBER: _builtins.int
+    PREVIOUS_FIELD_NUMBER: _builtins.int
+    previous: Global___AssetFreezeStatus.ValueType
+    @_builtins.property
+    def decision(self) -> Global___StatusDecision: ...
+    def __init__(
+        self,
+        *,
+        decision: Global___StatusDecision | None = ...,
+        previous: Global___AssetFreezeStatus.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["decision", b"decision"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["decision", b"decision", "previous", b"previous"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AssetFreezeStatusChanged: _TypeAlias = AssetFreezeStatusChanged  # noqa: Y015
+
+@_typing.final
+class ScreeningJobFinished(_message.Message):
+    """A batch screening ended; the envelope's actor_id is the requester, who is notified, and its
+    key is empty.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOB_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def job(self) -> Global___ScreeningJob: ...
+    def __init__(
+        self,
+        *,
+        job: Global___ScreeningJob | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["job", b"job"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["job", b"job"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ScreeningJobFinished: _TypeAlias = ScreeningJobFinished  # noqa: Y015

@@ -22,28 +22,18 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
-from client360.compliance.v1 import compliance_pb2 as client360_dot_compliance_dot_v1_dot_compliance__pb2
-from client360.identity.v1 import identity_pb2 as client360_dot_identity_dot_v1_dot_identity__pb2
+from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
+from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n client360/events/v1/events.proto\x12\x13\x63lient360.events.v1\x1a(client360/compliance/v1/compliance.proto\x1a$client360/identity/v1/identity.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe7\x03\n\x05\x45vent\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x11\n\ttenant_id\x18\x03 \x01(\t\x12\x11\n\tclient_id\x18\x04 \x01(\t\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t\x12<\n\x0e\x63lient_changed\x18\n \x01(\x0b\x32\".client360.events.v1.ClientChangedH\x00\x12>\n\x0f\x63ontact_changed\x18\x0b \x01(\x0b\x32#.client360.events.v1.ContactChangedH\x00\x12\x46\n\x13screening_completed\x18\x0c \x01(\x0b\x32\'.client360.events.v1.ScreeningCompletedH\x00\x12G\n\x0estatus_changed\x18\r \x01(\x0b\x32-.client360.events.v1.AssetFreezeStatusChangedH\x00\x12\x41\n\x0cjob_finished\x18\x0e \x01(\x0b\x32).client360.events.v1.ScreeningJobFinishedH\x00\x42\t\n\x07payload\"V\n\rClientChanged\x12-\n\x06\x63lient\x18\x01 \x01(\x0b\x32\x1d.client360.identity.v1.Client\x12\x16\n\x0e\x63hanged_fields\x18\x02 \x03(\t\"Y\n\x0e\x43ontactChanged\x12/\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x1e.client360.identity.v1.Contact\x12\x16\n\x0e\x63hanged_fields\x18\x02 \x03(\t\"K\n\x12ScreeningCompleted\x12\x35\n\tscreening\x18\x01 \x01(\x0b\x32\".client360.compliance.v1.Screening\"\x93\x01\n\x18\x41ssetFreezeStatusChanged\x12\x39\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\'.client360.compliance.v1.StatusDecision\x12<\n\x08previous\x18\x02 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\"J\n\x14ScreeningJobFinished\x12\x32\n\x03job\x18\x01 \x01(\x0b\x32%.client360.compliance.v1.ScreeningJobb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n client360/events/v1/events.proto\x12\x13\x63lient360.events.v1\x1a\x19google/protobuf/any.proto\x1a google/protobuf/descriptor.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xab\x01\n\x05\x45vent\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x11\n\ttenant_id\x18\x03 \x01(\t\x12\x0b\n\x03key\x18\x04 \x01(\t\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t\x12%\n\x07payload\x18\x07 \x01(\x0b\x32\x14.google.protobuf.Any:2\n\x07subject\x12\x1f.google.protobuf.MessageOptions\x18\xd1\x86\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'client360.events.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EVENT']._serialized_start=171
-  _globals['_EVENT']._serialized_end=658
-  _globals['_CLIENTCHANGED']._serialized_start=660
-  _globals['_CLIENTCHANGED']._serialized_end=746
-  _globals['_CONTACTCHANGED']._serialized_start=748
-  _globals['_CONTACTCHANGED']._serialized_end=837
-  _globals['_SCREENINGCOMPLETED']._serialized_start=839
-  _globals['_SCREENINGCOMPLETED']._serialized_end=914
-  _globals['_ASSETFREEZESTATUSCHANGED']._serialized_start=917
-  _globals['_ASSETFREEZESTATUSCHANGED']._serialized_end=1064
-  _globals['_SCREENINGJOBFINISHED']._serialized_start=1066
-  _globals['_SCREENINGJOBFINISHED']._serialized_end=1140
+  _globals['_EVENT']._serialized_start=152
+  _globals['_EVENT']._serialized_end=323
 # @@protoc_insertion_point(module_scope)
