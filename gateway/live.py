@@ -110,6 +110,10 @@ class LiveEvents:
                 queue.get_nowait()
                 queue.put_nowait(None)
 
+    def subscriber_count(self) -> int:
+        """Open subscriptions, every tenant together (for operators and tests)."""
+        return sum(len(queues) for queues in self._queues.values())
+
     @contextlib.asynccontextmanager
     async def listen(self, tenant_id: str) -> AsyncIterator[asyncio.Queue[LiveEvent | None]]:
         """A queue receiving every event of ``tenant_id`` (only) while the block runs."""

@@ -22,6 +22,7 @@ from nats.js.errors import NotFoundError
 from opentelemetry import trace
 
 from client360.events.v1 import events_pb2
+from runtime.retry import until_it_succeeds
 from runtime.store import DocumentStore, Transaction
 from runtime.telemetry import extract_context, tracer
 
@@ -34,21 +35,21 @@ _tracer = tracer(__name__)
 
 async def connect_nats(url: str, name: str) -> Nats:
     """Connect, retrying until the broker answers; once connected, reconnect forever."""
-    delay = 0.1
-    while True:
-        try:
-            return await nats.connect(
-                url,
-                name=name,
-                allow_reconnect=True,
-                max_reconnect_attempts=-1,
-                reconnect_time_wait=0.5,
-                connect_timeout=2,
-            )
-        except Exception as exc:  # nats raises several unrelated types for "not reachable"
-            log.warning("nats not reachable, retrying", extra={"url": url, "error": repr(exc)})
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+
+    async def connect() -> Nats:
+        return await nats.connect(
+            url,
+            name=name,
+            allow_reconnect=True,
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=0.5,
+            connect_timeout=2,
+        )
+
+    # nats raises several unrelated types for "not reachable": any Exception is retried.
+    return await until_it_succeeds(
+        connect, what="connecting to nats", first_wait=0.1, extra={"url": url}
+    )
 
 
 async def ensure_stream(js: JetStreamContext) -> None:
@@ -71,16 +72,11 @@ class OutboxRelay:
         store.on_events_committed(self._wake.set)
 
     async def run(self) -> None:
-        delay = 0.05
         while True:
-            try:
-                published = await self.publish_pending()
-                delay = 0.05
-            except Exception as exc:  # broker down or slow: keep the events, try again later
-                log.warning("outbox publish failed, retrying", extra={"error": repr(exc)})
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
-                continue
+            # Broker down or slow: the events stay in the outbox until it confirms them.
+            published = await until_it_succeeds(
+                self.publish_pending, what="publishing the outbox", first_wait=0.05
+            )
             if published < self._batch:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
@@ -130,19 +126,23 @@ class EventConsumer:
 
     async def run(self) -> None:
         subscription = await self.subscribe()
+
+        async def fetch() -> list[Msg]:
+            try:
+                return await subscription.fetch(self._batch, timeout=1.0)
+            except (TimeoutError, nats.errors.TimeoutError):
+                return []  # nothing new within the second: ask again
+
         try:
             while True:
-                try:
-                    messages = await subscription.fetch(self._batch, timeout=1.0)
-                except (TimeoutError, nats.errors.TimeoutError):
-                    continue
-                except Exception as exc:  # broker restarting: wait and fetch again
-                    log.warning(
-                        "consumer fetch failed",
-                        extra={"durable": self._durable, "error": repr(exc)},
-                    )
-                    await asyncio.sleep(0.5)
-                    continue
+                # Broker restarting: wait and fetch again.
+                messages = await until_it_succeeds(
+                    fetch,
+                    what="fetching events",
+                    first_wait=0.5,
+                    max_wait=2.0,
+                    extra={"durable": self._durable},
+                )
                 for msg in messages:
                     await self.apply(msg)
         finally:
