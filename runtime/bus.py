@@ -125,7 +125,13 @@ class EventConsumer:
         self._ack_wait = ack_wait
 
     async def run(self) -> None:
-        subscription = await self.subscribe()
+        subscription = await until_it_succeeds(
+            self.subscribe,
+            what="binding the consumer",
+            first_wait=0.5,
+            max_wait=5.0,
+            extra={"durable": self._durable},
+        )
 
         async def fetch() -> list[Msg]:
             try:

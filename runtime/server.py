@@ -1,5 +1,9 @@
-"""The life of a service process: store, broker, outbox relay, gRPC server with health and
-reflection, and a graceful stop (NOT_SERVING, stop with grace, NATS drain, store closed)."""
+"""The life of a service process: store, gRPC server with health and reflection, broker
+connection with the outbox relay and the event consumers, and a graceful stop (NOT_SERVING,
+stop with grace, NATS drain, store closed).
+
+The server opens its port without waiting for the broker: writes commit their events to the
+outbox, which the relay drains once the broker answers; consumers start then too."""
 
 from __future__ import annotations
 
@@ -15,9 +19,8 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from nats.aio.client import Client as Nats
-from nats.js import JetStreamContext
 
-from runtime.bus import OutboxRelay, connect_nats, ensure_stream
+from runtime.bus import EventConsumer, EventHandler, OutboxRelay, connect_nats, ensure_stream
 from runtime.config import Settings, load_settings
 from runtime.logs import configure_logging
 from runtime.rpc import ServiceInterceptor
@@ -36,17 +39,21 @@ class ServiceContext:
     name: str
     settings: Settings
     store: DocumentStore
-    nats: Nats
-    js: JetStreamContext
     server: grpc.aio.Server
     service_names: list[str] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    consumers: list[tuple[str, tuple[str, ...], EventHandler]] = field(default_factory=list)
 
     def add_servicer(
         self, add: Callable[[Any, grpc.aio.Server], None], servicer: Any, name: str
     ) -> None:
         add(servicer, self.server)
         self.service_names.append(name)
+
+    def consume(self, *, durable: str, subjects: Sequence[str], handler: EventHandler) -> None:
+        """Apply the events of ``subjects`` with ``handler`` through the durable consumer
+        ``durable``, from the moment the broker answers."""
+        self.consumers.append((durable, tuple(subjects), handler))
 
     def background(self, work: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(work, name=name)
@@ -76,15 +83,13 @@ async def run_service(
     configure_logging(name, settings.log_level)
     provider = configure_telemetry(name, settings)
     store = await open_store(settings, name, collections)
-    nc = await connect_nats(settings.nats_url, name)
-    js = nc.jetstream()
-    await ensure_stream(js)
     server = grpc.aio.server(interceptors=[ServiceInterceptor(name)])
     health_servicer = health.aio.HealthServicer()  # type: ignore[attr-defined]
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    ctx = ServiceContext(name, settings, store, nc, js, server)
-    ctx.background(OutboxRelay(store, js).run(), "outbox-relay")
+    ctx = ServiceContext(name, settings, store, server)
     await wire(ctx)
+    broker: list[Nats] = []
+    ctx.background(_events(ctx, broker), "events")
     reflection.enable_server_reflection(
         [*ctx.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], server
     )
@@ -108,11 +113,27 @@ async def run_service(
     for task in ctx.tasks:
         task.cancel()
     await asyncio.gather(*ctx.tasks, return_exceptions=True)
-    with contextlib.suppress(Exception):
-        await nc.drain()
+    for nc in broker:
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(STOP_GRACE_SECONDS):
+                await nc.drain()
     await store.close()
     provider.shutdown()
     log.info("service stopped")
+
+
+async def _events(ctx: ServiceContext, broker: list[Nats]) -> None:
+    """Reach the broker (however long it takes), then relay the outbox and run the
+    consumers; ``broker`` receives the connection so that the stop can drain it."""
+    nc = await connect_nats(ctx.settings.nats_url, ctx.name)
+    broker.append(nc)
+    js = nc.jetstream()
+    await ensure_stream(js)
+    ctx.background(OutboxRelay(ctx.store, js).run(), "outbox-relay")
+    for durable, subjects, handler in ctx.consumers:
+        consumer = EventConsumer(js, ctx.store, durable=durable, subjects=subjects, handler=handler)
+        ctx.background(consumer.run(), f"consumer {durable}")
+    log.info("broker reached: relaying events")
 
 
 def main(name: str, collections: Sequence[CollectionSpec], wire: Wiring) -> None:

@@ -4,7 +4,6 @@ consumer of identity's events and the batch-job runner."""
 from __future__ import annotations
 
 from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
-from runtime.bus import EventConsumer
 from runtime.server import ServiceContext, main
 from services.compliance import consumers, service
 from services.compliance.jobs import JobRunner
@@ -29,14 +28,11 @@ async def wire(ctx: ServiceContext) -> None:
     runner = JobRunner(
         repo, register, chunk=settings.screening_chunk, pause=settings.screening_pause
     )
-    consumer = EventConsumer(
-        ctx.js,
-        ctx.store,
+    ctx.consume(
         durable=consumers.IDENTITY_DURABLE,
         subjects=consumers.IDENTITY_SUBJECTS,
         handler=consumers.IdentityEventHandler(repo, register),
     )
-    ctx.background(consumer.run(), "identity-events")
     ctx.background(runner.run(), "screening-jobs")
     ctx.background(
         service.follow_register(repo=repo, register=register, every=REGISTER_FOLLOW_SECONDS),
