@@ -143,3 +143,32 @@ def test_a_bad_value_fails_fast_naming_the_variable_and_the_rule(env, variable, 
 def test_a_bad_value_is_quoted_in_the_message():
     with pytest.raises(SettingsError, match=r"got 'abc'"):
         load_settings({"C360_GATEWAY_PORT": "abc"})
+
+
+def test_cors_origins_are_a_list_of_origins_and_none_by_default():
+    assert load_settings({}).cors_origins == ()
+    settings = load_settings(
+        {"C360_CORS_ORIGINS": "https://portal.example.fr/, http://localhost:5173"}
+    )
+    assert settings.cors_origins == ("https://portal.example.fr", "http://localhost:5173")
+
+
+@pytest.mark.parametrize(
+    "raw", ["portal.example.fr", "ftp://x.fr", "https://x.fr/path", "https://"]
+)
+def test_a_cors_origin_that_is_not_an_origin_is_refused(raw):
+    with pytest.raises(SettingsError, match=r"^C360_CORS_ORIGINS: .*must be an origin"):
+        load_settings({"C360_CORS_ORIGINS": raw})
+
+
+def test_every_registered_service_has_an_address_setting():
+    from runtime.services import SERVICES
+
+    settings = load_settings(
+        {spec.address_variable: f"{spec.name}.internal:7000" for spec in SERVICES}
+    )
+    assert {spec.name: settings.service_addr(spec.name) for spec in SERVICES} == {
+        spec.name: f"{spec.name}.internal:7000" for spec in SERVICES
+    }
+    with pytest.raises(SettingsError, match="no service named 'billing'"):
+        settings.service_addr("billing")
