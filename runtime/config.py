@@ -58,6 +58,10 @@ class Settings:
     field_key: Secret
     gateway_host: str
     gateway_port: int
+    # Browser origins allowed to call the gateway (CORS); none by default: same origin only.
+    cors_origins: tuple[str, ...]
+    # A manifest of registered GraphQL documents; when set, only those run (trusted documents).
+    trusted_documents: str
     # Where each registered service listens (and the gateway calls it), by service name.
     service_addrs: Mapping[str, str]
     service_deadline: float
@@ -169,6 +173,16 @@ def choice(*allowed: str) -> Callable[[str], str]:
     return check
 
 
+def origins(raw: str) -> tuple[str, ...]:
+    """A comma-separated list of origins such as https://portal.example.fr."""
+    found = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in found:
+        scheme, sep, host = origin.partition("://")
+        if scheme not in ("http", "https") or not sep or not host or "/" in host:
+            raise ValueError(f"{origin!r} must be an origin such as https://portal.example.fr")
+    return found
+
+
 def host_and_port(raw: str) -> str:
     host, sep, port = raw.rpartition(":")
     if not sep or not host:
@@ -198,6 +212,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         field_key=Secret(text(env, "C360_FIELD_KEY", None if production else DEV_FIELD_KEY)),
         gateway_host=text(env, "C360_GATEWAY_HOST", "127.0.0.1"),
         gateway_port=parse(env, "C360_GATEWAY_PORT", "8000", port_number),
+        cors_origins=parse(env, "C360_CORS_ORIGINS", " ", origins),
+        trusted_documents=env.get("C360_TRUSTED_DOCUMENTS", ""),
         service_addrs={
             spec.name: parse(env, spec.address_variable, spec.default_address, host_and_port)
             for spec in SERVICES
