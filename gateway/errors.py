@@ -9,6 +9,7 @@ from typing import Any
 from runtime.errors import (
     Client360Error,
     Conflict,
+    InternalError,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -50,6 +51,11 @@ def graphql_error(error: Client360Error) -> GatewayError:
         return GatewayError(
             f"the {error.service} service is unavailable",
             {"code": "SERVICE_UNAVAILABLE", "service": error.service},
+        )
+    if isinstance(error, InternalError):
+        return GatewayError(
+            f"the {error.service} service failed",
+            {"code": "INTERNAL_SERVER_ERROR", "service": error.service},
         )
     return GatewayError("internal error", {"code": "INTERNAL_SERVER_ERROR"})
 

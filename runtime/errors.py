@@ -54,3 +54,12 @@ class ServiceUnavailable(Client360Error):
     def __init__(self, message: str, *, service: str = "") -> None:
         super().__init__(message)
         self.service = service
+
+
+class InternalError(Client360Error):
+    """A backend failed in a way no caller can act on (a bug, data loss, an unimplemented
+    method): reported as an internal error, never as an outage to wait out."""
+
+    def __init__(self, message: str, *, service: str = "") -> None:
+        super().__init__(message)
+        self.service = service

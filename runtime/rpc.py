@@ -23,6 +23,7 @@ from runtime.errors import (
     Client360Error,
     Conflict,
     FieldViolation,
+    InternalError,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -61,16 +62,39 @@ _STATUS_OF: list[tuple[type[Client360Error], grpc.StatusCode]] = [
 ]
 
 
+# Field violations sent back with INVALID_ARGUMENT travel in the call's trailers, which the
+# client caps (MAX_METADATA_BYTES below): beyond these limits they are summarised.
+MAX_VIOLATIONS = 100
+MAX_RULE_CHARS = 200
+MAX_FIELD_CHARS = 100
+MAX_MESSAGE_CHARS = 1000
+MAX_METADATA_BYTES = 64 * 1024
+
+
+def sent_violations(violations: Sequence[FieldViolation]) -> list[FieldViolation]:
+    """The violations as sent: each field and rule cut to a sane length, and past
+    MAX_VIOLATIONS a last one that counts the rest, so that bad input is always reported
+    whole as bad input, never lost as an oversized reply."""
+    kept = [
+        FieldViolation(v.field[:MAX_FIELD_CHARS], v.rule[:MAX_RULE_CHARS])
+        for v in violations[:MAX_VIOLATIONS]
+    ]
+    if len(violations) > MAX_VIOLATIONS:
+        rest = len(violations) - MAX_VIOLATIONS
+        kept.append(FieldViolation("", f"and {rest} more violations"))
+    return kept
+
+
 def status_for(error: Client360Error) -> status_pb2.Status:
     code = next((c for kind, c in _STATUS_OF if isinstance(error, kind)), grpc.StatusCode.INTERNAL)
-    status = status_pb2.Status(code=code.value[0], message=error.message)
+    status = status_pb2.Status(code=code.value[0], message=error.message[:MAX_MESSAGE_CHARS])
     if isinstance(error, InvalidInput):
         detail = any_pb2.Any()
         detail.Pack(
             error_details_pb2.BadRequest(
                 field_violations=[
                     error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.rule)
-                    for v in error.violations
+                    for v in sent_violations(error.violations)
                 ]
             )
         )
@@ -100,7 +124,21 @@ def error_from_rpc(exc: grpc.aio.AioRpcError, service: str) -> Client360Error:
         return PermissionDenied(message)
     if code == grpc.StatusCode.UNAUTHENTICATED:
         return Unauthenticated(message)
-    return ServiceUnavailable(f"{service} service: {message}", service=service)
+    if code in _OUTAGES:
+        return ServiceUnavailable(f"{service} service: {message}", service=service)
+    # INTERNAL, UNKNOWN, UNIMPLEMENTED, DATA_LOSS...: a fault, not something to wait out.
+    return InternalError(f"{service} service: {code.name}", service=service)
+
+
+# The codes that mean "not now": the service is down, overloaded or too slow.
+_OUTAGES = frozenset(
+    {
+        grpc.StatusCode.UNAVAILABLE,
+        grpc.StatusCode.DEADLINE_EXCEEDED,
+        grpc.StatusCode.RESOURCE_EXHAUSTED,
+        grpc.StatusCode.CANCELLED,
+    }
+)
 
 
 # The stubs make these classes generic; at run time they are not subscriptable.
@@ -196,6 +234,8 @@ def insecure_channel(address: str) -> grpc.aio.Channel:
         # Fail fast while a service is down instead of queueing calls behind a reconnect.
         ("grpc.initial_reconnect_backoff_ms", 200),
         ("grpc.max_reconnect_backoff_ms", 2_000),
+        # Room for a bad input's field violations in the trailers (see sent_violations).
+        ("grpc.max_metadata_size", MAX_METADATA_BYTES),
     ]
     return grpc.aio.insecure_channel(address, options=options)
 
