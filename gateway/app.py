@@ -10,10 +10,11 @@ from typing import Any
 
 import grpc
 import orjson
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from opentelemetry import trace
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -24,7 +25,8 @@ from starlette.websockets import WebSocket
 from strawberry import UNSET
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
@@ -32,6 +34,7 @@ from gateway.auth import caller_from_header
 from gateway.clients import ServiceClients
 from gateway.context import RequestContext
 from gateway.live import LiveEvents
+from gateway.persisted import PersistedQueries, PersistedQueryError, load_manifest
 from gateway.schema import build_schema
 from gateway.schema.subscription import EVENT_PAYLOADS
 from runtime.caller import Caller
@@ -56,6 +59,8 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
     def __init__(self, settings: Settings) -> None:
         super().__init__(build_schema(), graphql_ide="graphiql")
         self._settings = settings
+        trusted = load_manifest(settings.trusted_documents) if settings.trusted_documents else None
+        self.persisted = PersistedQueries(trusted)
         # Set at start-up: gRPC channels and the NATS connection belong to the event loop
         # that serves requests.
         self.clients: ServiceClients | None = None
@@ -97,6 +102,32 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
         accepted: UnsetType = UNSET
         return accepted
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A GET naming a persisted query by hash has no `query` but is not a page visit.
+        return (
+            super().should_render_graphql_ide(request)
+            and request.query_params.get("extensions") is None
+        )
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        parsed = await super().parse_http_body(request)
+        if isinstance(parsed, list):
+            return [self.persisted.resolve(item) for item in parsed]
+        return self.persisted.resolve(parsed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except PersistedQueryError as error:
+            response = Response(
+                orjson.dumps(error.body()),
+                status_code=error.status,
+                media_type="application/json",
+            )
+            await response(scope, receive, send)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Our own page over assets shipped with the gateway: no CDN, so it works offline.
@@ -176,4 +207,13 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.add_middleware(TracingMiddleware)
+    # Browsers of the configured origins only (partner portals, the web front end); the
+    # preflight of any other origin is refused.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "traceparent", "tracestate"],
+        max_age=600,
+    )
     return app
