@@ -12,8 +12,3 @@ class Caller:
     tenant_id: str
     user_id: str
     role: str
-
-    @property
-    def sees_sensitive_numbers(self) -> bool:
-        """Partner portals never see social security numbers or IBANs in clear."""
-        return self.role != "partner"

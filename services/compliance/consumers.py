@@ -41,12 +41,6 @@ IDENTITY_DURABLE = "compliance-identity"
 _CLIENT_UPDATED = subject_of(identity_pb2.ClientUpdated)
 
 
-def _is_stale(previous: Subject | None, copy: Subject) -> bool:
-    """An event older than the copy: a redelivery that a later event of the same record
-    overtook (a failed event is retried after the ones behind it)."""
-    return previous is not None and previous.get("source_version", 0) > copy["source_version"]
-
-
 class IdentityEventHandler:
     """Keeps the subjects copy of identity's clients and contacts, and screens them when the
     name, kind or birth date that a check depends on appears or changes."""
@@ -80,10 +74,13 @@ class IdentityEventHandler:
         created: bool,
     ) -> None:
         copy = client_subject(client)
-        previous = await self._repo.get_subject(txn, event.tenant_id, copy["id"])
-        if _is_stale(previous, copy):
+        # An event older than the copy (a redelivery overtaken by a later one) is skipped.
+        refresh = await self._repo.subjects.refresh(
+            txn, event.tenant_id, copy, source_version=client.version
+        )
+        if not refresh.applied:
             return
-        await self._repo.put_subject(txn, event.tenant_id, copy)
+        previous = refresh.previous
         trigger = ""
         if created:
             trigger = TRIGGER_CLIENT_CREATED
@@ -101,10 +98,12 @@ class IdentityEventHandler:
         ended: bool = False,
     ) -> None:
         copy = contact_subject(contact)
-        previous = await self._repo.get_subject(txn, event.tenant_id, copy["id"])
-        if _is_stale(previous, copy):
+        refresh = await self._repo.subjects.refresh(
+            txn, event.tenant_id, copy, source_version=contact.version
+        )
+        if not refresh.applied:
             return
-        await self._repo.put_subject(txn, event.tenant_id, copy)
+        previous = refresh.previous
         renamed = previous is None or previous.get("full_name") != copy["full_name"]
         if created or (not ended and renamed):
             await self._screen(txn, event, copy, TRIGGER_CONTACT_SAVED)

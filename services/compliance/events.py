@@ -3,8 +3,6 @@ job.finished (the requester's notification), declared in protos/client360/compli
 
 from __future__ import annotations
 
-from typing import Any
-
 from client360.compliance.v1 import compliance_pb2
 from runtime.outbox import new_event, queue_event
 from runtime.store import Transaction
@@ -14,7 +12,7 @@ from services.compliance.mapping import (
     job_to_proto,
     screening_to_proto,
 )
-from services.compliance.models import Job, Screening
+from services.compliance.models import Decision, Job, Screening
 
 
 async def screening_completed(
@@ -31,7 +29,7 @@ async def status_changed(
     tenant_id: str,
     actor_id: str,
     client_id: str,
-    decision: dict[str, Any],
+    decision: Decision,
     previous: str,
 ) -> None:
     payload = compliance_pb2.AssetFreezeStatusChanged(

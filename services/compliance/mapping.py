@@ -4,22 +4,21 @@ identity's clients and contacts into subject copies, and compliance documents in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from client360.compliance.v1 import compliance_pb2
 from client360.identity.v1 import identity_pb2
 from runtime.clock import timestamp
+from runtime.kit.jobs import FAILED, PENDING, RUNNING, SUCCEEDED
 from services.compliance import status
 from services.compliance.models import (
     CLIENT_SUBJECT,
     CONTACT_SUBJECT,
     ENTITY,
-    FAILED,
-    PENDING,
     PERSON,
-    RUNNING,
-    SUCCEEDED,
+    Compliance,
+    Decision,
     Job,
+    Match,
     RegisterMeta,
     Screening,
     Subject,
@@ -45,7 +44,7 @@ def _status(value: str) -> compliance_pb2.AssetFreezeStatus.ValueType:
     return STATUS_TO_PROTO.get(value, compliance_pb2.ASSET_FREEZE_STATUS_EMPTY)
 
 
-# Identity protos → subject copies
+# Identity protos → subject copies (the replica adds identity's version of the record)
 
 
 def _full_name(*parts: str) -> str:
@@ -67,8 +66,6 @@ def client_subject(c: identity_pb2.Client) -> Subject:
         # A company has no birth date; a stale personal block must not weigh on its check.
         "birth_date": "" if professional else c.personal.birth_date,
         "archived": c.flags.archived,
-        # Identity's version of the client, so that a redelivered older event is recognised.
-        "source_version": c.version,
     }
 
 
@@ -80,14 +77,13 @@ def contact_subject(c: identity_pb2.Contact) -> Subject:
         "kind": PERSON,
         "full_name": _full_name(c.first_name, c.last_name),
         "birth_date": "",
-        "source_version": c.version,
     }
 
 
 # Documents → protos
 
 
-def _matches(items: Iterable[dict[str, Any]]) -> list[compliance_pb2.ScreeningMatch]:
+def _matches(items: Iterable[Match]) -> list[compliance_pb2.ScreeningMatch]:
     return [
         compliance_pb2.ScreeningMatch(
             entry_id=m.get("entry_id", ""),
@@ -117,7 +113,7 @@ def screening_to_proto(s: Screening) -> compliance_pb2.Screening:
     )
 
 
-def decision_to_proto(d: dict[str, Any]) -> compliance_pb2.StatusDecision:
+def decision_to_proto(d: Decision) -> compliance_pb2.StatusDecision:
     return compliance_pb2.StatusDecision(
         status=_status(d.get("status", "")),
         reason=d.get("reason", ""),
@@ -127,7 +123,7 @@ def decision_to_proto(d: dict[str, Any]) -> compliance_pb2.StatusDecision:
 
 
 def compliance_to_proto(
-    c: dict[str, Any], history: Iterable[Screening] = ()
+    c: Compliance, history: Iterable[Screening] = ()
 ) -> compliance_pb2.ClientCompliance:
     """A client's compliance document (``id`` = client id) with the history asked for."""
     last = c.get("last_screening")
@@ -146,8 +142,8 @@ def job_to_proto(j: Job) -> compliance_pb2.ScreeningJob:
         state=JOB_STATE_TO_PROTO.get(j.get("state", ""), compliance_pb2.JOB_STATE_UNSPECIFIED),
         total=j.get("total", 0),
         done=j.get("done", 0),
-        matched=j.get("matched", 0),
-        skipped=j.get("skipped", 0),
+        matched=j["counts"].get("matched", 0),
+        skipped=j["counts"].get("skipped", 0),
         requested_by=j.get("requested_by", ""),
         created_at=timestamp(j.get("created_at", "")),
         finished_at=timestamp(j.get("finished_at", "")),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
 from runtime.server import ServiceContext, main
 from services.compliance import consumers, service
-from services.compliance.jobs import JobRunner
+from services.compliance.jobs import screening_runner
 from services.compliance.models import COLLECTIONS
 from services.compliance.repository import ComplianceRepository
 from services.compliance.servicer import ComplianceServicer
@@ -25,7 +25,7 @@ async def wire(ctx: ServiceContext) -> None:
         default_source=settings.freeze_register_source,
     )
     await service.start_register(repo=repo, register=register)
-    runner = JobRunner(
+    runner = screening_runner(
         repo, register, chunk=settings.screening_chunk, pause=settings.screening_pause
     )
     ctx.consume(

@@ -33,6 +33,7 @@ from services.compliance.models import (
     MAX_HISTORY,
     TRIGGER_MANUAL,
     Compliance,
+    Decision,
     RegisterMeta,
     Screening,
     Subject,
@@ -184,7 +185,7 @@ async def screen_subject(
 async def _client_subject(
     txn: Transaction, repo: ComplianceRepository, tenant_id: str, client_id: str
 ) -> Subject:
-    subject = await repo.get_subject(txn, tenant_id, client_id) if client_id else None
+    subject = await repo.subjects.get(txn, tenant_id, client_id) if client_id else None
     if subject is None or subject.get("subject") != CLIENT_SUBJECT:
         raise NotFound(f"client {client_id} not found")
     return subject
@@ -194,7 +195,7 @@ async def screen_client(
     *, repo: ComplianceRepository, register: ScreeningRegister, caller: Caller, client_id: str
 ) -> Screening:
     """A check asked for by a person, now."""
-    async with repo.store.transaction() as txn:
+    async with repo.transaction() as txn:
         subject = await _client_subject(txn, repo, caller.tenant_id, client_id)
         return await screen_subject(
             txn,
@@ -222,12 +223,12 @@ async def set_asset_freeze_status(
         violations.append(FieldViolation("reason", "required"))
     if violations:
         raise InvalidInput(violations)
-    async with repo.store.transaction() as txn:
+    async with repo.transaction() as txn:
         await _client_subject(txn, repo, caller.tenant_id, client_id)
         compliance = await repo.get_compliance_for_update(txn, caller.tenant_id, client_id)
         compliance = compliance or new_compliance(client_id)
         previous = compliance["status"]
-        decision = {
+        decision: Decision = {
             "status": status,
             "reason": reason.strip(),
             "decided_by": caller.user_id,
@@ -331,7 +332,7 @@ async def load_register(
         for entry in parsed.entries
     ]
     async with register.reload_lock:
-        async with repo.store.transaction() as txn:
+        async with repo.transaction() as txn:
             stored = await repo.replace_register(txn, meta, entries)
         register.swap(index, stored)
     log.info(

@@ -8,9 +8,9 @@ from typing import Any
 import grpc
 
 from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
+from runtime.kit.jobs import JobRunner
 from runtime.rpc import current_caller
 from services.compliance import jobs, service
-from services.compliance.jobs import JobRunner
 from services.compliance.mapping import (
     STATUS_FROM_PROTO,
     compliance_to_proto,

@@ -11,15 +11,16 @@ from __future__ import annotations
 import logging
 import random
 from datetime import date, timedelta
-from typing import Any
 
 from stdnum import iban, luhn
 from stdnum.fr import nir
 
 from runtime.caller import Caller
+from runtime.kit.common import Address
+from runtime.kit.validators import normalize_phone
 from services.identity import service
+from services.identity.models import ClientInput
 from services.identity.repository import IdentityRepository
-from services.identity.validation import normalize_phone
 
 log = logging.getLogger(__name__)
 
@@ -254,7 +255,7 @@ def _siret(rng: random.Random, siren: str) -> str:
 
 def _address(
     rng: random.Random, city: tuple[str, str, str, str], primary: bool, label: str
-) -> dict[str, Any]:
+) -> Address:
     return {
         "label": label,
         "line1": f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
@@ -275,14 +276,14 @@ def _ascii_login(first: str, last: str) -> str:
     return anyascii(f"{first}.{last}").lower().replace(" ", "").replace("'", "")
 
 
-def _individual(rng: random.Random, index: int) -> dict[str, Any]:
+def _individual(rng: random.Random, index: int) -> ClientInput:
     female = rng.random() < 0.5
     first = rng.choice(FIRST_NAMES_F if female else FIRST_NAMES_M)
     last = rng.choice(LAST_NAMES)
     birth = date(1940, 1, 1) + timedelta(days=rng.randint(0, 365 * 62))
     city = rng.choice(CITIES)
     profession, pcs = rng.choice(PROFESSIONS)
-    client: dict[str, Any] = {
+    client: ClientInput = {
         "kind": "individual",
         "civility": "Mme" if female else "M.",
         "first_name": first,
@@ -348,7 +349,7 @@ def _individual(rng: random.Random, index: int) -> dict[str, Any]:
     return client
 
 
-def _professional(rng: random.Random, index: int) -> dict[str, Any]:
+def _professional(rng: random.Random, index: int) -> ClientInput:
     last = rng.choice(LAST_NAMES)
     legal_form = rng.choice(LEGAL_FORMS)
     legal_name = f"{rng.choice(COMPANY_WORDS)} {last} {legal_form}"
@@ -401,10 +402,10 @@ def _professional(rng: random.Random, index: int) -> dict[str, Any]:
     }
 
 
-def demo_clients(count: int = DEMO_CLIENT_COUNT, seed: int = 360) -> list[dict[str, Any]]:
+def demo_clients(count: int = DEMO_CLIENT_COUNT, seed: int = 360) -> list[ClientInput]:
     """The demo clients, always the same for the same seed."""
     rng = random.Random(seed)
-    clients: list[dict[str, Any]] = [
+    clients: list[ClientInput] = [
         {
             "kind": "individual",
             "civility": "Mme",

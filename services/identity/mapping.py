@@ -3,13 +3,20 @@ each field is named, which is several times faster than MessageToDict on a hot p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from typing import Any
 
-from client360.common.v1 import common_pb2
 from client360.identity.v1 import identity_pb2
-from runtime.clock import timestamp
-from services.identity.models import Client, Contact
+from runtime.kit.common import (
+    address_from_proto,
+    address_to_proto,
+    audit_to_proto,
+    emails_from_proto,
+    emails_to_proto,
+    phones_from_proto,
+    phones_to_proto,
+)
+from services.identity.models import Client, ClientInput, Contact, ContactInput
 
 KIND_TO_PROTO = {
     "individual": identity_pb2.CLIENT_KIND_INDIVIDUAL,
@@ -19,48 +26,6 @@ KIND_FROM_PROTO = {v: k for k, v in KIND_TO_PROTO.items()}
 
 
 # Documents → protos
-
-
-def _phones(items: Iterable[dict[str, Any]]) -> list[common_pb2.Phone]:
-    return [
-        common_pb2.Phone(
-            number=p.get("number", ""), kind=p.get("kind", ""), primary=p.get("primary", False)
-        )
-        for p in items
-    ]
-
-
-def _emails(items: Iterable[dict[str, Any]]) -> list[common_pb2.Email]:
-    return [
-        common_pb2.Email(
-            address=e.get("address", ""), kind=e.get("kind", ""), primary=e.get("primary", False)
-        )
-        for e in items
-    ]
-
-
-def _address(a: dict[str, Any]) -> common_pb2.Address:
-    return common_pb2.Address(
-        id=a.get("id", ""),
-        label=a.get("label", ""),
-        line1=a.get("line1", ""),
-        line2=a.get("line2", ""),
-        postal_code=a.get("postal_code", ""),
-        city=a.get("city", ""),
-        country=a.get("country", ""),
-        primary=a.get("primary", False),
-        latitude=a.get("latitude"),
-        longitude=a.get("longitude"),
-    )
-
-
-def _audit(a: dict[str, Any]) -> common_pb2.AuditStamps:
-    return common_pb2.AuditStamps(
-        created_at=timestamp(a.get("created_at", "")),
-        created_by=a.get("created_by", ""),
-        updated_at=timestamp(a.get("updated_at", "")),
-        updated_by=a.get("updated_by", ""),
-    )
 
 
 def _personal(c: Client) -> identity_pb2.PersonalInfo:
@@ -143,9 +108,9 @@ _CLIENT_FIELDS: dict[str, Callable[[Client], Any]] = {
     "civility": lambda c: c.get("civility", ""),
     "first_name": lambda c: c.get("first_name", ""),
     "last_name": lambda c: c.get("last_name", ""),
-    "phones": lambda c: _phones(c.get("phones", [])),
-    "emails": lambda c: _emails(c.get("emails", [])),
-    "addresses": lambda c: [_address(a) for a in c.get("addresses", [])],
+    "phones": lambda c: phones_to_proto(c.get("phones", [])),
+    "emails": lambda c: emails_to_proto(c.get("emails", [])),
+    "addresses": lambda c: [address_to_proto(a) for a in c.get("addresses", [])],
     "personal": _personal,
     "professional": _professional,
     "family_members": _family_members,
@@ -154,7 +119,7 @@ _CLIENT_FIELDS: dict[str, Callable[[Client], Any]] = {
     "flags": _flags,
     "important_notes": lambda c: c.get("important_notes", ""),
     "memo": lambda c: c.get("memo", ""),
-    "audit": lambda c: _audit(c.get("audit") or {}),
+    "audit": lambda c: audit_to_proto(c.get("audit")),
     "parent_client_id": lambda c: c.get("parent_client_id", ""),
     "associated_client_ids": lambda c: c.get("associated_client_ids", []),
 }
@@ -194,9 +159,9 @@ def contact_to_proto(c: Contact) -> identity_pb2.Contact:
         display_order=c.get("display_order", 0),
         valid_from=c.get("valid_from", ""),
         valid_to=c.get("valid_to", ""),
-        phones=_phones(c.get("phones", [])),
-        emails=_emails(c.get("emails", [])),
-        address=_address(address) if address else None,
+        phones=phones_to_proto(c.get("phones", [])),
+        emails=emails_to_proto(c.get("emails", [])),
+        address=address_to_proto(address) if address else None,
         consents=identity_pb2.Consents(
             e_signature=consents.get("e_signature", False),
             commercial_emails=consents.get("commercial_emails", False),
@@ -210,37 +175,14 @@ def contact_to_proto(c: Contact) -> identity_pb2.Contact:
         ),
         portal_access=c.get("portal_access", False),
         version=c.get("version", 0),
-        audit=_audit(c.get("audit") or {}),
+        audit=audit_to_proto(c.get("audit")),
     )
 
 
 # Protos → documents
 
 
-def _phone_docs(items: Iterable[common_pb2.Phone]) -> list[dict[str, Any]]:
-    return [{"number": p.number, "kind": p.kind, "primary": p.primary} for p in items]
-
-
-def _email_docs(items: Iterable[common_pb2.Email]) -> list[dict[str, Any]]:
-    return [{"address": e.address, "kind": e.kind, "primary": e.primary} for e in items]
-
-
-def _address_doc(a: common_pb2.Address) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "label": a.label,
-        "line1": a.line1,
-        "line2": a.line2,
-        "postal_code": a.postal_code,
-        "city": a.city,
-        "country": a.country,
-        "primary": a.primary,
-        "latitude": a.latitude if a.HasField("latitude") else None,
-        "longitude": a.longitude if a.HasField("longitude") else None,
-    }
-
-
-def client_input_to_doc(m: identity_pb2.ClientInput) -> Client:
+def client_input_to_doc(m: identity_pb2.ClientInput) -> ClientInput:
     p, pro, mg, f = m.personal, m.professional, m.management, m.flags
     return {
         "kind": KIND_FROM_PROTO.get(m.kind, ""),
@@ -250,9 +192,9 @@ def client_input_to_doc(m: identity_pb2.ClientInput) -> Client:
         "civility": m.civility,
         "first_name": m.first_name.strip(),
         "last_name": m.last_name.strip(),
-        "phones": _phone_docs(m.phones),
-        "emails": _email_docs(m.emails),
-        "addresses": [_address_doc(a) for a in m.addresses],
+        "phones": phones_from_proto(m.phones),
+        "emails": emails_from_proto(m.emails),
+        "addresses": [address_from_proto(a) for a in m.addresses],
         "personal": {
             "marital_status": p.marital_status,
             "gender": p.gender,
@@ -304,7 +246,7 @@ def client_input_to_doc(m: identity_pb2.ClientInput) -> Client:
     }
 
 
-def contact_input_to_doc(m: identity_pb2.ContactInput) -> Contact:
+def contact_input_to_doc(m: identity_pb2.ContactInput) -> ContactInput:
     return {
         "civility": m.civility,
         "first_name": m.first_name.strip(),
@@ -313,9 +255,9 @@ def contact_input_to_doc(m: identity_pb2.ContactInput) -> Contact:
         "display_order": m.display_order,
         "valid_from": m.valid_from,
         "valid_to": m.valid_to,
-        "phones": _phone_docs(m.phones),
-        "emails": _email_docs(m.emails),
-        "address": _address_doc(m.address) if m.HasField("address") else None,
+        "phones": phones_from_proto(m.phones),
+        "emails": emails_from_proto(m.emails),
+        "address": address_from_proto(m.address) if m.HasField("address") else None,
         "consents": {
             "e_signature": m.consents.e_signature,
             "commercial_emails": m.consents.commercial_emails,

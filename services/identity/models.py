@@ -2,18 +2,20 @@
 
 A client document uses the proto field names (snake_case), plus what the service derives:
 ``search_keys`` (multikey, see search.py), ``sort_name`` and ``kind_history``. Social security
-numbers and IBANs are encrypted at rest by the repository.
+numbers and IBANs are encrypted at rest by the repository (privacy.py names them).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from typing import Final, TypedDict, cast
 
+from runtime.kit.common import Address, AuditStamps, Email, Phone
+from runtime.kit.sequences import COUNTERS_COLLECTION, GaplessSequence
 from runtime.store import CollectionSpec
 
-CLIENTS = "clients"
-CONTACTS = "contacts"
-COUNTERS = "counters"
+CLIENTS: Final = "clients"
+CONTACTS: Final = "contacts"
 
 COLLECTIONS = (
     CollectionSpec(
@@ -23,11 +25,150 @@ COLLECTIONS = (
         multikey=("search_keys",),
     ),
     CollectionSpec(CONTACTS, indexes=(("client_id",),)),
-    CollectionSpec(COUNTERS),
+    COUNTERS_COLLECTION,
 )
 
-Client = dict[str, Any]
-Contact = dict[str, Any]
+# A client given no reference gets the tenant's next one.
+CLIENT_REFERENCES: Final = GaplessSequence("client_reference", "CL{number:06d}")
+
+
+# Documents may lack keys (a caller's partial input, a field added since a record was
+# written), hence not total; what reads them falls back to the proto's defaults.
+
+
+class Personal(TypedDict, total=False):
+    marital_status: str
+    gender: str
+    birth_date: str
+    birth_place: str
+    profession: str
+    pcs_code: str
+    social_security_number: str  # sensitive
+    social_security_regime: str
+
+
+class Professional(TypedDict, total=False):
+    legal_name: str
+    siren: str
+    siret: str
+    legal_form: str
+    activity_code: str
+
+
+class FamilyMember(TypedDict, total=False):
+    first_name: str
+    last_name: str
+    relationship: str
+    birth_date: str
+    birth_place: str
+    social_security_number: str  # sensitive
+    attached_to_insured_social_security: bool
+
+
+class BankAccount(TypedDict, total=False):
+    iban: str  # sensitive
+    bic: str
+    holder: str
+    label: str
+
+
+class Management(TypedDict, total=False):
+    account_manager: str
+    origin: str
+    comment: str
+
+
+class Flags(TypedDict, total=False):
+    internal: bool
+    leasing_company: bool
+    archived: bool
+    communication_blocked: bool
+    preferred_channel: str
+    portal_access: bool
+
+
+class KindChange(TypedDict):
+    kind: str
+    at: str
+    by: str
+
+
+class ClientInput(TypedDict, total=False):
+    """What a caller writes of a client (CLIENT_INPUT_FIELDS)."""
+
+    kind: str
+    reference: str
+    registration_number: str
+    dms_number: str
+    civility: str
+    first_name: str
+    last_name: str
+    phones: list[Phone]
+    emails: list[Email]
+    addresses: list[Address]
+    personal: Personal
+    professional: Professional
+    family_members: list[FamilyMember]
+    bank_accounts: list[BankAccount]
+    management: Management
+    flags: Flags
+    important_notes: str
+    memo: str
+
+
+class Client(ClientInput, total=False):
+    """A stored client: the caller's fields and what the service and the store keep."""
+
+    id: str
+    tenant_id: str
+    version: int
+    audit: AuditStamps
+    parent_client_id: str
+    associated_client_ids: list[str]
+    kind_history: list[KindChange]
+    display_name: str
+    sort_name: str
+    search_keys: list[str]
+
+
+class Consents(TypedDict, total=False):
+    e_signature: bool
+    commercial_emails: bool
+    partner_emails: bool
+
+
+class RecipientRoles(TypedDict, total=False):
+    due_notices: bool
+    unpaid_reminders: bool
+    document_reminders: bool
+    claim_settlements: bool
+
+
+class ContactInput(TypedDict, total=False):
+    """What a caller writes of a contact (CONTACT_INPUT_FIELDS)."""
+
+    civility: str
+    first_name: str
+    last_name: str
+    function: str
+    display_order: int
+    valid_from: str
+    valid_to: str
+    phones: list[Phone]
+    emails: list[Email]
+    address: Address | None
+    consents: Consents
+    recipient_roles: RecipientRoles
+    portal_access: bool
+
+
+class Contact(ContactInput, total=False):
+    id: str
+    tenant_id: str
+    version: int
+    client_id: str
+    audit: AuditStamps
+
 
 # Top-level fields a caller may write; the rest is derived or managed by the service.
 CLIENT_INPUT_FIELDS = (
@@ -68,7 +209,7 @@ CONTACT_INPUT_FIELDS = (
 )
 
 # What a new client holds for each field the caller left out.
-CLIENT_DEFAULTS: dict[str, Any] = {
+CLIENT_DEFAULTS: ClientInput = {
     "kind": "",
     "reference": "",
     "registration_number": "",
@@ -90,7 +231,7 @@ CLIENT_DEFAULTS: dict[str, Any] = {
 }
 
 # What a new contact holds for each field the caller left out.
-CONTACT_DEFAULTS: dict[str, Any] = {
+CONTACT_DEFAULTS: ContactInput = {
     "civility": "",
     "first_name": "",
     "last_name": "",
@@ -106,13 +247,27 @@ CONTACT_DEFAULTS: dict[str, Any] = {
     "portal_access": False,
 }
 
+
+def new_client(data: ClientInput) -> Client:
+    """A new client: the caller's input fields (only those) over the defaults; the service
+    sets the rest."""
+    chosen = {k: copy.deepcopy(v) for k, v in data.items() if k in CLIENT_INPUT_FIELDS}
+    return cast(Client, {**copy.deepcopy(CLIENT_DEFAULTS), **chosen})
+
+
+def new_contact(data: ContactInput) -> Contact:
+    """A new contact: the caller's input fields (only those) over the defaults."""
+    chosen = {k: copy.deepcopy(v) for k, v in data.items() if k in CONTACT_INPUT_FIELDS}
+    return cast(Contact, {**copy.deepcopy(CONTACT_DEFAULTS), **chosen})
+
+
 # Changes to these fields can change a screening result; consumers look for them.
 SCREENED_FIELDS = frozenset({"first_name", "last_name", "personal", "professional", "kind"})
 
 
-def display_name(client: Client) -> str:
+def display_name(client: ClientInput) -> str:
     if client.get("kind") == "professional":
-        legal_name: str = (client.get("professional") or {}).get("legal_name", "")
+        legal_name = (client.get("professional") or {}).get("legal_name", "")
         if legal_name:
             return legal_name
     parts = [client.get("first_name", ""), client.get("last_name", "")]

@@ -1,34 +1,35 @@
-"""Masking of social security numbers and IBANs for callers that may not see them."""
+"""Identity's sensitive numbers: social security numbers and IBANs, encrypted at rest and
+masked for the roles that may not see them (partner portals)."""
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Collection
 
-from runtime.caller import Caller
+from runtime.caller import ROLES, Caller
+from runtime.kit.sensitive import SensitiveField, SensitiveFields, keep_ends
 from services.identity.models import Client
 
+# A NIR shows its sex digit and its key; an IBAN its country, check digits and last four.
+_NIR_MASK = keep_ends(1, 2)
+_IBAN_MASK = keep_ends(4, 4)
 
-def mask_nir(value: str) -> str:
-    compact = value.replace(" ", "")
-    return compact[:1] + "*" * (len(compact) - 3) + compact[-2:] if len(compact) > 3 else value
-
-
-def mask_iban(value: str) -> str:
-    compact = value.replace(" ", "")
-    return compact[:4] + "*" * (len(compact) - 8) + compact[-4:] if len(compact) > 8 else value
+SENSITIVE = SensitiveFields(
+    [
+        SensitiveField("personal.social_security_number", _NIR_MASK),
+        SensitiveField("family_members[].social_security_number", _NIR_MASK),
+        SensitiveField("bank_accounts[].iban", _IBAN_MASK),
+    ],
+    # Partner portals never see these numbers in clear.
+    clear_for=frozenset(ROLES) - {"partner"},
+)
 
 
 def masked(client: Client) -> Client:
-    copied = copy.deepcopy(client)
-    personal = copied.get("personal") or {}
-    if personal.get("social_security_number"):
-        personal["social_security_number"] = mask_nir(personal["social_security_number"])
-    for member in copied.get("family_members", []):
-        member["social_security_number"] = mask_nir(member.get("social_security_number", ""))
-    for account in copied.get("bank_accounts", []):
-        account["iban"] = mask_iban(account.get("iban", ""))
-    return copied
+    """The client with every sensitive number masked (what events carry)."""
+    return SENSITIVE.masked(client)
 
 
-def visible_to(caller: Caller, client: Client) -> Client:
-    return client if caller.sees_sensitive_numbers else masked(client)
+def visible_to(caller: Caller, client: Client, fields: Collection[str] | None = None) -> Client:
+    """The client as the caller's role may see it; ``fields`` (a read mask) limits the masking
+    to what is shown."""
+    return SENSITIVE.visible_to(caller, client, fields)

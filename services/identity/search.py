@@ -12,8 +12,8 @@ from typing import Any
 
 from anyascii import anyascii
 
-from services.identity.models import Client
-from services.identity.validation import normalize_phone
+from runtime.kit.validators import normalize_phone
+from services.identity.models import ClientInput
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]{6,}$")
@@ -27,7 +27,7 @@ def _code(text: str) -> str:
     return "".join(words(text))
 
 
-def search_keys(client: Client) -> list[str]:
+def search_keys(client: ClientInput) -> list[str]:
     professional = client.get("professional") or {}
     names = [
         client.get("first_name", ""),
@@ -42,16 +42,12 @@ def search_keys(client: Client) -> list[str]:
     ):
         if value:
             keys.add(f"{prefix}:{_code(value)}")
-    keys.update(f"p:{phone['number']}" for phone in client.get("phones", []) if phone.get("number"))
-    keys.update(
-        f"e:{email['address'].lower()}"
-        for email in client.get("emails", [])
-        if email.get("address")
-    )
+    keys.update(f"p:{p['number']}" for p in client.get("phones", []) if p.get("number"))
+    keys.update(f"e:{e['address'].lower()}" for e in client.get("emails", []) if e.get("address"))
     return sorted(keys)
 
 
-def sort_name(client: Client) -> str:
+def sort_name(client: ClientInput) -> str:
     """Alphabetical order of a list of clients: last name, then first name, accents folded."""
     professional = client.get("professional") or {}
     if client.get("kind") == "professional" and professional.get("legal_name"):

@@ -7,28 +7,29 @@ then writes the change and its event in one transaction.
 
 from __future__ import annotations
 
-import base64
 import copy
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
-import orjson
-
 from runtime.caller import Caller
-from runtime.clock import now_iso
-from runtime.errors import Conflict, FieldViolation, InvalidInput, NotFound
+from runtime.errors import FieldViolation, InvalidInput, NotFound
 from runtime.ids import new_id
+from runtime.kit.paging import Page, cursor_of, decode_cursor, encode_cursor, page_size
+from runtime.kit.paging import after as rows_after
+from runtime.kit.updates import created_stamps, edit, touched_stamps
+from runtime.kit.validators import reject_invalid
 from services.identity import events, search
 from services.identity.models import (
-    CLIENT_DEFAULTS,
     CLIENT_INPUT_FIELDS,
-    CONTACT_DEFAULTS,
     CONTACT_INPUT_FIELDS,
     Client,
+    ClientInput,
     Contact,
+    ContactInput,
     display_name,
+    new_client,
+    new_contact,
 )
 from services.identity.repository import IdentityRepository
 from services.identity.validation import check_client, check_contact
@@ -37,39 +38,9 @@ MAX_PAGE = 200
 DEFAULT_PAGE = 20
 # Deeper parent chains than this are refused; real groups are a few levels deep.
 MAX_ANCESTRY = 64
-
-
-def _stamp(updated: dict[str, Any], caller: Caller) -> None:
-    """Record who changed a record and when, keeping who created it."""
-    updated["audit"] = {
-        **updated.get("audit", {}),
-        "updated_at": now_iso(),
-        "updated_by": caller.user_id,
-    }
-
-
-def _edit(
-    current: dict[str, Any] | None,
-    *,
-    what: str,
-    record_id: str,
-    version: int,
-    changes: dict[str, Any],
-    paths: Sequence[str],
-    fields: Sequence[str],
-    check: Callable[[dict[str, Any]], list[FieldViolation]],
-) -> tuple[dict[str, Any], list[str]]:
-    """The record with the caller's changes applied and checked, and the fields that changed.
-
-    Raises NotFound, Conflict on a stale version, or InvalidInput; nothing is written.
-    """
-    if current is None:
-        raise NotFound(f"{what} {record_id} not found")
-    if current["version"] != version:
-        raise Conflict(f"version: {version} is stale, the current version is {current['version']}")
-    updated = apply_paths(current, changes, paths, fields)
-    _reject(check(updated))
-    return updated, [k for k in fields if updated.get(k) != current.get(k)]
+# Search results: by name, then id (unique, so that a cursor names one row).
+SEARCH_ORDER = (("sort_name", 1), ("id", 1))
+SEARCH_LISTING = "identity.clients"
 
 
 def _derive(client: Client) -> Client:
@@ -79,57 +50,24 @@ def _derive(client: Client) -> Client:
     return client
 
 
-def _reject(violations: list[FieldViolation]) -> None:
-    if violations:
-        raise InvalidInput(violations)
-
-
-def apply_paths(
-    current: dict[str, Any], changes: dict[str, Any], paths: Sequence[str], allowed: Sequence[str]
-) -> dict[str, Any]:
-    """A copy of ``current`` where each path (``"phones"``, ``"personal.birth_date"``) takes
-    its value from ``changes``; lists and scalars are replaced, sub-documents merged by path."""
-    merged = copy.deepcopy(current)
-    for path in paths:
-        head, _, rest = path.partition(".")
-        if head not in allowed:
-            raise InvalidInput(FieldViolation("updateMask", f"{path!r} is not a writable field"))
-        if not rest:
-            merged[head] = copy.deepcopy(changes.get(head))
-            continue
-        source = changes.get(head) or {}
-        if rest not in source:
-            raise InvalidInput(FieldViolation("updateMask", f"{path!r} is not a writable field"))
-        target: dict[str, Any] = merged.get(head) or {}
-        target[rest] = copy.deepcopy(source[rest])
-        merged[head] = target
-    return merged
-
-
 # Clients
 
 
-async def create_client(*, repo: IdentityRepository, caller: Caller, data: Client) -> Client:
-    client = copy.deepcopy(CLIENT_DEFAULTS)
-    client.update({k: copy.deepcopy(data[k]) for k in CLIENT_INPUT_FIELDS if k in data})
-    client["flags"] = {**(client["flags"] or {}), "archived": False}
-    _reject(check_client(client))
-    now = now_iso()
-    async with repo.store.transaction() as txn:
+async def create_client(*, repo: IdentityRepository, caller: Caller, data: ClientInput) -> Client:
+    client = new_client(data)
+    client["flags"] = {**(client.get("flags") or {}), "archived": False}
+    reject_invalid(check_client(client))
+    audit = created_stamps(caller.user_id)
+    async with repo.transaction() as txn:
         if not client.get("reference"):
             client["reference"] = await repo.next_reference(txn, caller.tenant_id)
-        client.update(
-            id=new_id(),
-            audit={
-                "created_at": now,
-                "created_by": caller.user_id,
-                "updated_at": now,
-                "updated_by": caller.user_id,
-            },
-            parent_client_id="",
-            associated_client_ids=[],
-            kind_history=[{"kind": client["kind"], "at": now, "by": caller.user_id}],
-        )
+        client["id"] = new_id()
+        client["audit"] = audit
+        client["parent_client_id"] = ""
+        client["associated_client_ids"] = []
+        client["kind_history"] = [
+            {"kind": client.get("kind", ""), "at": audit["created_at"], "by": caller.user_id}
+        ]
         stored = await repo.insert_client(txn, caller.tenant_id, _derive(client))
         await events.client_changed(txn, events.CLIENT_CREATED, caller, stored)
     return stored
@@ -164,47 +102,51 @@ async def update_client(
     caller: Caller,
     client_id: str,
     version: int,
-    changes: Client,
+    changes: ClientInput,
     paths: Sequence[str],
 ) -> Client:
-    async with repo.store.transaction() as txn:
+    async with repo.transaction() as txn:
         current = await repo.get_client_for_update(txn, caller.tenant_id, client_id)
-        updated, changed = _edit(
+        result = edit(
             current,
             what="client",
             record_id=client_id,
             version=version,
             changes=changes,
             paths=paths,
-            fields=CLIENT_INPUT_FIELDS,
+            writable=CLIENT_INPUT_FIELDS,
             check=check_client,
         )
-        if not changed:
+        updated = result.record
+        if not result.changed:
             return updated
-        now = now_iso()
-        if "kind" in changed:
+        updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)
+        if "kind" in result.changed:
             updated["kind_history"] = [
                 *updated.get("kind_history", []),
-                {"kind": updated["kind"], "at": now, "by": caller.user_id},
+                {
+                    "kind": updated.get("kind", ""),
+                    "at": updated["audit"]["updated_at"],
+                    "by": caller.user_id,
+                },
             ]
-        _stamp(updated, caller)
         stored = await repo.replace_client(
             txn, caller.tenant_id, _derive(updated), expected_version=version
         )
-        await events.client_changed(txn, events.CLIENT_UPDATED, caller, stored, changed)
+        await events.client_changed(txn, events.CLIENT_UPDATED, caller, stored, result.changed)
     return stored
 
 
 async def archive_client(*, repo: IdentityRepository, caller: Caller, client_id: str) -> Client:
-    async with repo.store.transaction() as txn:
+    async with repo.transaction() as txn:
         current = await repo.get_client_for_update(txn, caller.tenant_id, client_id)
         if current is None:
             raise NotFound(f"client {client_id} not found")
         if (current.get("flags") or {}).get("archived"):
             return current
         updated = copy.deepcopy(current)
-        updated.setdefault("flags", {})["archived"] = True
-        _stamp(updated, caller)
+        updated["flags"] = {**(updated.get("flags") or {}), "archived": True}
+        updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)
         stored = await repo.replace_client(
             txn, caller.tenant_id, updated, expected_version=current["version"]
         )
@@ -212,53 +154,28 @@ async def archive_client(*, repo: IdentityRepository, caller: Caller, client_id:
     return stored
 
 
-@dataclass(frozen=True, slots=True)
-class SearchPage:
-    clients: list[Client]
-    cursors: list[str]
-    has_next_page: bool
-    total_count: int
-
-
-def _encode_cursor(client: Client) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps([client["sort_name"], client["id"]])).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        sort_name, client_id = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError):
-        raise InvalidInput(
-            FieldViolation("after", "not a cursor returned by this search")
-        ) from None
-    return str(sort_name), str(client_id)
-
-
 async def search_clients(
     *,
     repo: IdentityRepository,
     caller: Caller,
     query: str,
-    first: int = DEFAULT_PAGE,
+    first: int = 0,
     after: str = "",
     include_archived: bool = False,
     fields: Collection[str] | None = None,
-) -> SearchPage:
+) -> Page[Client]:
     """A page of clients matching ``query`` (all clients when blank), exact references first,
     then by name, with a cursor per client and the total count; ``fields`` as in get_clients."""
-    if first < 0 or first > MAX_PAGE:
-        raise InvalidInput(FieldViolation("first", f"must be between 0 and {MAX_PAGE}"))
-    first = first or DEFAULT_PAGE
+    first = page_size(first, default=DEFAULT_PAGE, maximum=MAX_PAGE)
     base = search.query_filter(query)
     scope: list[dict[str, Any]] = [] if include_archived else [{"flags.archived": False}]
     where: dict[str, Any] = {"$and": [*scope, *([base] if base else [])]}
-    order = (("sort_name", 1), ("id", 1))
     exact: list[Client] = []
     if base:
         exact = await repo.find_clients(
             caller.tenant_id,
             {"$and": [*scope, {"search_keys": {"$in": search.exact_keys(query)}}]},
-            sort=order,
+            sort=SEARCH_ORDER,
             limit=MAX_PAGE,
             fields=fields,
         )
@@ -267,29 +184,25 @@ async def search_clients(
     lead = [] if after else exact[:first]
     rest_where = where
     if after:
-        sort_name, last_id = _decode_cursor(after)
-        rest_where = {
-            "$and": [
-                where,
-                {
-                    "$or": [
-                        {"sort_name": {"$gt": sort_name}},
-                        {"sort_name": sort_name, "id": {"$gt": last_id}},
-                    ]
-                },
-            ]
-        }
+        keys = decode_cursor(after, listing=SEARCH_LISTING, arity=len(SEARCH_ORDER))
+        rest_where = {"$and": [where, rows_after(SEARCH_ORDER, keys)]}
     room = first - len(lead)
     rest = await repo.find_clients(
-        caller.tenant_id, rest_where, sort=order, limit=room + len(exact_ids) + 1, fields=fields
+        caller.tenant_id,
+        rest_where,
+        sort=SEARCH_ORDER,
+        limit=room + len(exact_ids) + 1,
+        fields=fields,
     )
     rest = [c for c in rest if c["id"] not in exact_ids]
     shown = rest[:room]
     # Exact hits sort before every name: their cursor resumes at the start of the name order.
-    start = _encode_cursor({"sort_name": "", "id": ""})
-    cursors = [start] * len(lead) + [_encode_cursor(c) for c in shown]
-    return SearchPage(
-        clients=lead + shown,
+    start = encode_cursor(["", ""], listing=SEARCH_LISTING)
+    cursors = [start] * len(lead) + [
+        cursor_of(c, SEARCH_ORDER, listing=SEARCH_LISTING) for c in shown
+    ]
+    return Page(
+        rows=lead + shown,
         cursors=cursors,
         has_next_page=len(rest) > room,
         total_count=await repo.count_clients(caller.tenant_id, where),
@@ -302,7 +215,7 @@ async def search_clients(
 async def set_parent_client(
     *, repo: IdentityRepository, caller: Caller, client_id: str, parent_client_id: str
 ) -> Client:
-    async with repo.store.transaction() as txn:
+    async with repo.transaction() as txn:
         current = await repo.get_client_for_update(txn, caller.tenant_id, client_id)
         if current is None:
             raise NotFound(f"client {client_id} not found")
@@ -333,8 +246,11 @@ async def set_parent_client(
                 )
         if current.get("parent_client_id", "") == parent_client_id:
             return current
-        updated = {**current, "parent_client_id": parent_client_id}
-        _stamp(updated, caller)
+        updated: Client = {
+            **current,
+            "parent_client_id": parent_client_id,
+            "audit": touched_stamps(current.get("audit"), caller.user_id),
+        }
         stored = await repo.replace_client(
             txn, caller.tenant_id, updated, expected_version=current["version"]
         )
@@ -356,14 +272,14 @@ async def associate_clients(
         raise InvalidInput(
             FieldViolation("otherClientId", "a client cannot be associated with itself")
         )
-    async with repo.store.transaction() as txn:
-        pair = []
+    async with repo.transaction() as txn:
+        pair: list[Client] = []
         for some_id in (client_id, other_client_id):
             found = await repo.get_client_for_update(txn, caller.tenant_id, some_id)
             if found is None:
                 raise NotFound(f"client {some_id} not found")
             pair.append(found)
-        results = []
+        results: list[Client] = []
         for current, other in (pair, pair[::-1]):
             ids = [i for i in current.get("associated_client_ids", []) if i != other["id"]]
             if associated:
@@ -371,8 +287,11 @@ async def associate_clients(
             if ids == current.get("associated_client_ids", []):
                 results.append(current)
                 continue
-            updated = {**current, "associated_client_ids": ids}
-            _stamp(updated, caller)
+            updated: Client = {
+                **current,
+                "associated_client_ids": ids,
+                "audit": touched_stamps(current.get("audit"), caller.user_id),
+            }
             stored = await repo.replace_client(
                 txn, caller.tenant_id, updated, expected_version=current["version"]
             )
@@ -395,13 +314,12 @@ async def add_contact(
     repo: IdentityRepository,
     caller: Caller,
     client_id: str,
-    data: Contact,
+    data: ContactInput,
     copy_client_address: bool = False,
 ) -> Contact:
-    contact = copy.deepcopy(CONTACT_DEFAULTS)
-    contact.update({k: copy.deepcopy(data[k]) for k in CONTACT_INPUT_FIELDS if k in data})
+    contact = new_contact(data)
     contact["valid_from"] = contact.get("valid_from") or _today()
-    async with repo.store.transaction() as txn:
+    async with repo.transaction() as txn:
         client = await repo.get_client_for_update(txn, caller.tenant_id, client_id)
         if client is None:
             raise NotFound(f"client {client_id} not found")
@@ -411,18 +329,10 @@ async def add_contact(
                 contact["address"] = {**primary, "id": new_id()}
             contact["phones"] = contact.get("phones") or copy.deepcopy(client.get("phones", []))
             contact["emails"] = contact.get("emails") or copy.deepcopy(client.get("emails", []))
-        _reject(check_contact(contact))
-        now = now_iso()
-        contact.update(
-            id=new_id(),
-            client_id=client_id,
-            audit={
-                "created_at": now,
-                "created_by": caller.user_id,
-                "updated_at": now,
-                "updated_by": caller.user_id,
-            },
-        )
+        reject_invalid(check_contact(contact))
+        contact["id"] = new_id()
+        contact["client_id"] = client_id
+        contact["audit"] = created_stamps(caller.user_id)
         stored = await repo.insert_contact(txn, caller.tenant_id, contact)
         await events.contact_changed(txn, events.CONTACT_CREATED, caller, stored)
     return stored
@@ -434,41 +344,42 @@ async def update_contact(
     caller: Caller,
     contact_id: str,
     version: int,
-    changes: Contact,
+    changes: ContactInput,
     paths: Sequence[str],
 ) -> Contact:
-    async with repo.store.transaction() as txn:
+    async with repo.transaction() as txn:
         current = await repo.get_contact_for_update(txn, caller.tenant_id, contact_id)
-        updated, changed = _edit(
+        result = edit(
             current,
             what="contact",
             record_id=contact_id,
             version=version,
             changes=changes,
             paths=paths,
-            fields=CONTACT_INPUT_FIELDS,
+            writable=CONTACT_INPUT_FIELDS,
             check=check_contact,
         )
-        if not changed:
+        updated = result.record
+        if not result.changed:
             return updated
-        _stamp(updated, caller)
+        updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)
         stored = await repo.replace_contact(
             txn, caller.tenant_id, updated, expected_version=version
         )
-        await events.contact_changed(txn, events.CONTACT_UPDATED, caller, stored, changed)
+        await events.contact_changed(txn, events.CONTACT_UPDATED, caller, stored, result.changed)
     return stored
 
 
 async def end_contact(
     *, repo: IdentityRepository, caller: Caller, contact_id: str, valid_to: str = ""
 ) -> Contact:
-    async with repo.store.transaction() as txn:
+    async with repo.transaction() as txn:
         current = await repo.get_contact_for_update(txn, caller.tenant_id, contact_id)
         if current is None:
             raise NotFound(f"contact {contact_id} not found")
-        updated = {**current, "valid_to": valid_to or _today()}
-        _reject(check_contact(updated))
-        _stamp(updated, caller)
+        updated: Contact = {**current, "valid_to": valid_to or _today()}
+        reject_invalid(check_contact(updated))
+        updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)
         stored = await repo.replace_contact(
             txn, caller.tenant_id, updated, expected_version=current["version"]
         )

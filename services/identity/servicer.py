@@ -29,7 +29,7 @@ Context = grpc.aio.ServicerContext[Any, Any]
 
 
 def _client_out(client: Client, fields: Collection[str] | None = None) -> identity_pb2.Client:
-    return client_to_proto(visible_to(current_caller(), client), fields)
+    return client_to_proto(visible_to(current_caller(), client, fields), fields)
 
 
 def _read_mask(mask: field_mask_pb2.FieldMask) -> list[str] | None:
@@ -108,10 +108,10 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             fields=fields,
         )
         return identity_pb2.SearchClientsResponse(
-            clients=[_client_out(c, fields) for c in page.clients],
+            clients=[_client_out(c, fields) for c in page.rows],
             cursors=page.cursors,
             page_info=common_pb2.PageInfo(
-                end_cursor=page.cursors[-1] if page.cursors else request.page.after,
+                end_cursor=page.end_cursor or request.page.after,
                 has_next_page=page.has_next_page,
             ),
             total_count=page.total_count,

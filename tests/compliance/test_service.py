@@ -20,18 +20,19 @@ from runtime.caller import Caller
 from runtime.contracts import decode_payload, payload_types, subject_of
 from runtime.errors import InvalidInput, NotFound, PermissionDenied
 from runtime.ids import new_id
+from runtime.kit.jobs import JOB_QUEUE, QUEUE_TENANT, Job, JobRunner
 from runtime.outbox import new_event
 from runtime.store import Document
 from runtime.store.sqlite import SqliteStore
 from services.compliance import consumers, jobs, service
-from services.compliance.jobs import JobRunner
+from services.compliance.jobs import screening_runner
 from services.compliance.matching import RegisterIndex
 from services.compliance.models import (
     COLLECTIONS,
     JOB_FAILED_MESSAGE,
-    JOB_QUEUE,
     REFERENCE_TENANT,
     REGISTER_ENTRIES,
+    SCREENING_JOB,
     SCREENINGS,
     SUBJECTS,
 )
@@ -190,6 +191,7 @@ async def test_a_client_named_like_a_register_entry_is_to_verify_with_one_event(
     found = await compliance_of(repo, client_id)
     assert found.compliance["status"] == TO_VERIFY
     last = found.compliance["last_screening"]
+    assert last is not None
     assert PETROV_ENTRY in [m["entry_id"] for m in last["matches"]]
     assert (last["status_before"], last["status_after"]) == (EMPTY, TO_VERIFY)
     assert (last["trigger"], last["requested_by"], last["contact_id"]) == ("client_created", "", "")
@@ -208,7 +210,9 @@ async def test_a_clean_french_name_is_no(
     client_id = await new_client(store, handler, "Élodie", "Dubois", birth_date="1984-05-17")
     found = await compliance_of(repo, client_id)
     assert found.compliance["status"] == NO
-    assert found.compliance["last_screening"]["matches"] == []
+    last = found.compliance["last_screening"]
+    assert last is not None
+    assert last["matches"] == []
 
 
 async def test_a_company_is_screened_against_the_register_entities(
@@ -241,7 +245,9 @@ async def test_every_check_is_kept_in_history_newest_first(
     found = await compliance_of(repo, client_id, history=10)
     assert [s["trigger"] for s in found.history] == ["manual", "manual", "client_created"]
     assert found.history[0]["requested_by"] == "alice"
-    assert found.compliance["last_screening"]["id"] == found.history[0]["id"]
+    last = found.compliance["last_screening"]
+    assert last is not None
+    assert last["id"] == found.history[0]["id"]
     assert len((await compliance_of(repo, client_id, history=2)).history) == 2
     assert len((await compliance_of(repo, client_id, history=10_000)).history) == 3  # capped
     assert (await compliance_of(repo, client_id)).history == []
@@ -582,7 +588,7 @@ async def test_a_reload_replaces_the_stored_version_and_the_index(
 # Batch jobs
 
 
-async def _run_to_end(runner: JobRunner, job: Document, *, tenant_id: str = TENANT) -> int:
+async def _run_to_end(runner: JobRunner, job: Job, *, tenant_id: str = TENANT) -> int:
     steps = 1
     while not await runner.step(tenant_id, job["id"]):
         steps += 1
@@ -603,18 +609,18 @@ async def test_a_job_runs_to_completion_chunk_by_chunk(
         repo=repo, caller=ADVISOR, client_ids=[*client_ids, unknown, client_ids[0]]
     )
     assert (job["state"], job["total"], job["done"]) == ("pending", 8, 0)
-    assert await store.find(JOB_QUEUE, REFERENCE_TENANT) != []
+    assert await store.find(JOB_QUEUE, QUEUE_TENANT) != []
 
-    runner = JobRunner(repo, register, chunk=3, pause=0)
+    runner = screening_runner(repo, register, chunk=3, pause=0)
     assert await _run_to_end(runner, job) == 3
 
     finished = await jobs.get_screening_job(repo=repo, caller=ADVISOR, job_id=job["id"])
     assert finished["state"] == "succeeded"
     assert finished["done"] == finished["total"] == 8
-    assert (finished["matched"], finished["skipped"]) == (2, 1)
+    assert finished["counts"] == {"matched": 2, "skipped": 1}
     assert finished["finished_at"]
     assert finished["error"] == ""
-    assert await store.find(JOB_QUEUE, REFERENCE_TENANT) == []
+    assert await store.find(JOB_QUEUE, QUEUE_TENANT) == []
     for client_id in client_ids:
         batch = [s for s in await screenings_of(store, client_id) if s["trigger"] == "batch"]
         assert [(s["job_id"], s["requested_by"]) for s in batch] == [(job["id"], "alice")]
@@ -632,15 +638,15 @@ async def test_a_job_resumes_after_a_restart_without_screening_anyone_twice(
 ) -> None:
     client_ids = [await new_client(store, handler, "Hugo", f"Martin{i}") for i in range(5)]
     job = await jobs.start_screening_job(repo=repo, caller=ADVISOR, client_ids=client_ids)
-    assert not await JobRunner(repo, register, chunk=2, pause=0).step(TENANT, job["id"])
+    assert not await screening_runner(repo, register, chunk=2, pause=0).step(TENANT, job["id"])
     halfway = await jobs.get_screening_job(repo=repo, caller=ADVISOR, job_id=job["id"])
     assert (halfway["state"], halfway["next_index"], halfway["done"]) == ("running", 2, 2)
 
     # A new process: a new register holder and runner over the same store.
     restarted = ScreeningRegister()
     await service.start_register(repo=repo, register=restarted)
-    runner = JobRunner(repo, restarted, chunk=2, pause=0)
-    (queued,) = await repo.queued_jobs(10)
+    runner = screening_runner(repo, restarted, chunk=2, pause=0)
+    (queued,) = await repo.jobs.queued(SCREENING_JOB, limit=10)
     assert (queued["id"], queued["tenant"]) == (job["id"], TENANT)
     await _run_to_end(runner, job)
 
@@ -656,11 +662,13 @@ async def test_a_job_fails_with_a_plain_message_when_no_register_is_loaded(
 ) -> None:
     client_id = await new_client(store, handler, "Hugo", "Martin")
     job = await jobs.start_screening_job(repo=repo, caller=ADVISOR, client_ids=[client_id])
-    assert await JobRunner(repo, ScreeningRegister(), chunk=5, pause=0).step(TENANT, job["id"])
+    assert await screening_runner(repo, ScreeningRegister(), chunk=5, pause=0).step(
+        TENANT, job["id"]
+    )
 
     failed = await jobs.get_screening_job(repo=repo, caller=ADVISOR, job_id=job["id"])
     assert (failed["state"], failed["error"]) == ("failed", JOB_FAILED_MESSAGE)
-    assert await store.find(JOB_QUEUE, REFERENCE_TENANT) == []
+    assert await store.find(JOB_QUEUE, QUEUE_TENANT) == []
     ends = [e for e in await outbox(store) if e.type == JOB_FINISHED]
     assert [payload_of(e, compliance_pb2.ScreeningJobFinished).job.error for e in ends] == [
         JOB_FAILED_MESSAGE
@@ -683,7 +691,7 @@ async def test_the_runner_takes_a_queued_job_when_woken(
     register: ScreeningRegister,
 ) -> None:
     client_id = await new_client(store, handler, "Hugo", "Martin")
-    runner = JobRunner(repo, register, chunk=5, pause=0)
+    runner = screening_runner(repo, register, chunk=5, pause=0)
     task = asyncio.create_task(runner.run())
     try:
         job = await jobs.start_screening_job(repo=repo, caller=ADVISOR, client_ids=[client_id])

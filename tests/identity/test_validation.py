@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from services.identity.models import ClientInput
 from services.identity.validation import check_client, check_contact
 from tests.harness import GraphQLClient
 from tests.identity.queries import (
@@ -143,7 +144,7 @@ async def test_a_contact_without_a_function_is_refused(gql: GraphQLClient) -> No
 
 
 def test_valid_numbers_are_accepted_and_stored_compact() -> None:
-    client: dict[str, Any] = {
+    client: ClientInput = {
         "kind": "professional",
         "professional": {"legal_name": "Roux SARL", "siren": "732 829 320", "siret": ""},
         "personal": {"social_security_number": "1 84 05 75 123 456 25"},
@@ -158,7 +159,7 @@ def test_valid_numbers_are_accepted_and_stored_compact() -> None:
 
 
 def test_a_siret_must_belong_to_the_siren() -> None:
-    client: dict[str, Any] = {
+    client: ClientInput = {
         "kind": "professional",
         "professional": {"legal_name": "X", "siren": VALID_SIREN, "siret": "44306184100047"},
     }

@@ -1,0 +1,122 @@
+"""The shapes of common.proto as stored documents (phone, email, address, audit stamps) and
+their mapping to and from the protos, field by field (no reflection: this is on every read).
+
+Documents may lack keys (older records, partial inputs), so the shapes are not total and the
+mapping fills proto defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypedDict
+
+from client360.common.v1 import common_pb2
+from runtime.clock import timestamp
+
+
+class Phone(TypedDict, total=False):
+    number: str  # E.164
+    kind: str
+    primary: bool
+
+
+class Email(TypedDict, total=False):
+    address: str
+    kind: str
+    primary: bool
+
+
+class Address(TypedDict, total=False):
+    id: str
+    label: str
+    line1: str
+    line2: str
+    postal_code: str
+    city: str
+    country: str  # ISO 3166-1 alpha-2
+    primary: bool
+    latitude: float | None
+    longitude: float | None
+
+
+class AuditStamps(TypedDict):
+    """Who created a record and when, who changed it last and when (ISO 8601, UTC)."""
+
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+
+
+# Documents → protos
+
+
+def phones_to_proto(items: Iterable[Phone]) -> list[common_pb2.Phone]:
+    return [
+        common_pb2.Phone(
+            number=p.get("number", ""), kind=p.get("kind", ""), primary=p.get("primary", False)
+        )
+        for p in items
+    ]
+
+
+def emails_to_proto(items: Iterable[Email]) -> list[common_pb2.Email]:
+    return [
+        common_pb2.Email(
+            address=e.get("address", ""), kind=e.get("kind", ""), primary=e.get("primary", False)
+        )
+        for e in items
+    ]
+
+
+def address_to_proto(a: Address) -> common_pb2.Address:
+    return common_pb2.Address(
+        id=a.get("id", ""),
+        label=a.get("label", ""),
+        line1=a.get("line1", ""),
+        line2=a.get("line2", ""),
+        postal_code=a.get("postal_code", ""),
+        city=a.get("city", ""),
+        country=a.get("country", ""),
+        primary=a.get("primary", False),
+        latitude=a.get("latitude"),
+        longitude=a.get("longitude"),
+    )
+
+
+def audit_to_proto(a: AuditStamps | None) -> common_pb2.AuditStamps:
+    if a is None:
+        return common_pb2.AuditStamps()
+    return common_pb2.AuditStamps(
+        created_at=timestamp(a.get("created_at", "")),
+        created_by=a.get("created_by", ""),
+        updated_at=timestamp(a.get("updated_at", "")),
+        updated_by=a.get("updated_by", ""),
+    )
+
+
+# Protos → documents
+
+
+def phones_from_proto(items: Iterable[common_pb2.Phone]) -> list[Phone]:
+    return [{"number": p.number, "kind": p.kind, "primary": p.primary} for p in items]
+
+
+def emails_from_proto(items: Iterable[common_pb2.Email]) -> list[Email]:
+    return [{"address": e.address, "kind": e.kind, "primary": e.primary} for e in items]
+
+
+def address_from_proto(a: common_pb2.Address) -> Address:
+    return {
+        "id": a.id,
+        "label": a.label,
+        "line1": a.line1,
+        "line2": a.line2,
+        "postal_code": a.postal_code,
+        "city": a.city,
+        "country": a.country,
+        "primary": a.primary,
+        # Unset stays None: 0.0 is a real coordinate.
+        "latitude": a.latitude if a.HasField("latitude") else None,
+        "longitude": a.longitude if a.HasField("longitude") else None,
+    }
