@@ -15,12 +15,14 @@ from runtime.clock import timestamp
 
 
 class Phone(TypedDict, total=False):
+    id: str
     number: str  # E.164
     kind: str
     primary: bool
 
 
 class Email(TypedDict, total=False):
+    id: str
     address: str
     kind: str
     primary: bool
@@ -54,7 +56,10 @@ class AuditStamps(TypedDict):
 def phones_to_proto(items: Iterable[Phone]) -> list[common_pb2.Phone]:
     return [
         common_pb2.Phone(
-            number=p.get("number", ""), kind=p.get("kind", ""), primary=p.get("primary", False)
+            id=p.get("id", ""),
+            number=p.get("number", ""),
+            kind=p.get("kind", ""),
+            primary=p.get("primary", False),
         )
         for p in items
     ]
@@ -63,7 +68,10 @@ def phones_to_proto(items: Iterable[Phone]) -> list[common_pb2.Phone]:
 def emails_to_proto(items: Iterable[Email]) -> list[common_pb2.Email]:
     return [
         common_pb2.Email(
-            address=e.get("address", ""), kind=e.get("kind", ""), primary=e.get("primary", False)
+            id=e.get("id", ""),
+            address=e.get("address", ""),
+            kind=e.get("kind", ""),
+            primary=e.get("primary", False),
         )
         for e in items
     ]
@@ -98,12 +106,28 @@ def audit_to_proto(a: AuditStamps | None) -> common_pb2.AuditStamps:
 # Protos → documents
 
 
+# A phone or an email carries an id only when the caller named one (the owning service
+# assigns ids; a caller names one to keep it).
+
+
 def phones_from_proto(items: Iterable[common_pb2.Phone]) -> list[Phone]:
-    return [{"number": p.number, "kind": p.kind, "primary": p.primary} for p in items]
+    out: list[Phone] = []
+    for p in items:
+        phone: Phone = {"number": p.number, "kind": p.kind, "primary": p.primary}
+        if p.id:
+            phone["id"] = p.id
+        out.append(phone)
+    return out
 
 
 def emails_from_proto(items: Iterable[common_pb2.Email]) -> list[Email]:
-    return [{"address": e.address, "kind": e.kind, "primary": e.primary} for e in items]
+    out: list[Email] = []
+    for e in items:
+        email: Email = {"address": e.address, "kind": e.kind, "primary": e.primary}
+        if e.id:
+            email["id"] = e.id
+        out.append(email)
+    return out
 
 
 def address_from_proto(a: common_pb2.Address) -> Address:

@@ -1,6 +1,7 @@
 """Demo data for `make run`: about 220 French clients of one agency (individuals and
 professionals) with contacts and relations, created through the domain functions so that
-each one is validated and announced by its event like any other client.
+each one is validated, given its items' ids (addresses, phones, emails, bank accounts, family
+members) and announced by its event like any other client.
 
 Numbers (NIR, IBAN, SIREN/SIRET) are generated with python-stdnum's check-digit functions, so
 they are valid but belong to nobody. Loaded only when the tenant has no client yet.

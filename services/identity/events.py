@@ -17,18 +17,26 @@ from services.identity.models import Client, Contact
 from services.identity.privacy import masked
 
 ClientEvent = type[
-    identity_pb2.ClientCreated | identity_pb2.ClientUpdated | identity_pb2.ClientArchived
+    identity_pb2.ClientCreated
+    | identity_pb2.ClientUpdated
+    | identity_pb2.ClientArchived
+    | identity_pb2.ClientRestored
 ]
 ContactEvent = type[
-    identity_pb2.ContactCreated | identity_pb2.ContactUpdated | identity_pb2.ContactEnded
+    identity_pb2.ContactCreated
+    | identity_pb2.ContactUpdated
+    | identity_pb2.ContactEnded
+    | identity_pb2.ContactDeleted
 ]
 
 CLIENT_CREATED = identity_pb2.ClientCreated
 CLIENT_UPDATED = identity_pb2.ClientUpdated
 CLIENT_ARCHIVED = identity_pb2.ClientArchived
+CLIENT_RESTORED = identity_pb2.ClientRestored
 CONTACT_CREATED = identity_pb2.ContactCreated
 CONTACT_UPDATED = identity_pb2.ContactUpdated
 CONTACT_ENDED = identity_pb2.ContactEnded
+CONTACT_DELETED = identity_pb2.ContactDeleted
 
 
 async def client_changed(

@@ -16,7 +16,16 @@ from runtime.kit.common import (
     phones_from_proto,
     phones_to_proto,
 )
-from services.identity.models import Client, ClientInput, Contact, ContactInput
+from services.identity.models import (
+    BankAccount,
+    Client,
+    ClientInput,
+    ClientItem,
+    Contact,
+    ContactInput,
+    FamilyMember,
+    ItemList,
+)
 
 KIND_TO_PROTO = {
     "individual": identity_pb2.CLIENT_KIND_INDIVIDUAL,
@@ -56,6 +65,7 @@ def _professional(c: Client) -> identity_pb2.ProfessionalInfo:
 def _family_members(c: Client) -> list[identity_pb2.FamilyMember]:
     return [
         identity_pb2.FamilyMember(
+            id=m.get("id", ""),
             first_name=m.get("first_name", ""),
             last_name=m.get("last_name", ""),
             relationship=m.get("relationship", ""),
@@ -71,6 +81,7 @@ def _family_members(c: Client) -> list[identity_pb2.FamilyMember]:
 def _bank_accounts(c: Client) -> list[identity_pb2.BankAccount]:
     return [
         identity_pb2.BankAccount(
+            id=b.get("id", ""),
             iban=b.get("iban", ""),
             bic=b.get("bic", ""),
             holder=b.get("holder", ""),
@@ -182,6 +193,60 @@ def contact_to_proto(c: Contact) -> identity_pb2.Contact:
 # Protos → documents
 
 
+# An item carries an id only when the caller named one (the service assigns ids).
+
+
+def _family_member_doc(m: identity_pb2.FamilyMember) -> FamilyMember:
+    member: FamilyMember = {
+        "first_name": m.first_name,
+        "last_name": m.last_name,
+        "relationship": m.relationship,
+        "birth_date": m.birth_date,
+        "birth_place": m.birth_place,
+        "social_security_number": m.social_security_number,
+        "attached_to_insured_social_security": m.attached_to_insured_social_security,
+    }
+    if m.id:
+        member["id"] = m.id
+    return member
+
+
+def _bank_account_doc(m: identity_pb2.BankAccount) -> BankAccount:
+    account: BankAccount = {"iban": m.iban, "bic": m.bic, "holder": m.holder, "label": m.label}
+    if m.id:
+        account["id"] = m.id
+    return account
+
+
+# The list each kind of ClientItem belongs to, by the name of its field in the oneof.
+ITEM_LISTS: dict[str, ItemList] = {
+    "address": "addresses",
+    "phone": "phones",
+    "email": "emails",
+    "bank_account": "bank_accounts",
+    "family_member": "family_members",
+}
+
+
+def client_item_to_doc(m: identity_pb2.ClientItem) -> tuple[ItemList, ClientItem] | None:
+    """The list an item belongs to and the item as a document; None when no item is set."""
+    kind = m.WhichOneof("item")
+    if kind is None:
+        return None
+    item: ClientItem
+    if kind == "address":
+        item = address_from_proto(m.address)
+    elif kind == "phone":
+        (item,) = phones_from_proto([m.phone])
+    elif kind == "email":
+        (item,) = emails_from_proto([m.email])
+    elif kind == "bank_account":
+        item = _bank_account_doc(m.bank_account)
+    else:
+        item = _family_member_doc(m.family_member)
+    return ITEM_LISTS[kind], item
+
+
 def client_input_to_doc(m: identity_pb2.ClientInput) -> ClientInput:
     p, pro, mg, f = m.personal, m.professional, m.management, m.flags
     return {
@@ -212,22 +277,8 @@ def client_input_to_doc(m: identity_pb2.ClientInput) -> ClientInput:
             "legal_form": pro.legal_form,
             "activity_code": pro.activity_code,
         },
-        "family_members": [
-            {
-                "first_name": fm.first_name,
-                "last_name": fm.last_name,
-                "relationship": fm.relationship,
-                "birth_date": fm.birth_date,
-                "birth_place": fm.birth_place,
-                "social_security_number": fm.social_security_number,
-                "attached_to_insured_social_security": fm.attached_to_insured_social_security,
-            }
-            for fm in m.family_members
-        ],
-        "bank_accounts": [
-            {"iban": b.iban, "bic": b.bic, "holder": b.holder, "label": b.label}
-            for b in m.bank_accounts
-        ],
+        "family_members": [_family_member_doc(fm) for fm in m.family_members],
+        "bank_accounts": [_bank_account_doc(b) for b in m.bank_accounts],
         "management": {
             "account_manager": mg.account_manager,
             "origin": mg.origin,

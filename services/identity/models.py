@@ -8,7 +8,7 @@ numbers and IBANs are encrypted at rest by the repository (privacy.py names them
 from __future__ import annotations
 
 import copy
-from typing import Final, TypedDict, cast
+from typing import Final, Literal, TypedDict, cast
 
 from runtime.kit.common import Address, AuditStamps, Email, Phone
 from runtime.kit.sequences import COUNTERS_COLLECTION, GaplessSequence
@@ -56,6 +56,7 @@ class Professional(TypedDict, total=False):
 
 
 class FamilyMember(TypedDict, total=False):
+    id: str
     first_name: str
     last_name: str
     relationship: str
@@ -66,6 +67,7 @@ class FamilyMember(TypedDict, total=False):
 
 
 class BankAccount(TypedDict, total=False):
+    id: str
     iban: str  # sensitive
     bic: str
     holder: str
@@ -207,6 +209,41 @@ CONTACT_INPUT_FIELDS = (
     "recipient_roles",
     "portal_access",
 )
+
+# The lists of a client whose items have stable ids (items.py), and the fields a caller writes
+# in an item of each (an update mask names them; the id is the service's).
+ItemList = Literal["addresses", "phones", "emails", "bank_accounts", "family_members"]
+ClientItem = Address | Phone | Email | BankAccount | FamilyMember
+ITEM_FIELDS: Final[dict[ItemList, tuple[str, ...]]] = {
+    "addresses": (
+        "label",
+        "line1",
+        "line2",
+        "postal_code",
+        "city",
+        "country",
+        "primary",
+        "latitude",
+        "longitude",
+    ),
+    "phones": ("number", "kind", "primary"),
+    "emails": ("address", "kind", "primary"),
+    "bank_accounts": ("iban", "bic", "holder", "label"),
+    "family_members": (
+        "first_name",
+        "last_name",
+        "relationship",
+        "birth_date",
+        "birth_place",
+        "social_security_number",
+        "attached_to_insured_social_security",
+    ),
+}
+CLIENT_ITEM_LISTS: Final[tuple[ItemList, ...]] = tuple(ITEM_FIELDS)
+# The lists in which one item is the primary one.
+PRIMARY_LISTS: Final[frozenset[ItemList]] = frozenset({"addresses", "phones", "emails"})
+# A contact's lists whose items have ids; its one address has an id too.
+CONTACT_ITEM_LISTS: Final = ("phones", "emails")
 
 # What a new client holds for each field the caller left out.
 CLIENT_DEFAULTS: ClientInput = {

@@ -1,6 +1,6 @@
-"""Store access of the identity service: every read and write is scoped by tenant, and the
+"""Store access of the identity service: every read and write is scoped by tenant, the
 sensitive numbers are encrypted on the way in and decrypted on the way out (only in the
-sections a read asks for)."""
+sections a read asks for), and every item read has an id (items.py), stored or derived."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any, cast
 from runtime.crypto import FieldCipher
 from runtime.kit.repository import Repository
 from runtime.store import DocumentStore, Filter, Sort, Transaction
+from services.identity.items import fill_client_ids, fill_contact_ids
 from services.identity.models import CLIENT_REFERENCES, CLIENTS, CONTACTS, Client, Contact
 from services.identity.privacy import SENSITIVE
 
@@ -23,7 +24,11 @@ class IdentityRepository(Repository):
         return cast(dict[str, Any], SENSITIVE.encrypt(client, self._cipher))
 
     def _open(self, found: dict[str, Any], fields: Collection[str] | None = None) -> Client:
-        return SENSITIVE.decrypt(cast(Client, found), self._cipher, fields)
+        return fill_client_ids(SENSITIVE.decrypt(cast(Client, found), self._cipher, fields))
+
+    @staticmethod
+    def _open_contact(found: dict[str, Any] | None) -> Contact | None:
+        return None if found is None else fill_contact_ids(cast(Contact, found))
 
     # Clients
 
@@ -79,7 +84,7 @@ class IdentityRepository(Repository):
     # Contacts
 
     async def get_contact(self, tenant_id: str, contact_id: str) -> Contact | None:
-        return cast("Contact | None", await self._store.get(CONTACTS, tenant_id, contact_id))
+        return self._open_contact(await self._store.get(CONTACTS, tenant_id, contact_id))
 
     async def find_contacts(
         self, tenant_id: str, client_ids: Sequence[str], *, valid_on: str | None
@@ -93,12 +98,12 @@ class IdentityRepository(Repository):
         found = await self._store.find(
             CONTACTS, tenant_id, where, sort=(("display_order", 1), ("last_name", 1), ("id", 1))
         )
-        return cast(list[Contact], found)
+        return [fill_contact_ids(cast(Contact, c)) for c in found]
 
     async def get_contact_for_update(
         self, txn: Transaction, tenant_id: str, contact_id: str
     ) -> Contact | None:
-        return cast("Contact | None", await txn.get(CONTACTS, tenant_id, contact_id))
+        return self._open_contact(await txn.get(CONTACTS, tenant_id, contact_id))
 
     async def insert_contact(self, txn: Transaction, tenant_id: str, contact: Contact) -> Contact:
         return cast(Contact, await txn.insert(CONTACTS, tenant_id, dict(contact)))
@@ -110,3 +115,6 @@ class IdentityRepository(Repository):
             CONTACTS, tenant_id, dict(contact), expected_version=expected_version
         )
         return cast(Contact, stored)
+
+    async def delete_contact(self, txn: Transaction, tenant_id: str, contact_id: str) -> bool:
+        return await txn.delete(CONTACTS, tenant_id, contact_id)

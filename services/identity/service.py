@@ -8,7 +8,7 @@ then writes the change and its event in one transaction.
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -17,20 +17,31 @@ from runtime.errors import FieldViolation, InvalidInput, NotFound
 from runtime.ids import new_id
 from runtime.kit.paging import Page, cursor_of, decode_cursor, encode_cursor, page_size
 from runtime.kit.paging import after as rows_after
-from runtime.kit.updates import created_stamps, edit, touched_stamps
+from runtime.kit.updates import (
+    apply_mask,
+    changed_fields,
+    check_version,
+    created_stamps,
+    touched_stamps,
+)
 from runtime.kit.validators import reject_invalid
-from services.identity import events, search
+from services.identity import events, items, search
 from services.identity.models import (
     CLIENT_INPUT_FIELDS,
+    CLIENT_ITEM_LISTS,
     CONTACT_INPUT_FIELDS,
+    CONTACT_ITEM_LISTS,
     Client,
     ClientInput,
+    ClientItem,
     Contact,
     ContactInput,
+    ItemList,
     display_name,
     new_client,
     new_contact,
 )
+from services.identity.privacy import keep_masked_numbers
 from services.identity.repository import IdentityRepository
 from services.identity.validation import check_client, check_contact
 
@@ -57,6 +68,7 @@ async def create_client(*, repo: IdentityRepository, caller: Caller, data: Clien
     client = new_client(data)
     client["flags"] = {**(client.get("flags") or {}), "archived": False}
     reject_invalid(check_client(client))
+    items.new_ids(client, CLIENT_ITEM_LISTS)
     audit = created_stamps(caller.user_id)
     async with repo.transaction() as txn:
         if not client.get("reference"):
@@ -105,23 +117,24 @@ async def update_client(
     changes: ClientInput,
     paths: Sequence[str],
 ) -> Client:
+    """The fields ``paths`` names take their values from ``changes``; a list named is replaced
+    whole (its items keep their ids when sent back, items.keep_ids)."""
     async with repo.transaction() as txn:
-        current = await repo.get_client_for_update(txn, caller.tenant_id, client_id)
-        result = edit(
-            current,
+        current = check_version(
+            await repo.get_client_for_update(txn, caller.tenant_id, client_id),
+            version=version,
             what="client",
             record_id=client_id,
-            version=version,
-            changes=changes,
-            paths=paths,
-            writable=CLIENT_INPUT_FIELDS,
-            check=check_client,
         )
-        updated = result.record
-        if not result.changed:
-            return updated
+        updated = apply_mask(current, changes, paths, CLIENT_INPUT_FIELDS)
+        keep_masked_numbers(caller, updated, current)
+        reject_invalid(check_client(updated))
+        items.keep_ids(current, updated, CLIENT_ITEM_LISTS)
+        changed = changed_fields(current, updated, CLIENT_INPUT_FIELDS)
+        if not changed:
+            return current
         updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)
-        if "kind" in result.changed:
+        if "kind" in changed:
             updated["kind_history"] = [
                 *updated.get("kind_history", []),
                 {
@@ -133,7 +146,7 @@ async def update_client(
         stored = await repo.replace_client(
             txn, caller.tenant_id, _derive(updated), expected_version=version
         )
-        await events.client_changed(txn, events.CLIENT_UPDATED, caller, stored, result.changed)
+        await events.client_changed(txn, events.CLIENT_UPDATED, caller, stored, changed)
     return stored
 
 
@@ -152,6 +165,132 @@ async def archive_client(*, repo: IdentityRepository, caller: Caller, client_id:
         )
         await events.client_changed(txn, events.CLIENT_ARCHIVED, caller, stored, ["flags"])
     return stored
+
+
+async def restore_client(
+    *, repo: IdentityRepository, caller: Caller, client_id: str, version: int
+) -> Client:
+    """An archived client back in the lists; one that is not archived stays as it is."""
+    async with repo.transaction() as txn:
+        current = check_version(
+            await repo.get_client_for_update(txn, caller.tenant_id, client_id),
+            version=version,
+            what="client",
+            record_id=client_id,
+        )
+        if not (current.get("flags") or {}).get("archived"):
+            return current
+        updated = copy.deepcopy(current)
+        updated["flags"] = {**(updated.get("flags") or {}), "archived": False}
+        updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)
+        stored = await repo.replace_client(txn, caller.tenant_id, updated, expected_version=version)
+        await events.client_changed(txn, events.CLIENT_RESTORED, caller, stored, ["flags"])
+    return stored
+
+
+# One item of a client's lists: addresses, phones, emails, bank accounts, family members.
+
+# A change to the items of a client (in place), returning the violations it finds itself.
+ItemChange = Callable[[Client], list[FieldViolation]]
+
+
+async def _change_items(
+    *, repo: IdentityRepository, caller: Caller, client_id: str, version: int, change: ItemChange
+) -> Client:
+    """The version check, ``change``, the client's checks on the whole result (every violation
+    at once), then the write and its ClientUpdated naming the lists that changed, in one
+    transaction. A change that changes nothing writes nothing."""
+    async with repo.transaction() as txn:
+        current = check_version(
+            await repo.get_client_for_update(txn, caller.tenant_id, client_id),
+            version=version,
+            what="client",
+            record_id=client_id,
+        )
+        updated = copy.deepcopy(current)
+        violations = change(updated)
+        keep_masked_numbers(caller, updated, current)
+        reject_invalid([*violations, *check_client(updated)])
+        changed = changed_fields(current, updated, CLIENT_INPUT_FIELDS)
+        if not changed:
+            return current
+        updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)
+        stored = await repo.replace_client(
+            txn, caller.tenant_id, _derive(updated), expected_version=version
+        )
+        await events.client_changed(txn, events.CLIENT_UPDATED, caller, stored, changed)
+    return stored
+
+
+async def add_client_item(
+    *,
+    repo: IdentityRepository,
+    caller: Caller,
+    client_id: str,
+    version: int,
+    list_name: ItemList,
+    item: ClientItem,
+) -> Client:
+    """``item`` appended to the client's list ``list_name`` with a new id."""
+    return await _change_items(
+        repo=repo,
+        caller=caller,
+        client_id=client_id,
+        version=version,
+        change=lambda client: items.add_item(client, list_name, item),
+    )
+
+
+async def update_client_item(
+    *,
+    repo: IdentityRepository,
+    caller: Caller,
+    client_id: str,
+    version: int,
+    list_name: ItemList,
+    item_id: str,
+    item: ClientItem,
+    paths: Sequence[str],
+) -> Client:
+    """The item ``item_id`` of list ``list_name`` takes the values of ``item`` for the fields
+    ``paths`` names ("*": all); the fields left out keep theirs."""
+    fields = items.mask_fields(list_name, paths)
+
+    def change(client: Client) -> list[FieldViolation]:
+        _, index = items.locate(client, item_id, (list_name,))
+        return items.update_item(client, list_name, index, item, fields)
+
+    return await _change_items(
+        repo=repo, caller=caller, client_id=client_id, version=version, change=change
+    )
+
+
+async def remove_client_item(
+    *, repo: IdentityRepository, caller: Caller, client_id: str, version: int, item_id: str
+) -> Client:
+    """The item ``item_id`` removed from whichever list holds it."""
+
+    def change(client: Client) -> list[FieldViolation]:
+        list_name, index = items.locate(client, item_id)
+        return items.remove_item(client, list_name, index)
+
+    return await _change_items(
+        repo=repo, caller=caller, client_id=client_id, version=version, change=change
+    )
+
+
+async def set_primary_address(
+    *, repo: IdentityRepository, caller: Caller, client_id: str, version: int, address_id: str
+) -> Client:
+    """The address ``address_id`` becomes the client's one primary address."""
+
+    def change(client: Client) -> list[FieldViolation]:
+        _, index = items.locate(client, address_id, ("addresses",))
+        return items.set_primary(client, "addresses", index)
+
+    return await _change_items(
+        repo=repo, caller=caller, client_id=client_id, version=version, change=change
+    )
 
 
 async def search_clients(
@@ -330,6 +469,8 @@ async def add_contact(
             contact["phones"] = contact.get("phones") or copy.deepcopy(client.get("phones", []))
             contact["emails"] = contact.get("emails") or copy.deepcopy(client.get("emails", []))
         reject_invalid(check_contact(contact))
+        items.new_ids(contact, CONTACT_ITEM_LISTS)
+        items.keep_contact_ids(None, contact)
         contact["id"] = new_id()
         contact["client_id"] = client_id
         contact["audit"] = created_stamps(caller.user_id)
@@ -348,25 +489,23 @@ async def update_contact(
     paths: Sequence[str],
 ) -> Contact:
     async with repo.transaction() as txn:
-        current = await repo.get_contact_for_update(txn, caller.tenant_id, contact_id)
-        result = edit(
-            current,
+        current = check_version(
+            await repo.get_contact_for_update(txn, caller.tenant_id, contact_id),
+            version=version,
             what="contact",
             record_id=contact_id,
-            version=version,
-            changes=changes,
-            paths=paths,
-            writable=CONTACT_INPUT_FIELDS,
-            check=check_contact,
         )
-        updated = result.record
-        if not result.changed:
-            return updated
+        updated = apply_mask(current, changes, paths, CONTACT_INPUT_FIELDS)
+        reject_invalid(check_contact(updated))
+        items.keep_contact_ids(current, updated)
+        changed = changed_fields(current, updated, CONTACT_INPUT_FIELDS)
+        if not changed:
+            return current
         updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)
         stored = await repo.replace_contact(
             txn, caller.tenant_id, updated, expected_version=version
         )
-        await events.contact_changed(txn, events.CONTACT_UPDATED, caller, stored, result.changed)
+        await events.contact_changed(txn, events.CONTACT_UPDATED, caller, stored, changed)
     return stored
 
 
@@ -385,6 +524,23 @@ async def end_contact(
         )
         await events.contact_changed(txn, events.CONTACT_ENDED, caller, stored, ["valid_to"])
     return stored
+
+
+async def delete_contact(
+    *, repo: IdentityRepository, caller: Caller, contact_id: str, version: int
+) -> Contact:
+    """The contact deleted physically (seed 002's bin, as opposed to an end date); returns it
+    as it was, which its ContactDeleted event carries too."""
+    async with repo.transaction() as txn:
+        current = check_version(
+            await repo.get_contact_for_update(txn, caller.tenant_id, contact_id),
+            version=version,
+            what="contact",
+            record_id=contact_id,
+        )
+        await repo.delete_contact(txn, caller.tenant_id, contact_id)
+        await events.contact_changed(txn, events.CONTACT_DELETED, caller, current)
+    return current
 
 
 async def list_contacts(

@@ -17,11 +17,12 @@ from services.identity import service
 from services.identity.mapping import (
     READABLE,
     client_input_to_doc,
+    client_item_to_doc,
     client_to_proto,
     contact_input_to_doc,
     contact_to_proto,
 )
-from services.identity.models import Client
+from services.identity.models import Client, ClientItem, ItemList
 from services.identity.privacy import visible_to
 from services.identity.repository import IdentityRepository
 
@@ -40,6 +41,19 @@ def _read_mask(mask: field_mask_pb2.FieldMask) -> list[str] | None:
     if unknown:
         raise InvalidInput(FieldViolation("readMask", f"{unknown[0]!r} is not a client field"))
     return list(mask.paths)
+
+
+def _item(message: identity_pb2.ClientItem) -> tuple[ItemList, ClientItem]:
+    """The item a request carries; none is bad input."""
+    decoded = client_item_to_doc(message)
+    if decoded is None:
+        raise InvalidInput(
+            FieldViolation(
+                "item",
+                "required: an address, a phone, an email, a bank account or a family member",
+            )
+        )
+    return decoded
 
 
 class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
@@ -91,6 +105,68 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     ) -> identity_pb2.Client:
         client = await service.archive_client(
             repo=self._repo, caller=current_caller(), client_id=request.id
+        )
+        return _client_out(client)
+
+    async def RestoreClient(
+        self, request: identity_pb2.RestoreClientRequest, context: Context
+    ) -> identity_pb2.Client:
+        client = await service.restore_client(
+            repo=self._repo, caller=current_caller(), client_id=request.id, version=request.version
+        )
+        return _client_out(client)
+
+    async def AddClientItem(
+        self, request: identity_pb2.AddClientItemRequest, context: Context
+    ) -> identity_pb2.Client:
+        list_name, item = _item(request.item)
+        client = await service.add_client_item(
+            repo=self._repo,
+            caller=current_caller(),
+            client_id=request.client_id,
+            version=request.version,
+            list_name=list_name,
+            item=item,
+        )
+        return _client_out(client)
+
+    async def UpdateClientItem(
+        self, request: identity_pb2.UpdateClientItemRequest, context: Context
+    ) -> identity_pb2.Client:
+        list_name, item = _item(request.item)
+        client = await service.update_client_item(
+            repo=self._repo,
+            caller=current_caller(),
+            client_id=request.client_id,
+            version=request.version,
+            list_name=list_name,
+            item_id=request.item_id,
+            item=item,
+            paths=list(request.update_mask.paths),
+        )
+        return _client_out(client)
+
+    async def RemoveClientItem(
+        self, request: identity_pb2.RemoveClientItemRequest, context: Context
+    ) -> identity_pb2.Client:
+        client = await service.remove_client_item(
+            repo=self._repo,
+            caller=current_caller(),
+            client_id=request.client_id,
+            version=request.version,
+            item_id=request.item_id,
+        )
+        return _client_out(client)
+
+    async def SetPrimaryAddress(
+        self, request: identity_pb2.SetPrimaryAddressRequest, context: Context
+    ) -> identity_pb2.Client:
+        client = await service.set_primary_address(
+            repo=self._repo,
+            caller=current_caller(),
+            client_id=request.client_id,
+            version=request.version,
+            address_id=request.address_id,
         )
         return _client_out(client)
 
@@ -150,6 +226,17 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             caller=current_caller(),
             contact_id=request.id,
             valid_to=request.valid_to,
+        )
+        return contact_to_proto(contact)
+
+    async def DeleteContact(
+        self, request: identity_pb2.DeleteContactRequest, context: Context
+    ) -> identity_pb2.Contact:
+        contact = await service.delete_contact(
+            repo=self._repo,
+            caller=current_caller(),
+            contact_id=request.id,
+            version=request.version,
         )
         return contact_to_proto(contact)
 

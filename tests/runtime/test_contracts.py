@@ -30,7 +30,7 @@ def test_every_subject_follows_service_entity_verb_and_is_declared_once() -> Non
         and message.DESCRIPTOR.GetOptions().Extensions[events_pb2.subject]
     ]
     subjects = [subject_of(p) for p in payloads]
-    assert len(subjects) == 9
+    assert len(subjects) == 11
     assert len(set(subjects)) == len(subjects)
     for subject in subjects:
         prefix, service, entity, verb = subject.split(".")

@@ -26,7 +26,7 @@ from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n client360/common/v1/common.proto\x12\x13\x63lient360.common.v1\x1a google/protobuf/descriptor.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"/\n\x05Money\x12\x14\n\x0c\x61mount_minor\x18\x01 \x01(\x03\x12\x10\n\x08\x63urrency\x18\x02 \x01(\t\"\xd1\x01\n\x07\x41\x64\x64ress\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\r\n\x05line1\x18\x03 \x01(\t\x12\r\n\x05line2\x18\x04 \x01(\t\x12\x13\n\x0bpostal_code\x18\x05 \x01(\t\x12\x0c\n\x04\x63ity\x18\x06 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x07 \x01(\t\x12\x0f\n\x07primary\x18\x08 \x01(\x08\x12\x15\n\x08latitude\x18\t \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tlongitude\x18\n \x01(\x01H\x01\x88\x01\x01\x42\x0b\n\t_latitudeB\x0c\n\n_longitude\"6\n\x05Phone\x12\x0e\n\x06number\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0f\n\x07primary\x18\x03 \x01(\x08\"7\n\x05\x45mail\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0f\n\x07primary\x18\x03 \x01(\x08\"+\n\x0bPageRequest\x12\r\n\x05\x66irst\x18\x01 \x01(\x05\x12\r\n\x05\x61\x66ter\x18\x02 \x01(\t\"5\n\x08PageInfo\x12\x12\n\nend_cursor\x18\x01 \x01(\t\x12\x15\n\rhas_next_page\x18\x02 \x01(\x08\"\x95\x01\n\x0b\x41uditStamps\x12.\n\ncreated_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ncreated_by\x18\x02 \x01(\t\x12.\n\nupdated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nupdated_by\x18\x04 \x01(\t:2\n\tmax_items\x12\x1d.google.protobuf.FieldOptions\x18\xb5\x87\x03 \x01(\rb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n client360/common/v1/common.proto\x12\x13\x63lient360.common.v1\x1a google/protobuf/descriptor.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"/\n\x05Money\x12\x14\n\x0c\x61mount_minor\x18\x01 \x01(\x03\x12\x10\n\x08\x63urrency\x18\x02 \x01(\t\"\xd1\x01\n\x07\x41\x64\x64ress\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\r\n\x05line1\x18\x03 \x01(\t\x12\r\n\x05line2\x18\x04 \x01(\t\x12\x13\n\x0bpostal_code\x18\x05 \x01(\t\x12\x0c\n\x04\x63ity\x18\x06 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x07 \x01(\t\x12\x0f\n\x07primary\x18\x08 \x01(\x08\x12\x15\n\x08latitude\x18\t \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tlongitude\x18\n \x01(\x01H\x01\x88\x01\x01\x42\x0b\n\t_latitudeB\x0c\n\n_longitude\"B\n\x05Phone\x12\x0e\n\x06number\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0f\n\x07primary\x18\x03 \x01(\x08\x12\n\n\x02id\x18\x04 \x01(\t\"C\n\x05\x45mail\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0f\n\x07primary\x18\x03 \x01(\x08\x12\n\n\x02id\x18\x04 \x01(\t\"+\n\x0bPageRequest\x12\r\n\x05\x66irst\x18\x01 \x01(\x05\x12\r\n\x05\x61\x66ter\x18\x02 \x01(\t\"5\n\x08PageInfo\x12\x12\n\nend_cursor\x18\x01 \x01(\t\x12\x15\n\rhas_next_page\x18\x02 \x01(\x08\"\x95\x01\n\x0b\x41uditStamps\x12.\n\ncreated_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ncreated_by\x18\x02 \x01(\t\x12.\n\nupdated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nupdated_by\x18\x04 \x01(\t:2\n\tmax_items\x12\x1d.google.protobuf.FieldOptions\x18\xb5\x87\x03 \x01(\rb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,13 +38,13 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ADDRESS']._serialized_start=174
   _globals['_ADDRESS']._serialized_end=383
   _globals['_PHONE']._serialized_start=385
-  _globals['_PHONE']._serialized_end=439
-  _globals['_EMAIL']._serialized_start=441
-  _globals['_EMAIL']._serialized_end=496
-  _globals['_PAGEREQUEST']._serialized_start=498
-  _globals['_PAGEREQUEST']._serialized_end=541
-  _globals['_PAGEINFO']._serialized_start=543
-  _globals['_PAGEINFO']._serialized_end=596
-  _globals['_AUDITSTAMPS']._serialized_start=599
-  _globals['_AUDITSTAMPS']._serialized_end=748
+  _globals['_PHONE']._serialized_end=451
+  _globals['_EMAIL']._serialized_start=453
+  _globals['_EMAIL']._serialized_end=520
+  _globals['_PAGEREQUEST']._serialized_start=522
+  _globals['_PAGEREQUEST']._serialized_end=565
+  _globals['_PAGEINFO']._serialized_start=567
+  _globals['_PAGEINFO']._serialized_end=620
+  _globals['_AUDITSTAMPS']._serialized_start=623
+  _globals['_AUDITSTAMPS']._serialized_end=772
 # @@protoc_insertion_point(module_scope)

@@ -58,6 +58,9 @@ class Address(_message.Message):
     LATITUDE_FIELD_NUMBER: _builtins.int
     LONGITUDE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
+    """Stable id (ULID) assigned by the service that owns the record; names the address in the
+    commands that change one item (identity's UpdateClientItem, SetPrimaryAddress...).
+    """
     label: _builtins.str
     line1: _builtins.str
     line2: _builtins.str
@@ -104,21 +107,25 @@ class Phone(_message.Message):
     NUMBER_FIELD_NUMBER: _builtins.int
     KIND_FIELD_NUMBER: _builtins.int
     PRIMARY_FIELD_NUMBER: _builtins.int
+    ID_FIELD_NUMBER: _builtins.int
     number: _builtins.str
     """E.164, for example +33612345678."""
     kind: _builtins.str
     """mobile, landline, work, fax, other."""
     primary: _builtins.bool
+    id: _builtins.str
+    """Stable id (ULID) assigned by the service that owns the record, as Address.id."""
     def __init__(
         self,
         *,
         number: _builtins.str = ...,
         kind: _builtins.str = ...,
         primary: _builtins.bool = ...,
+        id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["kind", b"kind", "number", b"number", "primary", b"primary"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "kind", b"kind", "number", b"number", "primary", b"primary"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -131,20 +138,24 @@ class Email(_message.Message):
     ADDRESS_FIELD_NUMBER: _builtins.int
     KIND_FIELD_NUMBER: _builtins.int
     PRIMARY_FIELD_NUMBER: _builtins.int
+    ID_FIELD_NUMBER: _builtins.int
     address: _builtins.str
     kind: _builtins.str
     """personal, work, other."""
     primary: _builtins.bool
+    id: _builtins.str
+    """Stable id (ULID) assigned by the service that owns the record, as Address.id."""
     def __init__(
         self,
         *,
         address: _builtins.str = ...,
         kind: _builtins.str = ...,
         primary: _builtins.bool = ...,
+        id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "kind", b"kind", "primary", b"primary"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "id", b"id", "kind", b"kind", "primary", b"primary"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -123,6 +123,7 @@ class FamilyMember(_message.Message):
     BIRTH_PLACE_FIELD_NUMBER: _builtins.int
     SOCIAL_SECURITY_NUMBER_FIELD_NUMBER: _builtins.int
     ATTACHED_TO_INSURED_SOCIAL_SECURITY_FIELD_NUMBER: _builtins.int
+    ID_FIELD_NUMBER: _builtins.int
     first_name: _builtins.str
     last_name: _builtins.str
     relationship: _builtins.str
@@ -130,6 +131,8 @@ class FamilyMember(_message.Message):
     birth_place: _builtins.str
     social_security_number: _builtins.str
     attached_to_insured_social_security: _builtins.bool
+    id: _builtins.str
+    """Stable id (ULID) assigned by the service; names the member in the item commands."""
     def __init__(
         self,
         *,
@@ -140,10 +143,11 @@ class FamilyMember(_message.Message):
         birth_place: _builtins.str = ...,
         social_security_number: _builtins.str = ...,
         attached_to_insured_social_security: _builtins.bool = ...,
+        id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["attached_to_insured_social_security", b"attached_to_insured_social_security", "birth_date", b"birth_date", "birth_place", b"birth_place", "first_name", b"first_name", "last_name", b"last_name", "relationship", b"relationship", "social_security_number", b"social_security_number"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attached_to_insured_social_security", b"attached_to_insured_social_security", "birth_date", b"birth_date", "birth_place", b"birth_place", "first_name", b"first_name", "id", b"id", "last_name", b"last_name", "relationship", b"relationship", "social_security_number", b"social_security_number"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -157,10 +161,13 @@ class BankAccount(_message.Message):
     BIC_FIELD_NUMBER: _builtins.int
     HOLDER_FIELD_NUMBER: _builtins.int
     LABEL_FIELD_NUMBER: _builtins.int
+    ID_FIELD_NUMBER: _builtins.int
     iban: _builtins.str
     bic: _builtins.str
     holder: _builtins.str
     label: _builtins.str
+    id: _builtins.str
+    """Stable id (ULID) assigned by the service; names the account in the item commands."""
     def __init__(
         self,
         *,
@@ -168,10 +175,11 @@ class BankAccount(_message.Message):
         bic: _builtins.str = ...,
         holder: _builtins.str = ...,
         label: _builtins.str = ...,
+        id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["bic", b"bic", "holder", b"holder", "iban", b"iban", "label", b"label"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["bic", b"bic", "holder", b"holder", "iban", b"iban", "id", b"id", "label", b"label"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -341,7 +349,11 @@ Global___Client: _TypeAlias = Client  # noqa: Y015
 @_typing.final
 class ClientInput(_message.Message):
     """The writable part of a client. On update, update_mask names the fields to change
-    (top-level names: "phones", "personal", "flags"...); on create it is ignored.
+    (top-level names: "phones", "personal", "flags"...); on create it is ignored. A list named in
+    the mask is replaced whole: an item sent back with its id (or unchanged) keeps that id, the
+    others get new ones; AddClientItem, UpdateClientItem and RemoveClientItem change one item
+    without resending the list. A social security number or IBAN sent back in the masked form
+    the caller was shown keeps the stored number.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -750,6 +762,202 @@ class ArchiveClientRequest(_message.Message):
 Global___ArchiveClientRequest: _TypeAlias = ArchiveClientRequest  # noqa: Y015
 
 @_typing.final
+class RestoreClientRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    version: _builtins.int
+    """The version the caller read; a stale one is refused (ABORTED), nothing changes."""
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RestoreClientRequest: _TypeAlias = RestoreClientRequest  # noqa: Y015
+
+@_typing.final
+class ClientItem(_message.Message):
+    """One item of a client's lists: an address, a phone, an email, a bank account or a family
+    member. Items carry a stable id assigned by the service.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ADDRESS_FIELD_NUMBER: _builtins.int
+    PHONE_FIELD_NUMBER: _builtins.int
+    EMAIL_FIELD_NUMBER: _builtins.int
+    BANK_ACCOUNT_FIELD_NUMBER: _builtins.int
+    FAMILY_MEMBER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def address(self) -> _common_pb2.Address: ...
+    @_builtins.property
+    def phone(self) -> _common_pb2.Phone: ...
+    @_builtins.property
+    def email(self) -> _common_pb2.Email: ...
+    @_builtins.property
+    def bank_account(self) -> Global___BankAccount: ...
+    @_builtins.property
+    def family_member(self) -> Global___FamilyMember: ...
+    def __init__(
+        self,
+        *,
+        address: _common_pb2.Address | None = ...,
+        phone: _common_pb2.Phone | None = ...,
+        email: _common_pb2.Email | None = ...,
+        bank_account: Global___BankAccount | None = ...,
+        family_member: Global___FamilyMember | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "bank_account", b"bank_account", "email", b"email", "family_member", b"family_member", "item", b"item", "phone", b"phone"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "bank_account", b"bank_account", "email", b"email", "family_member", b"family_member", "item", b"item", "phone", b"phone"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_item: _TypeAlias = _typing.Literal["address", "phone", "email", "bank_account", "family_member"]  # noqa: Y015
+    _WhichOneofArgType_item: _TypeAlias = _typing.Literal["item", b"item"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_item) -> _WhichOneofReturnType_item | None: ...
+
+Global___ClientItem: _TypeAlias = ClientItem  # noqa: Y015
+
+@_typing.final
+class AddClientItemRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    ITEM_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    version: _builtins.int
+    """The version the caller read; a stale one is refused (ABORTED), nothing changes."""
+    @_builtins.property
+    def item(self) -> Global___ClientItem:
+        """The new item, appended last to its list with a new id (an id given is ignored). A primary
+        address, phone or email takes the primary mark from the one that had it; the first item of
+        a list is its primary.
+        """
+
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        item: Global___ClientItem | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["item", b"item"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_id", b"client_id", "item", b"item", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AddClientItemRequest: _TypeAlias = AddClientItemRequest  # noqa: Y015
+
+@_typing.final
+class UpdateClientItemRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    ITEM_ID_FIELD_NUMBER: _builtins.int
+    ITEM_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    version: _builtins.int
+    """The version the caller read; a stale one is refused (ABORTED), nothing changes."""
+    item_id: _builtins.str
+    """The id of the item to change, looked up in the list of the item's kind."""
+    @_builtins.property
+    def item(self) -> Global___ClientItem:
+        """The item's new values, of the item's kind (its id is ignored)."""
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """The item fields to change, by their proto names ("city", "latitude", "iban"...), or "*"
+        for all of them; the fields left out keep their values, and an empty mask changes nothing.
+        "primary" set moves the primary mark to this item; it cannot be taken off the primary
+        item (make another one primary instead).
+        """
+
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        item_id: _builtins.str = ...,
+        item: Global___ClientItem | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["item", b"item", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_id", b"client_id", "item", b"item", "item_id", b"item_id", "update_mask", b"update_mask", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateClientItemRequest: _TypeAlias = UpdateClientItemRequest  # noqa: Y015
+
+@_typing.final
+class RemoveClientItemRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    ITEM_ID_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    version: _builtins.int
+    """The version the caller read; a stale one is refused (ABORTED), nothing changes."""
+    item_id: _builtins.str
+    """The id of the item to remove, in whichever list holds it. Removing the primary address,
+    phone or email makes the first remaining one primary.
+    """
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        item_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_id", b"client_id", "item_id", b"item_id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RemoveClientItemRequest: _TypeAlias = RemoveClientItemRequest  # noqa: Y015
+
+@_typing.final
+class SetPrimaryAddressRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    ADDRESS_ID_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    version: _builtins.int
+    """The version the caller read; a stale one is refused (ABORTED), nothing changes."""
+    address_id: _builtins.str
+    """The address that becomes the primary one; every other address becomes secondary."""
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        address_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address_id", b"address_id", "client_id", b"client_id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetPrimaryAddressRequest: _TypeAlias = SetPrimaryAddressRequest  # noqa: Y015
+
+@_typing.final
 class SearchClientsRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -890,6 +1098,29 @@ class EndContactRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___EndContactRequest: _TypeAlias = EndContactRequest  # noqa: Y015
+
+@_typing.final
+class DeleteContactRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    version: _builtins.int
+    """The version the caller read; a stale one is refused (ABORTED), nothing is deleted."""
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeleteContactRequest: _TypeAlias = DeleteContactRequest  # noqa: Y015
 
 @_typing.final
 class ListContactsRequest(_message.Message):
@@ -1064,6 +1295,30 @@ class ClientArchived(_message.Message):
 Global___ClientArchived: _TypeAlias = ClientArchived  # noqa: Y015
 
 @_typing.final
+class ClientRestored(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_FIELD_NUMBER: _builtins.int
+    CHANGED_FIELDS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def client(self) -> Global___Client: ...
+    @_builtins.property
+    def changed_fields(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        client: Global___Client | None = ...,
+        changed_fields: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["client", b"client"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changed_fields", b"changed_fields", "client", b"client"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ClientRestored: _TypeAlias = ClientRestored  # noqa: Y015
+
+@_typing.final
 class ContactCreated(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -1134,3 +1389,29 @@ class ContactEnded(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ContactEnded: _TypeAlias = ContactEnded  # noqa: Y015
+
+@_typing.final
+class ContactDeleted(_message.Message):
+    """A contact deleted physically: the payload carries it as it was before the deletion."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTACT_FIELD_NUMBER: _builtins.int
+    CHANGED_FIELDS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def contact(self) -> Global___Contact: ...
+    @_builtins.property
+    def changed_fields(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        contact: Global___Contact | None = ...,
+        changed_fields: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["contact", b"contact"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changed_fields", b"changed_fields", "contact", b"contact"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ContactDeleted: _TypeAlias = ContactDeleted  # noqa: Y015

@@ -59,6 +59,31 @@ class IdentityServiceStub:
                 request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.ArchiveClientRequest.SerializeToString,
                 response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
                 _registered_method=True)
+        self.RestoreClient = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/RestoreClient',
+                request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.RestoreClientRequest.SerializeToString,
+                response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+                _registered_method=True)
+        self.AddClientItem = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/AddClientItem',
+                request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.AddClientItemRequest.SerializeToString,
+                response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+                _registered_method=True)
+        self.UpdateClientItem = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/UpdateClientItem',
+                request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.UpdateClientItemRequest.SerializeToString,
+                response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+                _registered_method=True)
+        self.RemoveClientItem = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/RemoveClientItem',
+                request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.RemoveClientItemRequest.SerializeToString,
+                response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+                _registered_method=True)
+        self.SetPrimaryAddress = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/SetPrimaryAddress',
+                request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.SetPrimaryAddressRequest.SerializeToString,
+                response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+                _registered_method=True)
         self.SearchClients = channel.unary_unary(
                 '/client360.identity.v1.IdentityService/SearchClients',
                 request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.SearchClientsRequest.SerializeToString,
@@ -77,6 +102,11 @@ class IdentityServiceStub:
         self.EndContact = channel.unary_unary(
                 '/client360.identity.v1.IdentityService/EndContact',
                 request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.EndContactRequest.SerializeToString,
+                response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Contact.FromString,
+                _registered_method=True)
+        self.DeleteContact = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/DeleteContact',
+                request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.DeleteContactRequest.SerializeToString,
                 response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Contact.FromString,
                 _registered_method=True)
         self.ListContacts = channel.unary_unary(
@@ -129,6 +159,45 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RestoreClient(self, request, context):
+        """An archived client back in the lists: archived false, event ClientRestored. Restoring a
+        client that is not archived changes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddClientItem(self, request, context):
+        """One item added to a client's addresses, phones, emails, bank accounts or family members;
+        the updated client, event ClientUpdated naming the list.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateClientItem(self, request, context):
+        """One item changed, only in the fields the update mask names; the updated client, event
+        ClientUpdated naming the list (none when nothing changed).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveClientItem(self, request, context):
+        """One item removed; the updated client, event ClientUpdated naming the list.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetPrimaryAddress(self, request, context):
+        """The primary address switched to another of the client's addresses: exactly one is primary
+        after it. Event ClientUpdated naming "addresses" (none when it already was primary).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SearchClients(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -149,6 +218,14 @@ class IdentityServiceServicer:
 
     def EndContact(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteContact(self, request, context):
+        """A contact deleted physically (rather than end-dated): it is gone from every list,
+        history included. Returns the contact as it was; event ContactDeleted.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -199,6 +276,31 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.ArchiveClientRequest.FromString,
                     response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.SerializeToString,
             ),
+            'RestoreClient': grpc.unary_unary_rpc_method_handler(
+                    servicer.RestoreClient,
+                    request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.RestoreClientRequest.FromString,
+                    response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.SerializeToString,
+            ),
+            'AddClientItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddClientItem,
+                    request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.AddClientItemRequest.FromString,
+                    response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.SerializeToString,
+            ),
+            'UpdateClientItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateClientItem,
+                    request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.UpdateClientItemRequest.FromString,
+                    response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.SerializeToString,
+            ),
+            'RemoveClientItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveClientItem,
+                    request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.RemoveClientItemRequest.FromString,
+                    response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.SerializeToString,
+            ),
+            'SetPrimaryAddress': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetPrimaryAddress,
+                    request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.SetPrimaryAddressRequest.FromString,
+                    response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.SerializeToString,
+            ),
             'SearchClients': grpc.unary_unary_rpc_method_handler(
                     servicer.SearchClients,
                     request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.SearchClientsRequest.FromString,
@@ -217,6 +319,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
             'EndContact': grpc.unary_unary_rpc_method_handler(
                     servicer.EndContact,
                     request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.EndContactRequest.FromString,
+                    response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Contact.SerializeToString,
+            ),
+            'DeleteContact': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteContact,
+                    request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.DeleteContactRequest.FromString,
                     response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Contact.SerializeToString,
             ),
             'ListContacts': grpc.unary_unary_rpc_method_handler(
@@ -381,6 +488,141 @@ class IdentityService:
             _registered_method=True)
 
     @staticmethod
+    def RestoreClient(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/RestoreClient',
+            client360_dot_identity_dot_v1_dot_identity__pb2.RestoreClientRequest.SerializeToString,
+            client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddClientItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/AddClientItem',
+            client360_dot_identity_dot_v1_dot_identity__pb2.AddClientItemRequest.SerializeToString,
+            client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateClientItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/UpdateClientItem',
+            client360_dot_identity_dot_v1_dot_identity__pb2.UpdateClientItemRequest.SerializeToString,
+            client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveClientItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/RemoveClientItem',
+            client360_dot_identity_dot_v1_dot_identity__pb2.RemoveClientItemRequest.SerializeToString,
+            client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetPrimaryAddress(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/SetPrimaryAddress',
+            client360_dot_identity_dot_v1_dot_identity__pb2.SetPrimaryAddressRequest.SerializeToString,
+            client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def SearchClients(request,
             target,
             options=(),
@@ -477,6 +719,33 @@ class IdentityService:
             target,
             '/client360.identity.v1.IdentityService/EndContact',
             client360_dot_identity_dot_v1_dot_identity__pb2.EndContactRequest.SerializeToString,
+            client360_dot_identity_dot_v1_dot_identity__pb2.Contact.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteContact(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/DeleteContact',
+            client360_dot_identity_dot_v1_dot_identity__pb2.DeleteContactRequest.SerializeToString,
             client360_dot_identity_dot_v1_dot_identity__pb2.Contact.FromString,
             options,
             channel_credentials,

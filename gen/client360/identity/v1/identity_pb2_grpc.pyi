@@ -36,10 +36,32 @@ class IdentityServiceStub:
     BatchGetClients: _grpc.UnaryUnaryMultiCallable[_identity_pb2.BatchGetClientsRequest, _identity_pb2.BatchGetClientsResponse]
     UpdateClient: _grpc.UnaryUnaryMultiCallable[_identity_pb2.UpdateClientRequest, _identity_pb2.Client]
     ArchiveClient: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ArchiveClientRequest, _identity_pb2.Client]
+    RestoreClient: _grpc.UnaryUnaryMultiCallable[_identity_pb2.RestoreClientRequest, _identity_pb2.Client]
+    """An archived client back in the lists: archived false, event ClientRestored. Restoring a
+    client that is not archived changes nothing.
+    """
+    AddClientItem: _grpc.UnaryUnaryMultiCallable[_identity_pb2.AddClientItemRequest, _identity_pb2.Client]
+    """One item added to a client's addresses, phones, emails, bank accounts or family members;
+    the updated client, event ClientUpdated naming the list.
+    """
+    UpdateClientItem: _grpc.UnaryUnaryMultiCallable[_identity_pb2.UpdateClientItemRequest, _identity_pb2.Client]
+    """One item changed, only in the fields the update mask names; the updated client, event
+    ClientUpdated naming the list (none when nothing changed).
+    """
+    RemoveClientItem: _grpc.UnaryUnaryMultiCallable[_identity_pb2.RemoveClientItemRequest, _identity_pb2.Client]
+    """One item removed; the updated client, event ClientUpdated naming the list."""
+    SetPrimaryAddress: _grpc.UnaryUnaryMultiCallable[_identity_pb2.SetPrimaryAddressRequest, _identity_pb2.Client]
+    """The primary address switched to another of the client's addresses: exactly one is primary
+    after it. Event ClientUpdated naming "addresses" (none when it already was primary).
+    """
     SearchClients: _grpc.UnaryUnaryMultiCallable[_identity_pb2.SearchClientsRequest, _identity_pb2.SearchClientsResponse]
     AddContact: _grpc.UnaryUnaryMultiCallable[_identity_pb2.AddContactRequest, _identity_pb2.Contact]
     UpdateContact: _grpc.UnaryUnaryMultiCallable[_identity_pb2.UpdateContactRequest, _identity_pb2.Contact]
     EndContact: _grpc.UnaryUnaryMultiCallable[_identity_pb2.EndContactRequest, _identity_pb2.Contact]
+    DeleteContact: _grpc.UnaryUnaryMultiCallable[_identity_pb2.DeleteContactRequest, _identity_pb2.Contact]
+    """A contact deleted physically (rather than end-dated): it is gone from every list,
+    history included. Returns the contact as it was; event ContactDeleted.
+    """
     ListContacts: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListContactsRequest, _identity_pb2.ListContactsResponse]
     SetParentClient: _grpc.UnaryUnaryMultiCallable[_identity_pb2.SetParentClientRequest, _identity_pb2.Client]
     AssociateClients: _grpc.UnaryUnaryMultiCallable[_identity_pb2.AssociateClientsRequest, _identity_pb2.Client]
@@ -52,10 +74,32 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     BatchGetClients: _aio.UnaryUnaryMultiCallable[_identity_pb2.BatchGetClientsRequest, _identity_pb2.BatchGetClientsResponse]  # type: ignore[assignment]
     UpdateClient: _aio.UnaryUnaryMultiCallable[_identity_pb2.UpdateClientRequest, _identity_pb2.Client]  # type: ignore[assignment]
     ArchiveClient: _aio.UnaryUnaryMultiCallable[_identity_pb2.ArchiveClientRequest, _identity_pb2.Client]  # type: ignore[assignment]
+    RestoreClient: _aio.UnaryUnaryMultiCallable[_identity_pb2.RestoreClientRequest, _identity_pb2.Client]  # type: ignore[assignment]
+    """An archived client back in the lists: archived false, event ClientRestored. Restoring a
+    client that is not archived changes nothing.
+    """
+    AddClientItem: _aio.UnaryUnaryMultiCallable[_identity_pb2.AddClientItemRequest, _identity_pb2.Client]  # type: ignore[assignment]
+    """One item added to a client's addresses, phones, emails, bank accounts or family members;
+    the updated client, event ClientUpdated naming the list.
+    """
+    UpdateClientItem: _aio.UnaryUnaryMultiCallable[_identity_pb2.UpdateClientItemRequest, _identity_pb2.Client]  # type: ignore[assignment]
+    """One item changed, only in the fields the update mask names; the updated client, event
+    ClientUpdated naming the list (none when nothing changed).
+    """
+    RemoveClientItem: _aio.UnaryUnaryMultiCallable[_identity_pb2.RemoveClientItemRequest, _identity_pb2.Client]  # type: ignore[assignment]
+    """One item removed; the updated client, event ClientUpdated naming the list."""
+    SetPrimaryAddress: _aio.UnaryUnaryMultiCallable[_identity_pb2.SetPrimaryAddressRequest, _identity_pb2.Client]  # type: ignore[assignment]
+    """The primary address switched to another of the client's addresses: exactly one is primary
+    after it. Event ClientUpdated naming "addresses" (none when it already was primary).
+    """
     SearchClients: _aio.UnaryUnaryMultiCallable[_identity_pb2.SearchClientsRequest, _identity_pb2.SearchClientsResponse]  # type: ignore[assignment]
     AddContact: _aio.UnaryUnaryMultiCallable[_identity_pb2.AddContactRequest, _identity_pb2.Contact]  # type: ignore[assignment]
     UpdateContact: _aio.UnaryUnaryMultiCallable[_identity_pb2.UpdateContactRequest, _identity_pb2.Contact]  # type: ignore[assignment]
     EndContact: _aio.UnaryUnaryMultiCallable[_identity_pb2.EndContactRequest, _identity_pb2.Contact]  # type: ignore[assignment]
+    DeleteContact: _aio.UnaryUnaryMultiCallable[_identity_pb2.DeleteContactRequest, _identity_pb2.Contact]  # type: ignore[assignment]
+    """A contact deleted physically (rather than end-dated): it is gone from every list,
+    history included. Returns the contact as it was; event ContactDeleted.
+    """
     ListContacts: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListContactsRequest, _identity_pb2.ListContactsResponse]  # type: ignore[assignment]
     SetParentClient: _aio.UnaryUnaryMultiCallable[_identity_pb2.SetParentClientRequest, _identity_pb2.Client]  # type: ignore[assignment]
     AssociateClients: _aio.UnaryUnaryMultiCallable[_identity_pb2.AssociateClientsRequest, _identity_pb2.Client]  # type: ignore[assignment]
@@ -97,6 +141,54 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_identity_pb2.Client, _abc.Awaitable[_identity_pb2.Client]]: ...
 
     @_abc_1.abstractmethod
+    def RestoreClient(
+        self,
+        request: _identity_pb2.RestoreClientRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.Client, _abc.Awaitable[_identity_pb2.Client]]:
+        """An archived client back in the lists: archived false, event ClientRestored. Restoring a
+        client that is not archived changes nothing.
+        """
+
+    @_abc_1.abstractmethod
+    def AddClientItem(
+        self,
+        request: _identity_pb2.AddClientItemRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.Client, _abc.Awaitable[_identity_pb2.Client]]:
+        """One item added to a client's addresses, phones, emails, bank accounts or family members;
+        the updated client, event ClientUpdated naming the list.
+        """
+
+    @_abc_1.abstractmethod
+    def UpdateClientItem(
+        self,
+        request: _identity_pb2.UpdateClientItemRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.Client, _abc.Awaitable[_identity_pb2.Client]]:
+        """One item changed, only in the fields the update mask names; the updated client, event
+        ClientUpdated naming the list (none when nothing changed).
+        """
+
+    @_abc_1.abstractmethod
+    def RemoveClientItem(
+        self,
+        request: _identity_pb2.RemoveClientItemRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.Client, _abc.Awaitable[_identity_pb2.Client]]:
+        """One item removed; the updated client, event ClientUpdated naming the list."""
+
+    @_abc_1.abstractmethod
+    def SetPrimaryAddress(
+        self,
+        request: _identity_pb2.SetPrimaryAddressRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.Client, _abc.Awaitable[_identity_pb2.Client]]:
+        """The primary address switched to another of the client's addresses: exactly one is primary
+        after it. Event ClientUpdated naming "addresses" (none when it already was primary).
+        """
+
+    @_abc_1.abstractmethod
     def SearchClients(
         self,
         request: _identity_pb2.SearchClientsRequest,
@@ -123,6 +215,16 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _identity_pb2.EndContactRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_identity_pb2.Contact, _abc.Awaitable[_identity_pb2.Contact]]: ...
+
+    @_abc_1.abstractmethod
+    def DeleteContact(
+        self,
+        request: _identity_pb2.DeleteContactRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.Contact, _abc.Awaitable[_identity_pb2.Contact]]:
+        """A contact deleted physically (rather than end-dated): it is gone from every list,
+        history included. Returns the contact as it was; event ContactDeleted.
+        """
 
     @_abc_1.abstractmethod
     def ListContacts(
