@@ -156,5 +156,6 @@ def register_info_to_proto(m: RegisterMeta) -> compliance_pb2.RegisterInfo:
         published_at=timestamp(m.get("published_at", "")),
         loaded_at=timestamp(m.get("loaded_at", "")),
         entry_count=m.get("entry_count", 0),
-        source=m.get("source", ""),
+        # Never the stored source itself: a server path must not reach users.
+        source=m.get("public_source", ""),
     )

@@ -113,7 +113,11 @@ class RegisterMeta(TypedDict):
     register_version: str
     published_at: str
     loaded_at: str
+    # Where it was read from (a path or URL), for the service's own logs: never shown.
     source: str
+    # The source when it is a public https URL, else empty: what users are shown. Missing
+    # from versions stored before it existed.
+    public_source: NotRequired[str]
     entry_count: int
     tenant_id: NotRequired[str]
     version: NotRequired[int]

@@ -1,18 +1,15 @@
 """Load the French national asset-freeze register (DG Trésor JSON publication) into typed,
-immutable entries, from a file or a URL, and round-trip entries through plain dicts."""
+immutable entries, and round-trip entries through plain dicts. Where the published bytes may
+come from, and reading them, is sources.py's job."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
-
-import httpx
 
 ENTRY_URL_TEMPLATE: Final = "https://gels-avoirs.dgtresor.gouv.fr/Gels/RegistreDetail?idRegistre={}"
 
@@ -32,7 +29,7 @@ class RegisterFormatError(ValueError):
 
 
 class RegisterFetchError(RuntimeError):
-    """The register could not be read from its source (missing file, HTTP error status)."""
+    """An allowed source could not be read (missing file, unreachable host, HTTP error)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,30 +281,6 @@ def parse_register(raw: bytes | str | Mapping[str, Any]) -> FreezeRegister:
             )
         seen.add(entry.entry_id)
     return FreezeRegister(published_at=published_at, entries=entries)
-
-
-# --- fetching ------------------------------------------------------------------------------
-
-
-# The timeout is httpx's per-operation limit (connect, each read), not a deadline for the whole
-# call, so it is a parameter rather than left to asyncio.timeout around the call.
-async def fetch_register_bytes(source: str, *, timeout: float = 30.0) -> bytes:  # noqa: ASYNC109
-    """Read the raw publication from a file path or an http(s) URL."""
-    if source.startswith(("http://", "https://")):
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as client:
-            try:
-                response = await client.get(source)
-            except httpx.HTTPError as error:
-                raise RegisterFetchError(f"cannot download {source}: {error!r}") from error
-        if response.status_code != 200:
-            raise RegisterFetchError(
-                f"cannot download {source}: HTTP {response.status_code} {response.reason_phrase}"
-            )
-        return response.content
-    try:
-        return await asyncio.to_thread(Path(source).read_bytes)
-    except OSError as error:
-        raise RegisterFetchError(f"cannot read {source}: {error}") from error
 
 
 # --- storage as documents ------------------------------------------------------------------

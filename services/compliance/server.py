@@ -23,6 +23,7 @@ async def wire(ctx: ServiceContext) -> None:
     register = service.ScreeningRegister(
         threshold=settings.screening_threshold,
         default_source=settings.freeze_register_source,
+        allowed_urls=settings.freeze_register_allowed_urls,
     )
     await service.start_register(repo=repo, register=register)
     runner = screening_runner(

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from runtime.caller import Caller
+from runtime.caller import OPERATOR, Caller
 from runtime.clock import now_iso
 from runtime.errors import (
     FieldViolation,
@@ -44,22 +44,25 @@ from services.compliance.register import (
     RegisterFormatError,
     entry_from_dict,
     entry_to_dict,
-    fetch_register_bytes,
     parse_register,
 )
 from services.compliance.repository import ComplianceRepository
 from services.compliance.sample_register import SAMPLE_REGISTER_PATH
+from services.compliance.sources import SOURCE_RULE, RegisterSources, SourceRefused
 from services.compliance.status import DECIDABLE, EMPTY, after_check, is_decidable
 
 log = logging.getLogger(__name__)
 
-ADMIN_ROLE = "admin"
+# Every refused source gets this one answer, whatever the reason: a path that exists or not, an
+# internal address, a URL off the allow-list. It must not tell what exists on the server.
+REFUSED_SOURCE = FieldViolation("source", SOURCE_RULE)
 # What a check compares: a change to anything else of a client never calls for a new check.
 SCREENED_FIELDS = ("full_name", "kind", "birth_date")
 
 
 class ScreeningRegister:
-    """The register version in force, held in memory for screening, with its stored meta.
+    """The register version in force, held in memory for screening, with its stored meta, and
+    the sources it may be reloaded from.
 
     Owned by the process wiring and passed to the domain functions. Index and meta are swapped
     as one pair, so a check always names the register date of the index that screened it.
@@ -70,9 +73,12 @@ class ScreeningRegister:
         *,
         threshold: float = DEFAULT_THRESHOLD,
         default_source: str = "",
+        allowed_urls: tuple[str, ...] = (),
     ) -> None:
         self.threshold = threshold
-        self.default_source = default_source or str(SAMPLE_REGISTER_PATH)
+        self.sources = RegisterSources(
+            configured=default_source or str(SAMPLE_REGISTER_PATH), allowed=allowed_urls
+        )
         self._current: tuple[RegisterIndex, RegisterMeta] | None = None
         # Reloads one at a time, so the index in memory is the one committed last.
         self.reload_lock = asyncio.Lock()
@@ -297,13 +303,16 @@ def register_info(*, register: ScreeningRegister) -> RegisterMeta:
 async def load_register(
     *, repo: ComplianceRepository, register: ScreeningRegister, source: str
 ) -> RegisterMeta:
-    """Fetch, parse and index a publication, then store it as the new version and put it in
-    force. Nothing is written unless the whole file is valid; the previous version stays in
-    force (stored and in memory) when anything fails."""
+    """Fetch, parse and index a publication from ``source`` (the configured source or an
+    admitted URL), then store it as the new version and put it in force. Nothing is written
+    unless the whole file is valid; the previous version stays in force (stored and in memory)
+    when anything fails."""
     try:
-        raw = await fetch_register_bytes(source)
+        fetched = await register.sources.fetch(source)
         # Parsing and indexing thousands of entries is CPU work: off the event loop.
-        parsed = await asyncio.to_thread(parse_register, raw)
+        parsed = await asyncio.to_thread(parse_register, fetched.content)
+    except SourceRefused:
+        raise InvalidInput(REFUSED_SOURCE) from None
     except RegisterFetchError as error:
         raise InvalidInput(FieldViolation("source", f"could not be fetched: {error}")) from None
     except RegisterFormatError as error:
@@ -321,6 +330,7 @@ async def load_register(
         "published_at": parsed.published_at.isoformat(),
         "loaded_at": now_iso(),
         "source": source,
+        "public_source": fetched.public_url,
         "entry_count": len(parsed.entries),
     }
     entries = [
@@ -345,22 +355,26 @@ async def load_register(
 async def reload_register(
     *, repo: ComplianceRepository, register: ScreeningRegister, caller: Caller, source: str
 ) -> RegisterMeta:
-    """An admin's reload, from ``source`` or, when blank, the configured source."""
-    if caller.role != ADMIN_ROLE:
-        raise PermissionDenied("only an admin may reload the asset-freeze register")
-    return await load_register(
-        repo=repo, register=register, source=source.strip() or register.default_source
-    )
+    """A platform operator's reload, from the configured source when ``source`` is blank, else
+    from ``source`` if it is an allow-listed URL. The register is shared by every tenant, so a
+    tenant's admin may not replace it."""
+    if caller.role != OPERATOR:
+        raise PermissionDenied("only a platform operator may reload the asset-freeze register")
+    try:
+        chosen = register.sources.choose(source)
+    except SourceRefused:
+        raise InvalidInput(REFUSED_SOURCE) from None
+    return await load_register(repo=repo, register=register, source=chosen)
 
 
 async def start_register(*, repo: ComplianceRepository, register: ScreeningRegister) -> None:
     """At start-up: put the stored version in force, or load the configured source when none
     is stored yet. A source that fails leaves the service up without a register: checks then
-    answer UNAVAILABLE (and identity events wait) until an admin reloads one."""
+    answer UNAVAILABLE (and identity events wait) until an operator reloads one."""
     meta = await repo.get_register_meta()
     if meta is None:
         try:
-            await load_register(repo=repo, register=register, source=register.default_source)
+            await load_register(repo=repo, register=register, source=register.sources.configured)
         except InvalidInput as error:
             log.error("asset-freeze register not loaded", extra={"error": error.message})
         return

@@ -1,13 +1,11 @@
-"""The asset-freeze register loader: the published JSON format, its errors, and its sources."""
+"""The asset-freeze register loader: the published JSON format and its errors (where the file
+may come from is test_sources.py)."""
 
 from __future__ import annotations
 
 import copy
 import json
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +15,9 @@ from services.compliance.register import (
     FreezeRegister,
     PartialDate,
     RegisterEntry,
-    RegisterFetchError,
     RegisterFormatError,
     entry_from_dict,
     entry_to_dict,
-    fetch_register_bytes,
     parse_register,
 )
 from services.compliance.sample_register import (
@@ -276,70 +272,3 @@ def test_an_unknown_field_type_is_ignored() -> None:
 def test_a_byte_order_mark_is_accepted() -> None:
     raw = "\ufeff" + json.dumps(minimal())
     assert len(parse_register(raw.encode("utf-8")).entries) == 1
-
-
-# --- sources -------------------------------------------------------------------------------
-
-
-async def test_the_register_is_read_from_a_file_path() -> None:
-    raw = await fetch_register_bytes(str(SAMPLE_REGISTER_PATH))
-    assert raw == SAMPLE_REGISTER_PATH.read_bytes()
-    assert len(parse_register(raw).entries) >= 290
-
-
-async def test_a_missing_file_is_a_fetch_error(tmp_path: Path) -> None:
-    with pytest.raises(RegisterFetchError, match="cannot read"):
-        await fetch_register_bytes(str(tmp_path / "absent.json"))
-
-
-class RegisterHandler(BaseHTTPRequestHandler):
-    """Serves the sample register at /register.json, as the DG Trésor site serves its file."""
-
-    def do_GET(self) -> None:
-        if self.path != "/register.json":
-            self.send_error(404, "Not Found")
-            return
-        body = SAMPLE_REGISTER_PATH.read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """No access log on the test output."""
-
-
-@pytest.fixture(scope="module")
-def register_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RegisterHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host!s}:{port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-async def test_the_register_is_downloaded_from_a_url(register_server: str) -> None:
-    raw = await fetch_register_bytes(f"{register_server}/register.json", timeout=5.0)
-    register = parse_register(raw)
-    assert register.published_at == datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
-    assert len(register.entries) >= 290
-
-
-async def test_an_http_error_status_is_a_fetch_error(register_server: str) -> None:
-    with pytest.raises(RegisterFetchError, match=r"HTTP 404"):
-        await fetch_register_bytes(f"{register_server}/missing.json", timeout=5.0)
-
-
-async def test_an_unreachable_server_is_a_fetch_error() -> None:
-    # A port nothing listens on: bind one, note it, release it.
-    probe = ThreadingHTTPServer(("127.0.0.1", 0), RegisterHandler)
-    port = probe.server_address[1]
-    probe.server_close()
-    with pytest.raises(RegisterFetchError, match="cannot download"):
-        await fetch_register_bytes(f"http://127.0.0.1:{port}/register.json", timeout=5.0)

@@ -4,7 +4,7 @@ one is put in force by the others."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,11 +15,10 @@ from services.compliance import service
 from services.compliance.models import COLLECTIONS
 from services.compliance.repository import ComplianceRepository
 from services.compliance.service import ScreeningRegister
+from tests.compliance.register_server import serving_register_files, small_register
 
-SMALL_REGISTER = (
-    '{"Publications": {"DatePublication": "2026-11-22T09:00:00", "PublicationDetail": ['
-    '{"IdRegistre": 7, "Nature": "Personne physique", "Nom": "TESTOV", "RegistreDetail": ['
-    '{"TypeChamp": "PRENOM", "Valeur": [{"Prenom": "Boris"}]}]}]}}'
+SMALL_REGISTER = small_register(
+    published="2026-11-22T09:00:00", entry_id=7, first="Boris", last="TESTOV"
 )
 
 
@@ -31,20 +30,26 @@ async def repo(tmp_path: Path) -> AsyncIterator[ComplianceRepository]:
     await store.close()
 
 
+@pytest.fixture
+def register_url() -> Iterator[str]:
+    """The small register, published on a local web server."""
+    with serving_register_files() as published:
+        yield published.publish("/register.json", SMALL_REGISTER)
+
+
 async def test_a_replica_puts_in_force_the_register_another_one_loaded(
-    repo: ComplianceRepository, tmp_path: Path
+    repo: ComplianceRepository, register_url: str
 ) -> None:
-    first, second = ScreeningRegister(), ScreeningRegister()
+    first = ScreeningRegister(allowed_urls=(register_url,))
+    second = ScreeningRegister(allowed_urls=(register_url,))
     await service.start_register(repo=repo, register=first)
     await service.start_register(repo=repo, register=second)
     assert first.info is not None
     assert second.info is not None
     assert second.info["entry_count"] == 302
 
-    source = tmp_path / "register.json"
-    source.write_text(SMALL_REGISTER, encoding="utf-8")
     await service.reload_register(
-        repo=repo, register=first, caller=Caller("*", "admin-user", "admin"), source=str(source)
+        repo=repo, register=first, caller=Caller("*", "ops", "operator"), source=register_url
     )
     follower = asyncio.create_task(service.follow_register(repo=repo, register=second, every=0.05))
     try:

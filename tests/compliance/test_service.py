@@ -5,8 +5,7 @@ batch jobs (also across a restart) and tenant isolation."""
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,7 +17,7 @@ from client360.events.v1 import events_pb2
 from client360.identity.v1 import identity_pb2
 from runtime.caller import Caller
 from runtime.contracts import decode_payload, payload_types, subject_of
-from runtime.errors import InvalidInput, NotFound, PermissionDenied
+from runtime.errors import FieldViolation, InvalidInput, NotFound, PermissionDenied
 from runtime.ids import new_id
 from runtime.kit.jobs import JOB_QUEUE, QUEUE_TENANT, Job, JobRunner
 from runtime.outbox import new_event
@@ -26,6 +25,7 @@ from runtime.store import Document
 from runtime.store.sqlite import SqliteStore
 from services.compliance import consumers, jobs, service
 from services.compliance.jobs import screening_runner
+from services.compliance.mapping import register_info_to_proto
 from services.compliance.matching import RegisterIndex
 from services.compliance.models import (
     COLLECTIONS,
@@ -35,16 +35,25 @@ from services.compliance.models import (
     SCREENING_JOB,
     SCREENINGS,
     SUBJECTS,
+    RegisterMeta,
 )
 from services.compliance.repository import ComplianceRepository
 from services.compliance.sample_register import SAMPLE_REGISTER_PATH
 from services.compliance.service import ScreeningRegister
+from services.compliance.sources import SOURCE_RULE
 from services.compliance.status import EMPTY, NO, TO_VERIFY, YES
+from tests.compliance.register_server import (
+    RegisterFiles,
+    closed_port,
+    serving_register_files,
+    small_register,
+)
 
 TENANT = "agency-a"
 OTHER_TENANT = "agency-b"
 ADVISOR = Caller(TENANT, "alice", "advisor")
-ADMIN = Caller(TENANT, "root", "admin")
+# The platform's operator, who alone reloads the register every tenant shares.
+OPERATOR = Caller("*", "ops", "operator")
 OTHER_ADVISOR = Caller(OTHER_TENANT, "bob", "advisor")
 
 PETROV_ENTRY = "15530"
@@ -66,10 +75,17 @@ def repo(store: SqliteStore) -> ComplianceRepository:
     return ComplianceRepository(store)
 
 
+@pytest.fixture(scope="module")
+def published() -> Iterator[RegisterFiles]:
+    """A local web server publishing register files; only its /allowed/ URLs are allow-listed."""
+    with serving_register_files() as files:
+        yield files
+
+
 @pytest.fixture
-async def register(repo: ComplianceRepository) -> ScreeningRegister:
+async def register(repo: ComplianceRepository, published: RegisterFiles) -> ScreeningRegister:
     """The sample register, stored and in force, as on a first start."""
-    loaded = ScreeningRegister(threshold=0.85)
+    loaded = ScreeningRegister(threshold=0.85, allowed_urls=(f"{published.url}/allowed/",))
     await service.start_register(repo=repo, register=loaded)
     assert isinstance(loaded.index, RegisterIndex)
     return loaded
@@ -504,6 +520,28 @@ async def test_the_first_start_stores_the_sample_register(
     assert {e["register_version"] for e in stored} == {info["register_version"]}
 
 
+async def test_the_register_info_shows_its_date_and_size_but_never_a_server_path(
+    register: ScreeningRegister,
+) -> None:
+    shown = register_info_to_proto(service.register_info(register=register))
+    assert shown.entry_count == SAMPLE_ENTRIES
+    assert shown.published_at.ToJsonString() == "2026-11-20T08:00:00Z"
+    assert shown.source == ""
+
+
+def test_an_older_stored_version_shows_no_source_either() -> None:
+    # Versions stored before public_source existed kept the path in source.
+    meta: RegisterMeta = {
+        "id": "current",
+        "register_version": "v0",
+        "published_at": "2026-11-20T08:00:00+00:00",
+        "loaded_at": "2026-11-21T08:00:00+00:00",
+        "source": "/srv/compliance/register.json",
+        "entry_count": 1,
+    }
+    assert register_info_to_proto(meta).source == ""
+
+
 async def test_a_restart_puts_the_stored_register_in_force_without_reloading(
     repo: ComplianceRepository, register: ScreeningRegister
 ) -> None:
@@ -517,64 +555,19 @@ async def test_a_restart_puts_the_stored_register_in_force_without_reloading(
     assert PETROV_ENTRY in [c.entry_id for c in candidates]
 
 
-async def test_a_malformed_file_changes_nothing(
-    store: SqliteStore, repo: ComplianceRepository, register: ScreeningRegister, tmp_path: Path
+async def test_a_platform_operator_reloads_from_an_allow_listed_url(
+    store: SqliteStore,
+    repo: ComplianceRepository,
+    register: ScreeningRegister,
+    published: RegisterFiles,
 ) -> None:
-    before, index_before = register.info, register.index
-    malformed = tmp_path / "register.json"
-    malformed.write_text('{"Publications": {"PublicationDetail": []}}', encoding="utf-8")
-    with pytest.raises(InvalidInput) as refused:
-        await service.reload_register(
-            repo=repo, register=register, caller=ADMIN, source=str(malformed)
-        )
-    assert refused.value.violations[0].field == "source"
-    assert refused.value.violations[0].rule == "Publications.DatePublication: missing"
-    assert register.info is before
-    assert register.index is index_before
-    assert await repo.get_register_meta() == before
-    assert len(await store.find(REGISTER_ENTRIES, REFERENCE_TENANT)) == SAMPLE_ENTRIES
-
-
-async def test_an_unreachable_source_is_invalid_input(
-    repo: ComplianceRepository, register: ScreeningRegister, tmp_path: Path
-) -> None:
-    with pytest.raises(InvalidInput) as refused:
-        await service.reload_register(
-            repo=repo, register=register, caller=ADMIN, source=str(tmp_path / "missing.json")
-        )
-    assert refused.value.violations[0].field == "source"
-    assert refused.value.violations[0].rule.startswith("could not be fetched: cannot read")
-
-
-async def test_only_an_admin_may_reload(
-    repo: ComplianceRepository, register: ScreeningRegister
-) -> None:
-    for role in ("advisor", "manager", "technician", "partner"):
-        with pytest.raises(PermissionDenied):
-            await service.reload_register(
-                repo=repo, register=register, caller=Caller(TENANT, "eve", role), source=""
-            )
-
-
-async def test_a_reload_replaces_the_stored_version_and_the_index(
-    store: SqliteStore, repo: ComplianceRepository, register: ScreeningRegister, tmp_path: Path
-) -> None:
-    before, index_before = register.info, register.index
-    assert before is not None
-    smaller = tmp_path / "smaller.json"
-    document = {
-        "Publications": {
-            "DatePublication": "2026-12-01T10:00:00",
-            "PublicationDetail": [
-                {"IdRegistre": 1, "Nature": "Personne physique", "Nom": "DOE", "RegistreDetail": []}
-            ],
-        }
-    }
-    smaller.write_text(json.dumps(document), encoding="utf-8")
-
-    info = await service.reload_register(
-        repo=repo, register=register, caller=ADMIN, source=str(smaller)
+    index_before = register.index
+    url = published.publish(
+        "/allowed/smaller.json",
+        small_register(published="2026-12-01T10:00:00", entry_id=1, first="John", last="DOE"),
     )
+
+    info = await service.reload_register(repo=repo, register=register, caller=OPERATOR, source=url)
     assert info["entry_count"] == 1
     assert info["published_at"] == "2026-12-01T09:00:00+00:00"
     assert register.info == info
@@ -583,6 +576,150 @@ async def test_a_reload_replaces_the_stored_version_and_the_index(
     assert [(e["entry_id"], e["register_version"]) for e in stored] == [
         ("1", info["register_version"])
     ]
+    # A loopback URL is not public: users are not shown it.
+    assert register_info_to_proto(info).source == ""
+
+
+async def test_a_blank_source_reloads_the_configured_one(
+    repo: ComplianceRepository, register: ScreeningRegister
+) -> None:
+    before = register.info
+    assert before is not None
+    info = await service.reload_register(repo=repo, register=register, caller=OPERATOR, source=" ")
+    assert info["register_version"] != before["register_version"]
+    assert info["entry_count"] == SAMPLE_ENTRIES
+
+
+@pytest.mark.parametrize("role", ["admin", "advisor", "manager", "technician", "partner"])
+async def test_no_tenant_role_may_reload_not_even_an_admin(
+    store: SqliteStore,
+    repo: ComplianceRepository,
+    register: ScreeningRegister,
+    published: RegisterFiles,
+    role: str,
+) -> None:
+    before, index_before = register.info, register.index
+    url = published.publish(
+        "/allowed/hijack.json",
+        small_register(published="2026-12-02T10:00:00", entry_id=9, first="Eve", last="NOBODY"),
+    )
+    for source in ("", url):
+        with pytest.raises(PermissionDenied):
+            await service.reload_register(
+                repo=repo, register=register, caller=Caller(TENANT, "eve", role), source=source
+            )
+    assert "/allowed/hijack.json" not in published.requested
+    assert register.info is before
+    assert register.index is index_before
+    assert await repo.get_register_meta() == before
+    assert len(await store.find(REGISTER_ENTRIES, REFERENCE_TENANT)) == SAMPLE_ENTRIES
+
+
+def _refusal_cases(published: RegisterFiles, tmp_path: Path) -> list[str]:
+    """A caller's sources that must all get the same answer: files that exist or not, file
+    URLs, loopback URLs off the allow-list, with or without a server behind them."""
+    existing = tmp_path / "register.json"
+    existing.write_text(SAMPLE_REGISTER_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    return [
+        str(existing),
+        str(tmp_path / "missing.json"),
+        str(SAMPLE_REGISTER_PATH),
+        "/etc/passwd",
+        f"file://{existing}",
+        f"{published.url}/private/register.json",
+        f"{published.url}/private/missing.json",
+        f"http://127.0.0.1:{closed_port()}/register.json",
+        "http://localhost/register.json",
+        "http://169.254.169.254/latest/meta-data/",
+    ]
+
+
+async def test_a_path_a_file_url_or_an_internal_url_gets_one_and_the_same_refusal(
+    store: SqliteStore,
+    repo: ComplianceRepository,
+    register: ScreeningRegister,
+    published: RegisterFiles,
+    tmp_path: Path,
+) -> None:
+    published.publish("/private/register.json", SAMPLE_REGISTER_PATH.read_bytes())
+    before, index_before = register.info, register.index
+    requested_before = list(published.requested)
+    answers = set()
+    for source in _refusal_cases(published, tmp_path):
+        with pytest.raises(InvalidInput) as refused:
+            await service.reload_register(
+                repo=repo, register=register, caller=OPERATOR, source=source
+            )
+        answers.add((refused.value.message, tuple(refused.value.violations)))
+    assert answers == {(f"source: {SOURCE_RULE}", (FieldViolation("source", SOURCE_RULE),))}
+    assert published.requested == requested_before
+    assert register.info is before
+    assert register.index is index_before
+    assert await repo.get_register_meta() == before
+    assert len(await store.find(REGISTER_ENTRIES, REFERENCE_TENANT)) == SAMPLE_ENTRIES
+
+
+async def test_a_malformed_file_changes_nothing(
+    store: SqliteStore,
+    repo: ComplianceRepository,
+    register: ScreeningRegister,
+    published: RegisterFiles,
+) -> None:
+    before, index_before = register.info, register.index
+    url = published.publish(
+        "/allowed/malformed.json", '{"Publications": {"PublicationDetail": []}}'
+    )
+    with pytest.raises(InvalidInput) as refused:
+        await service.reload_register(repo=repo, register=register, caller=OPERATOR, source=url)
+    assert refused.value.violations[0].field == "source"
+    assert refused.value.violations[0].rule == "Publications.DatePublication: missing"
+    assert register.info is before
+    assert register.index is index_before
+    assert await repo.get_register_meta() == before
+    assert len(await store.find(REGISTER_ENTRIES, REFERENCE_TENANT)) == SAMPLE_ENTRIES
+
+
+async def test_an_empty_register_changes_nothing(
+    repo: ComplianceRepository, register: ScreeningRegister, published: RegisterFiles
+) -> None:
+    before = register.info
+    url = published.publish(
+        "/allowed/empty.json",
+        '{"Publications": {"DatePublication": "2026-12-01T10:00:00", "PublicationDetail": []}}',
+    )
+    with pytest.raises(InvalidInput) as refused:
+        await service.reload_register(repo=repo, register=register, caller=OPERATOR, source=url)
+    assert refused.value.violations[0].field == "source"
+    assert register.info is before
+
+
+async def test_an_unreachable_allowed_source_is_invalid_input(
+    repo: ComplianceRepository, register: ScreeningRegister, published: RegisterFiles
+) -> None:
+    before = register.info
+    with pytest.raises(InvalidInput) as refused:
+        await service.reload_register(
+            repo=repo,
+            register=register,
+            caller=OPERATOR,
+            source=f"{published.url}/allowed/missing.json",
+        )
+    assert refused.value.violations[0].field == "source"
+    assert refused.value.violations[0].rule.startswith("could not be fetched: cannot download")
+    assert register.info is before
+
+
+async def test_an_unreadable_configured_file_is_invalid_input(
+    repo: ComplianceRepository, register: ScreeningRegister, tmp_path: Path
+) -> None:
+    misconfigured = ScreeningRegister(default_source=str(tmp_path / "missing.json"))
+    await service.start_register(repo=repo, register=misconfigured)
+    before = misconfigured.info
+    with pytest.raises(InvalidInput) as refused:
+        await service.reload_register(repo=repo, register=misconfigured, caller=OPERATOR, source="")
+    assert refused.value.violations[0].field == "source"
+    assert refused.value.violations[0].rule.startswith("could not be fetched: cannot read")
+    assert misconfigured.info is before
 
 
 # Batch jobs

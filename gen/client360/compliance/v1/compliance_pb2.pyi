@@ -291,6 +291,9 @@ class RegisterInfo(_message.Message):
     SOURCE_FIELD_NUMBER: _builtins.int
     entry_count: _builtins.int
     source: _builtins.str
+    """The public https URL this version was downloaded from; empty when it came from anywhere
+    else (a file or an internal address). Never a path on the server.
+    """
     @_builtins.property
     def published_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -446,7 +449,11 @@ class ReloadRegisterRequest(_message.Message):
 
     SOURCE_FIELD_NUMBER: _builtins.int
     source: _builtins.str
-    """A file path or an http(s) URL of the published JSON; the configured source when empty."""
+    """Empty: the service's configured source. Otherwise an http(s) URL of the published JSON
+    that the service allow-lists; anything else (a server path, a file: URL, a URL off the
+    allow-list or one leading to an internal address) is INVALID_ARGUMENT on `source` with
+    one and the same rule, whatever the reason.
+    """
     def __init__(
         self,
         *,

@@ -105,7 +105,9 @@ class ComplianceServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ReloadRegister(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Platform operators only: the register is shared by every tenant (PERMISSION_DENIED for
+        any tenant role, admin included). The previous version stays in force on any error.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')

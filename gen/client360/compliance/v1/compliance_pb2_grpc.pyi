@@ -39,6 +39,9 @@ class ComplianceServiceStub:
     GetScreeningJob: _grpc.UnaryUnaryMultiCallable[_compliance_pb2.GetScreeningJobRequest, _compliance_pb2.ScreeningJob]
     SetAssetFreezeStatus: _grpc.UnaryUnaryMultiCallable[_compliance_pb2.SetAssetFreezeStatusRequest, _compliance_pb2.ClientCompliance]
     ReloadRegister: _grpc.UnaryUnaryMultiCallable[_compliance_pb2.ReloadRegisterRequest, _compliance_pb2.RegisterInfo]
+    """Platform operators only: the register is shared by every tenant (PERMISSION_DENIED for
+    any tenant role, admin included). The previous version stays in force on any error.
+    """
     GetRegisterInfo: _grpc.UnaryUnaryMultiCallable[_compliance_pb2.GetRegisterInfoRequest, _compliance_pb2.RegisterInfo]
 
 @_typing.type_check_only
@@ -50,6 +53,9 @@ class ComplianceServiceAsyncStub(ComplianceServiceStub):
     GetScreeningJob: _aio.UnaryUnaryMultiCallable[_compliance_pb2.GetScreeningJobRequest, _compliance_pb2.ScreeningJob]  # type: ignore[assignment]
     SetAssetFreezeStatus: _aio.UnaryUnaryMultiCallable[_compliance_pb2.SetAssetFreezeStatusRequest, _compliance_pb2.ClientCompliance]  # type: ignore[assignment]
     ReloadRegister: _aio.UnaryUnaryMultiCallable[_compliance_pb2.ReloadRegisterRequest, _compliance_pb2.RegisterInfo]  # type: ignore[assignment]
+    """Platform operators only: the register is shared by every tenant (PERMISSION_DENIED for
+    any tenant role, admin included). The previous version stays in force on any error.
+    """
     GetRegisterInfo: _aio.UnaryUnaryMultiCallable[_compliance_pb2.GetRegisterInfoRequest, _compliance_pb2.RegisterInfo]  # type: ignore[assignment]
 
 class ComplianceServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -93,7 +99,10 @@ class ComplianceServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _compliance_pb2.ReloadRegisterRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_compliance_pb2.RegisterInfo, _abc.Awaitable[_compliance_pb2.RegisterInfo]]: ...
+    ) -> _typing.Union[_compliance_pb2.RegisterInfo, _abc.Awaitable[_compliance_pb2.RegisterInfo]]:
+        """Platform operators only: the register is shared by every tenant (PERMISSION_DENIED for
+        any tenant role, admin included). The previous version stays in force on any error.
+        """
 
     @_abc_1.abstractmethod
     def GetRegisterInfo(
