@@ -32,9 +32,11 @@ IDENTITY_PAYLOADS = payload_types(
     identity_pb2.ClientCreated,
     identity_pb2.ClientUpdated,
     identity_pb2.ClientArchived,
+    identity_pb2.ClientRestored,
     identity_pb2.ContactCreated,
     identity_pb2.ContactUpdated,
     identity_pb2.ContactEnded,
+    identity_pb2.ContactDeleted,
 )
 IDENTITY_SUBJECTS = tuple(IDENTITY_PAYLOADS)
 IDENTITY_DURABLE = "compliance-identity"
@@ -53,14 +55,18 @@ class IdentityEventHandler:
         payload = decode_payload(event, IDENTITY_PAYLOADS)
         if isinstance(payload, identity_pb2.ClientCreated):
             await self._client_changed(txn, event, payload.client, created=True)
-        elif isinstance(payload, identity_pb2.ClientUpdated | identity_pb2.ClientArchived):
+        elif isinstance(
+            payload,
+            identity_pb2.ClientUpdated | identity_pb2.ClientArchived | identity_pb2.ClientRestored,
+        ):
             await self._client_changed(txn, event, payload.client, created=False)
         elif isinstance(payload, identity_pb2.ContactCreated):
             await self._contact_changed(txn, event, payload.contact, created=True)
         elif isinstance(payload, identity_pb2.ContactUpdated):
             await self._contact_changed(txn, event, payload.contact, created=False)
-        elif isinstance(payload, identity_pb2.ContactEnded):
-            # An ended contact keeps its name: the copy follows, with no new check.
+        elif isinstance(payload, identity_pb2.ContactEnded | identity_pb2.ContactDeleted):
+            # An ended or deleted contact keeps its name: the copy follows, with no new check,
+            # and the checks made while it was a contact stay on record.
             await self._contact_changed(txn, event, payload.contact, created=False, ended=True)
         else:
             log.warning("event not understood, skipped", extra={"type": event.type})

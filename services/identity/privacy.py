@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from runtime.caller import ROLES, Caller
+from runtime.caller import TENANT_ROLES, Caller
 from runtime.kit.sensitive import Mask, SensitiveField, SensitiveFields, keep_ends
 from services.identity.models import Client
 
@@ -21,7 +21,8 @@ SENSITIVE = SensitiveFields(
         SensitiveField("bank_accounts[].iban", _IBAN_MASK),
     ],
     # Partner portals never see these numbers in clear.
-    clear_for=frozenset(ROLES) - {"partner"},
+    # Platform operators are not among them: they run the platform, not a client file.
+    clear_for=frozenset(TENANT_ROLES) - {"partner"},
 )
 
 

@@ -484,8 +484,9 @@ async def test_a_contact_on_the_register_makes_the_client_to_verify(
     assert [s["contact_id"] for s in found.history] == [listed, clean, ""]
 
 
-async def test_a_contact_is_screened_again_only_when_renamed_and_not_when_ended(
-    store: SqliteStore, handler: consumers.IdentityEventHandler
+@pytest.mark.parametrize("last_event", [identity_pb2.ContactEnded, identity_pb2.ContactDeleted])
+async def test_a_contact_is_screened_again_only_when_renamed_and_not_when_ended_or_deleted(
+    store: SqliteStore, handler: consumers.IdentityEventHandler, last_event: type[Any]
 ) -> None:
     client_id = await new_client(store, handler, "Camille", "Bernard")
     contact_id = new_id()
@@ -493,7 +494,7 @@ async def test_a_contact_is_screened_again_only_when_renamed_and_not_when_ended(
         (identity_pb2.ContactCreated, "Lambert", 1),
         (identity_pb2.ContactUpdated, "Lambert", 2),  # another field changed
         (identity_pb2.ContactUpdated, "Lambert-Roux", 3),
-        (identity_pb2.ContactEnded, "Lambert-Roux", 4),
+        (last_event, "Lambert-Roux", 4),
     ):
         await apply(
             store,
