@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import uvicorn
 
 from gateway.app import create_app
@@ -13,6 +15,8 @@ from runtime.telemetry import configure_telemetry
 def main() -> None:
     settings = load_settings()
     configure_logging("gateway", settings.log_level)
+    # uvicorn logs each WebSocket's URL at info; a client may have put its token there.
+    logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
     configure_telemetry("gateway", settings)
     uvicorn.run(
         create_app(settings),

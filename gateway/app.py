@@ -1,7 +1,10 @@
-"""The gateway's ASGI application: GraphQL (and GraphiQL) at /graphql, /healthz, /readyz."""
+"""The gateway's ASGI application: GraphQL (and GraphiQL) at /graphql, /healthz, /readyz,
+and /metrics for operators (Prometheus text)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,33 +13,39 @@ from typing import Any
 
 import grpc
 import orjson
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web import AsyncHTTPRequestAdapter
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from opentelemetry import trace
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry import UNSET
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.http import GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UnsetType
 
 from gateway.auth import caller_from_header
 from gateway.clients import ServiceClients
 from gateway.context import RequestContext
+from gateway.errors import RequestRefused
+from gateway.limits import Limits, RequestSizeLimits, json_depth, load_limits
 from gateway.live import LiveEvents
-from gateway.persisted import PersistedQueries, PersistedQueryError, load_manifest
+from gateway.persisted import PersistedQueries, load_manifest
+from gateway.planner import Planner
 from gateway.schema import build_schema
 from gateway.schema.subscription import EVENT_PAYLOADS
+from gateway.sections import SECTIONS
 from runtime.caller import Caller
 from runtime.config import Settings
 from runtime.errors import Unauthenticated
@@ -56,15 +65,17 @@ ANONYMOUS = Caller(tenant_id="", user_id="", role="")
 class ClientFileGraphQL(GraphQL[RequestContext, None]):
     """Strawberry's ASGI view with our caller, context and JSON encoder."""
 
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql")
+    def __init__(self, settings: Settings, limits: Limits) -> None:
+        super().__init__(build_schema(limits), graphql_ide="graphiql")
         self._settings = settings
+        self._limits = limits
         trusted = load_manifest(settings.trusted_documents) if settings.trusted_documents else None
         self.persisted = PersistedQueries(trusted)
         # Set at start-up: gRPC channels and the NATS connection belong to the event loop
         # that serves requests.
         self.clients: ServiceClients | None = None
         self.live = LiveEvents(settings.nats_url, EVENT_PAYLOADS)
+        self.planner = Planner(SECTIONS)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         assert self.clients is not None, "the application has not started"
@@ -72,23 +83,32 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
             self.request_adapter_class(request)
         ):
             # The GraphiQL page itself is public; the queries it sends carry a token.
-            return RequestContext(caller=ANONYMOUS, clients=self.clients, live=self.live)
+            return RequestContext(
+                caller=ANONYMOUS, clients=self.clients, live=self.live, planner=self.planner
+            )
         if isinstance(request, WebSocket):
             # Browsers cannot set headers on a WebSocket: the token may come in the
             # connection_init payload instead (see on_ws_connect).
             header = request.headers.get("authorization")
-            context = RequestContext(caller=ANONYMOUS, clients=self.clients, live=self.live)
+            context = RequestContext(
+                caller=ANONYMOUS, clients=self.clients, live=self.live, planner=self.planner
+            )
             if header:
-                context.authenticate(self._caller(header))
+                # A bad header does not end the upgrade here: the connection is refused at
+                # its init message (4403), unless that message brings a valid token.
+                with contextlib.suppress(RequestRefused):
+                    context.authenticate(self._caller(header))
             return context
         caller = self._caller(request.headers.get("authorization"))
-        return RequestContext(caller=caller, clients=self.clients, live=self.live)
+        return RequestContext(
+            caller=caller, clients=self.clients, live=self.live, planner=self.planner
+        )
 
     def _caller(self, authorization: str | None) -> Caller:
         try:
             return caller_from_header(self._settings, authorization)
         except Unauthenticated as exc:
-            raise HTTPException(401, exc.message) from None
+            raise RequestRefused(401, "UNAUTHENTICATED", exc.message) from None
 
     async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
         params = context.connection_params or {}
@@ -121,7 +141,7 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await super().__call__(scope, receive, send)
-        except PersistedQueryError as error:
+        except RequestRefused as error:
             response = Response(
                 orjson.dumps(error.body()),
                 status_code=error.status,
@@ -129,23 +149,70 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
             )
             await response(scope, receive, send)
 
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: RequestContext,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        # Queries over GET (cacheable) or POST, mutations over POST only; subscriptions over
+        # the WebSocket, where they can stream.
+        allowed = (
+            {OperationType.QUERY}
+            if request_adapter.method == "GET"
+            else {OperationType.QUERY, OperationType.MUTATION}
+        )
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except InvalidOperationTypeError as error:
+            if error.operation_type == OperationType.SUBSCRIPTION:
+                message = "subscriptions are served over a WebSocket (graphql-transport-ws)"
+            else:
+                message = "mutations are not allowed over GET; use POST"
+            raise RequestRefused(405, "METHOD_NOT_ALLOWED", message) from None
+        except CannotGetOperationTypeError as error:
+            raise RequestRefused(
+                400, "GRAPHQL_VALIDATION_FAILED", error.as_http_error_reason()
+            ) from None
+        except MissingQueryError:
+            raise RequestRefused(
+                400, "BAD_REQUEST", "no GraphQL query found in the request"
+            ) from None
+
     async def render_graphql_ide(self, request: Request) -> Response:
         # Our own page over assets shipped with the gateway: no CDN, so it works offline.
         return HTMLResponse(GRAPHIQL_PAGE)
 
+    def parse_json(self, data: str | bytes) -> Any:
+        # orjson refuses invalid UTF-8 and stops at 1,024 levels instead of overflowing the
+        # stack; variables are then held to the gateway's own, much smaller, nesting limit.
+        try:
+            parsed = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            raise RequestRefused(
+                400, "BAD_REQUEST", "the request body is not valid JSON in UTF-8"
+            ) from None
+        if isinstance(parsed, dict):
+            limit = self._limits.max_variables_depth
+            if json_depth(parsed.get("variables"), limit) > limit:
+                raise RequestRefused(
+                    400, "BAD_REQUEST", f"variables nest deeper than {limit} levels"
+                )
+        return parsed
+
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
-
-    async def process_result(
-        self, request: Request, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
-        for error in result.errors or ():
-            if not error.extensions:
-                # An error we did not raise on purpose: log it, do not leak its details.
-                log.error("unexpected error", exc_info=error.original_error)
-                error.message = "internal error"
-                error.extensions = {"code": "INTERNAL_SERVER_ERROR"}
-        return await super().process_result(request, result)
 
 
 class TracingMiddleware:
@@ -167,24 +234,40 @@ class TracingMiddleware:
             await self._app(scope, receive, send)
 
 
-def create_app(settings: Settings) -> Starlette:
-    graphql_app = ClientFileGraphQL(settings)
+def create_app(settings: Settings, limits: Limits | None = None) -> Starlette:
+    limits = limits or load_limits()
+    graphql_app = ClientFileGraphQL(settings, limits)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        checks: dict[str, str] = {}
+        # Ready means this gateway can serve: a service that is down only nulls its own
+        # sections, so it must not take every gateway replica out of rotation. The services'
+        # health is reported beside, checked in parallel, for operators.
         clients: ServiceClients = request.app.state.clients
-        for service in SERVICE_NAMES:
+
+        async def check(service: str) -> str:
             stub = health_pb2_grpc.HealthStub(clients.calls.channel(service))
             try:
                 reply = await stub.Check(health_pb2.HealthCheckRequest(), timeout=1.0)
-                checks[service] = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
             except grpc.aio.AioRpcError as exc:
-                checks[service] = exc.code().name
-        ready = all(status == "SERVING" for status in checks.values())
-        return JSONResponse({"ready": ready, "services": checks}, status_code=200 if ready else 503)
+                return exc.code().name
+            return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
+
+        statuses = await asyncio.gather(*(check(service) for service in SERVICE_NAMES))
+        services = dict(zip(SERVICE_NAMES, statuses, strict=True))
+        return JSONResponse({"ready": True, "services": services})
+
+    async def metrics(request: Request) -> Response:
+        # Prometheus text format; the test harness also waits on it for a subscription to be
+        # registered before it triggers the events that subscription should receive.
+        return PlainTextResponse(
+            "# HELP c360_gateway_subscriptions Open GraphQL subscriptions fed by live events.\n"
+            "# TYPE c360_gateway_subscriptions gauge\n"
+            f"c360_gateway_subscriptions {graphql_app.live.subscriber_count()}\n",
+            media_type="text/plain; version=0.0.4; charset=utf-8",
+        )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -203,10 +286,12 @@ def create_app(settings: Settings) -> Starlette:
             Mount("/graphiql", GZipMiddleware(StaticFiles(directory=GRAPHIQL_ASSETS))),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics),
         ],
         lifespan=lifespan,
     )
     app.add_middleware(TracingMiddleware)
+    app.add_middleware(RequestSizeLimits, limits=limits)
     # Browsers of the configured origins only (partner portals, the web front end); the
     # preflight of any other origin is refused.
     app.add_middleware(

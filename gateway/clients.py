@@ -1,17 +1,22 @@
 """Every gRPC call the gateway makes lives here; resolvers never touch a stub.
 
-Deadlines and retries are set in one place (``ServiceCalls.call``): each call gets the
-per-service deadline (C360_SERVICE_DEADLINE, 2 s by default) as its whole budget; reads are
-retried while the budget lasts when the service was unreachable, writes never are.
+Deadlines and retries are set in one place. Each call has the per-service deadline
+(C360_SERVICE_DEADLINE, 2 s by default) as its whole budget, retries included. Which calls are
+retried follows the protos: a method marked ``idempotency_level = NO_SIDE_EFFECTS`` (or
+``IDEMPOTENT``) is retried by gRPC itself when the service is unavailable, up to
+C360_READ_RETRIES more times; any other method is never retried. The policy is gRPC's own
+retryPolicy, in a service config built from each service's descriptor.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 
 import grpc
+import orjson
+from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
+from google.protobuf.descriptor_pb2 import MethodOptions
 
 from client360.common.v1 import common_pb2
 from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
@@ -23,21 +28,59 @@ from runtime.rpc import caller_metadata, error_from_rpc, insecure_channel, trace
 
 Response = TypeVar("Response")
 
-_RETRYABLE = (grpc.StatusCode.UNAVAILABLE,)
+_SAFE_TO_RETRY = (MethodOptions.NO_SIDE_EFFECTS, MethodOptions.IDEMPOTENT)
+# gRPC caps a call at 5 attempts whatever the policy says.
+_MAX_ATTEMPTS = 5
+
+
+def retried(method: MethodDescriptor) -> bool:
+    """Whether the proto marks ``method`` safe to call again (a read, or an idempotent write)."""
+    return method.GetOptions().idempotency_level in _SAFE_TO_RETRY
+
+
+def retry_config(service: ServiceDescriptor, retries: int) -> str:
+    """gRPC's service config for ``service``: the methods its proto marks safe to call again
+    are retried on UNAVAILABLE, ``retries`` more times at most; the others never are."""
+    safe = [m.name for m in service.methods if retried(m)]
+    config: dict[str, Any] = {"methodConfig": []}
+    if retries > 0 and safe:
+        config["methodConfig"].append(
+            {
+                "name": [{"service": service.full_name, "method": name} for name in safe],
+                "retryPolicy": {
+                    "maxAttempts": min(1 + retries, _MAX_ATTEMPTS),
+                    "initialBackoff": "0.02s",
+                    "maxBackoff": "0.2s",
+                    "backoffMultiplier": 2,
+                    "retryableStatusCodes": ["UNAVAILABLE"],
+                },
+            }
+        )
+        # While a service keeps failing, retries stop (gRPC's token bucket) instead of
+        # doubling the load on it.
+        config["retryThrottling"] = {"maxTokens": 10, "tokenRatio": 0.1}
+    return orjson.dumps(config).decode()
 
 
 class ServiceCalls:
-    """One channel per service, and the deadline and retry policy of every call."""
+    """One channel per service, and the deadline of every call; retries are the channels'."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, services: dict[str, ServiceDescriptor]) -> None:
         self._deadline = settings.service_deadline
         self._read_retries = settings.read_retries
+        self._services = services
         self._channels: dict[str, grpc.aio.Channel] = {}
         self._settings = settings
 
     def channel(self, service: str) -> grpc.aio.Channel:
         if service not in self._channels:
-            self._channels[service] = insecure_channel(self._settings.service_addr(service))
+            descriptor = self._services.get(service)
+            self._channels[service] = insecure_channel(
+                self._settings.service_addr(service),
+                service_config=(
+                    retry_config(descriptor, self._read_retries) if descriptor else None
+                ),
+            )
         return self._channels[service]
 
     async def call(
@@ -46,24 +89,13 @@ class ServiceCalls:
         method: Callable[..., Awaitable[Response]],
         request: Any,
         caller: Caller,
-        *,
-        read: bool,
     ) -> Response:
-        budget_end = time.monotonic() + self._deadline
-        attempts = 1 + (self._read_retries if read else 0)
-        metadata = caller_metadata(caller)
-        for attempt in range(attempts):
-            remaining = budget_end - time.monotonic()
-            try:
-                return await traced_call(
-                    method, request, deadline=max(remaining, 0.001), metadata=metadata
-                )
-            except grpc.aio.AioRpcError as exc:
-                last_try = attempt == attempts - 1 or budget_end - time.monotonic() < 0.05
-                if exc.code() in _RETRYABLE and not last_try:
-                    continue
-                raise graphql_error(error_from_rpc(exc, service)) from None
-        raise AssertionError("unreachable")  # pragma: no cover
+        try:
+            return await traced_call(
+                method, request, deadline=self._deadline, metadata=caller_metadata(caller)
+            )
+        except grpc.aio.AioRpcError as exc:
+            raise graphql_error(error_from_rpc(exc, service)) from None
 
     async def close(self) -> None:
         for channel in self._channels.values():
@@ -72,26 +104,23 @@ class ServiceCalls:
 
 
 class _ServiceClient:
-    """Calls to one service: reads may be retried, writes never are."""
+    """Calls to one service (whether a call is retried is the proto's to say)."""
 
     SERVICE: ClassVar[str]
+    DESCRIPTOR: ClassVar[ServiceDescriptor]
 
     def __init__(self, calls: ServiceCalls) -> None:
         self._calls = calls
 
-    async def _read(
+    async def _call(
         self, method: Callable[..., Awaitable[Response]], request: Any, caller: Caller
     ) -> Response:
-        return await self._calls.call(self.SERVICE, method, request, caller, read=True)
-
-    async def _write(
-        self, method: Callable[..., Awaitable[Response]], request: Any, caller: Caller
-    ) -> Response:
-        return await self._calls.call(self.SERVICE, method, request, caller, read=False)
+        return await self._calls.call(self.SERVICE, method, request, caller)
 
 
 class IdentityClient(_ServiceClient):
     SERVICE = "identity"
+    DESCRIPTOR = identity_pb2.DESCRIPTOR.services_by_name["IdentityService"]
 
     def __init__(self, calls: ServiceCalls) -> None:
         super().__init__(calls)
@@ -103,7 +132,7 @@ class IdentityClient(_ServiceClient):
         """The clients among ``ids``; ``fields`` is the read mask (all fields when empty)."""
         request = identity_pb2.BatchGetClientsRequest(ids=ids)
         request.read_mask.paths.extend(fields)
-        response = await self._read(self._stub.BatchGetClients, request, caller)
+        response = await self._call(self._stub.BatchGetClients, request, caller)
         return list(response.clients)
 
     async def search_clients(
@@ -122,7 +151,7 @@ class IdentityClient(_ServiceClient):
             include_archived=include_archived,
         )
         request.read_mask.paths.extend(fields)
-        return await self._read(self._stub.SearchClients, request, caller)
+        return await self._call(self._stub.SearchClients, request, caller)
 
     async def list_contacts(
         self, caller: Caller, client_ids: Sequence[str], *, include_historical: bool
@@ -130,13 +159,13 @@ class IdentityClient(_ServiceClient):
         request = identity_pb2.ListContactsRequest(
             client_ids=client_ids, include_historical=include_historical
         )
-        response = await self._read(self._stub.ListContacts, request, caller)
+        response = await self._call(self._stub.ListContacts, request, caller)
         return list(response.contacts)
 
     async def create_client(
         self, caller: Caller, client: identity_pb2.ClientInput
     ) -> identity_pb2.Client:
-        return await self._write(
+        return await self._call(
             self._stub.CreateClient, identity_pb2.CreateClientRequest(client=client), caller
         )
 
@@ -150,10 +179,10 @@ class IdentityClient(_ServiceClient):
     ) -> identity_pb2.Client:
         request = identity_pb2.UpdateClientRequest(id=client_id, version=version, client=client)
         request.update_mask.paths.extend(paths)
-        return await self._write(self._stub.UpdateClient, request, caller)
+        return await self._call(self._stub.UpdateClient, request, caller)
 
     async def archive_client(self, caller: Caller, client_id: str) -> identity_pb2.Client:
-        return await self._write(
+        return await self._call(
             self._stub.ArchiveClient, identity_pb2.ArchiveClientRequest(id=client_id), caller
         )
 
@@ -161,7 +190,7 @@ class IdentityClient(_ServiceClient):
         self, caller: Caller, client_id: str, contact: identity_pb2.ContactInput
     ) -> identity_pb2.Contact:
         request = identity_pb2.AddContactRequest(client_id=client_id, contact=contact)
-        return await self._write(self._stub.AddContact, request, caller)
+        return await self._call(self._stub.AddContact, request, caller)
 
     async def update_contact(
         self,
@@ -173,13 +202,13 @@ class IdentityClient(_ServiceClient):
     ) -> identity_pb2.Contact:
         request = identity_pb2.UpdateContactRequest(id=contact_id, version=version, contact=contact)
         request.update_mask.paths.extend(paths)
-        return await self._write(self._stub.UpdateContact, request, caller)
+        return await self._call(self._stub.UpdateContact, request, caller)
 
     async def end_contact(
         self, caller: Caller, contact_id: str, valid_to: str
     ) -> identity_pb2.Contact:
         request = identity_pb2.EndContactRequest(id=contact_id, valid_to=valid_to)
-        return await self._write(self._stub.EndContact, request, caller)
+        return await self._call(self._stub.EndContact, request, caller)
 
     async def set_parent_client(
         self, caller: Caller, client_id: str, parent_client_id: str
@@ -187,7 +216,7 @@ class IdentityClient(_ServiceClient):
         request = identity_pb2.SetParentClientRequest(
             client_id=client_id, parent_client_id=parent_client_id
         )
-        return await self._write(self._stub.SetParentClient, request, caller)
+        return await self._call(self._stub.SetParentClient, request, caller)
 
     async def associate_clients(
         self, caller: Caller, client_id: str, other_client_id: str, associated: bool
@@ -195,11 +224,12 @@ class IdentityClient(_ServiceClient):
         request = identity_pb2.AssociateClientsRequest(
             client_id=client_id, other_client_id=other_client_id, associated=associated
         )
-        return await self._write(self._stub.AssociateClients, request, caller)
+        return await self._call(self._stub.AssociateClients, request, caller)
 
 
 class ComplianceClient(_ServiceClient):
     SERVICE = "compliance"
+    DESCRIPTOR = compliance_pb2.DESCRIPTOR.services_by_name["ComplianceService"]
 
     def __init__(self, calls: ServiceCalls) -> None:
         super().__init__(calls)
@@ -211,22 +241,22 @@ class ComplianceClient(_ServiceClient):
         request = compliance_pb2.BatchGetComplianceRequest(
             client_ids=client_ids, history_limit=history_limit
         )
-        response = await self._read(self._stub.BatchGetCompliance, request, caller)
+        response = await self._call(self._stub.BatchGetCompliance, request, caller)
         return list(response.clients)
 
     async def screen_client(self, caller: Caller, client_id: str) -> compliance_pb2.Screening:
         request = compliance_pb2.ScreenClientRequest(client_id=client_id)
-        return await self._write(self._stub.ScreenClient, request, caller)
+        return await self._call(self._stub.ScreenClient, request, caller)
 
     async def start_screening_job(
         self, caller: Caller, client_ids: Sequence[str]
     ) -> compliance_pb2.ScreeningJob:
         request = compliance_pb2.StartScreeningJobRequest(client_ids=client_ids)
-        return await self._write(self._stub.StartScreeningJob, request, caller)
+        return await self._call(self._stub.StartScreeningJob, request, caller)
 
     async def get_screening_job(self, caller: Caller, job_id: str) -> compliance_pb2.ScreeningJob:
         request = compliance_pb2.GetScreeningJobRequest(id=job_id)
-        return await self._read(self._stub.GetScreeningJob, request, caller)
+        return await self._call(self._stub.GetScreeningJob, request, caller)
 
     async def set_asset_freeze_status(
         self, caller: Caller, client_id: str, status: int, reason: str
@@ -236,22 +266,24 @@ class ComplianceClient(_ServiceClient):
             status=status,  # type: ignore[arg-type]
             reason=reason,
         )
-        return await self._write(self._stub.SetAssetFreezeStatus, request, caller)
+        return await self._call(self._stub.SetAssetFreezeStatus, request, caller)
 
     async def reload_register(self, caller: Caller, source: str) -> compliance_pb2.RegisterInfo:
         request = compliance_pb2.ReloadRegisterRequest(source=source)
-        return await self._write(self._stub.ReloadRegister, request, caller)
+        return await self._call(self._stub.ReloadRegister, request, caller)
 
     async def register_info(self, caller: Caller) -> compliance_pb2.RegisterInfo:
         request = compliance_pb2.GetRegisterInfoRequest()
-        return await self._read(self._stub.GetRegisterInfo, request, caller)
+        return await self._call(self._stub.GetRegisterInfo, request, caller)
 
 
 class ServiceClients:
     """The clients of every service, shared by all requests of one gateway process."""
 
     def __init__(self, settings: Settings) -> None:
-        self.calls = ServiceCalls(settings)
+        self.calls = ServiceCalls(
+            settings, {c.SERVICE: c.DESCRIPTOR for c in (IdentityClient, ComplianceClient)}
+        )
         self.identity = IdentityClient(self.calls)
         self.compliance = ComplianceClient(self.calls)
 

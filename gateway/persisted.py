@@ -12,27 +12,22 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import orjson
 from strawberry.http import GraphQLRequestData
+
+from gateway.errors import RequestRefused
 
 # Documents kept for automatic persisted queries, per gateway process (least recently used
 # dropped first); a client whose hash was dropped simply sends the text again.
 APQ_CAPACITY = 2_000
 
 
-class PersistedQueryError(Exception):
+class PersistedQueryError(RequestRefused):
     """A persisted-query request the gateway cannot serve; ``code`` is Apollo's."""
 
     def __init__(self, code: str, message: str, status: int) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-
-    def body(self) -> dict[str, Any]:
-        return {"errors": [{"message": self.message, "extensions": {"code": self.code}}]}
+        super().__init__(status, code, message)
 
 
 def document_hash(document: str) -> str:

@@ -1,132 +1,121 @@
-"""Reading the query's selection to plan backend calls: which sections a client field asks for,
-and how deep the compliance history goes. Walks graphql-core's AST once per field node and
-caches the answer for the request (a page of 50 clients shares one node)."""
+"""What a query selects, read through Strawberry's public selection API (``info.selected_fields``):
+fields by response key through fragments and inline fragments, ``@skip`` and ``@include``
+honoured, the selection found at a path below a field, and the variables a field's selection
+depends on (from ``info.operation``). Nothing here names a section."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
-    GraphQLResolveInfo,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    value_from_ast_untyped,
+    ValueNode,
+    VariableNode,
 )
+from strawberry.types.nodes import SelectedField, Selection
 
-DEFAULT_HISTORY = 20
+__all__ = [
+    "SelectedField",
+    "Selection",
+    "below",
+    "fields",
+    "fields_named",
+    "variables_below",
+]
 
-ResolveInfo = GraphQLResolveInfo[Any]
+
+def _included(directives: Mapping[str, Mapping[str, Any]]) -> bool:
+    skip = directives.get("skip")
+    include = directives.get("include")
+    return not (skip is not None and skip.get("if")) and (
+        include is None or bool(include.get("if"))
+    )
 
 
-def _fields(selection_set: SelectionSetNode | None, info: ResolveInfo) -> Iterator[FieldNode]:
-    if selection_set is None:
-        return
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
+def _flat(selections: Sequence[Selection]) -> Iterator[SelectedField]:
+    """The fields of one level of a selection, fragments and inline fragments opened."""
+    for selection in selections:
+        if not _included(selection.directives):
+            continue
+        if isinstance(selection, SelectedField):
             yield selection
-        elif isinstance(selection, InlineFragmentNode):
-            yield from _fields(selection.selection_set, info)
-        elif isinstance(selection, FragmentSpreadNode):
-            fragment = info.fragments.get(selection.name.value)
-            if fragment is not None:
-                yield from _fields(fragment.selection_set, info)
+        else:
+            yield from _flat(selection.selections)
 
 
-def child_field(node: FieldNode, name: str, info: ResolveInfo) -> FieldNode | None:
-    """The first sub-field called ``name`` of ``node``, looking through fragments."""
-    return next((f for f in _fields(node.selection_set, info) if f.name.value == name), None)
+def fields(selections: Sequence[Selection]) -> dict[str, SelectedField]:
+    """The fields of one level by response key (alias, or name). A key selected more than once,
+    say directly and in a fragment, is one field whose sub-selections are merged, as GraphQL
+    answers it."""
+    found: dict[str, SelectedField] = {}
+    for field in _flat(selections):
+        key = field.alias or field.name
+        seen = found.get(key)
+        found[key] = (
+            field
+            if seen is None
+            else replace(seen, selections=[*seen.selections, *field.selections])
+        )
+    return found
 
 
-def argument(node: FieldNode, name: str, info: ResolveInfo) -> Any:
-    """The value of a field's argument, variables resolved (None when not given)."""
-    # graphql-core's type says VariableValues; at run time the executor passes a plain dict.
-    variables: Any = info.variable_values
-    values = getattr(variables, "coerced", variables)
-    for argument in node.arguments or ():
-        if argument.name.value == name:
-            return value_from_ast_untyped(argument.value, values)
-    return None
+def fields_named(selections: Sequence[Selection], name: str) -> list[SelectedField]:
+    """Every field of one level called ``name``, whatever its alias."""
+    return [field for field in _flat(selections) if field.name == name]
 
 
-def history_depth(compliance_node: FieldNode | None, info: ResolveInfo) -> int:
-    """How many past screenings the ``compliance`` selection shows (0 when none)."""
-    if compliance_node is None:
-        return 0
-    history = child_field(compliance_node, "history", info)
-    if history is None:
-        return 0
-    limit = argument(history, "limit", info)
-    return DEFAULT_HISTORY if limit is None else max(int(limit), 0)
+def below(selections: Sequence[Selection], *path: str) -> list[Selection]:
+    """The selections found at ``path`` (field names, any alias) below ``selections``."""
+    current = list(selections)
+    for name in path:
+        current = [sub for field in fields_named(current, name) for sub in field.selections]
+    return current
 
 
-class SelectionPlan:
-    """Per-request cache of what each field node asks for."""
-
-    def __init__(self) -> None:
-        self._depths: dict[int, int] = {}
-
-    def compliance_depth(self, info: ResolveInfo) -> int:
-        """History depth for the ``compliance`` field being resolved."""
-        node = info.field_nodes[0]
-        key = id(node)
-        if key not in self._depths:
-            self._depths[key] = history_depth(node, info)
-        return self._depths[key]
-
-
-# Which proto fields of a client each GraphQL field under `identity` reads; the others read
-# the proto field of the same name in snake_case.
-_IDENTITY_READS = {"primaryAddress": ("addresses",), "reference": ()}
-_RELATIONS_READS = ("parent_client_id", "associated_client_ids")
-# Identity always returns these; a read mask must name at least one field to mean "only".
-_MINIMAL_MASK = ("display_name",)
-_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
-_MASKS: dict[int, tuple[OperationDefinitionNode, tuple[str, ...]]] = {}
-_MASKS_LIMIT = 512
-
-
-def _all_fields(
-    selection_set: SelectionSetNode | None, info: ResolveInfo, seen: set[str]
-) -> Iterator[FieldNode]:
-    """Every field of a selection, at any depth, through fragments (each fragment once)."""
-    if selection_set is None:
-        return
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            yield selection
-            yield from _all_fields(selection.selection_set, info, seen)
-        elif isinstance(selection, InlineFragmentNode):
-            yield from _all_fields(selection.selection_set, info, seen)
-        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-            seen.add(selection.name.value)
-            fragment = info.fragments.get(selection.name.value)
-            if fragment is not None:
-                yield from _all_fields(fragment.selection_set, info, seen)
+def variables_below(operation: OperationDefinitionNode, key: str) -> frozenset[str] | None:
+    """The variables used below the root field answered under ``key`` (not in the field's
+    own arguments): what a plan of that field depends on besides the document. None when the
+    operation alone does not tell (a fragment spread, whose body is elsewhere in the
+    document)."""
+    field = next(
+        (
+            f
+            for f in operation.selection_set.selections
+            if isinstance(f, FieldNode) and (f.alias or f.name).value == key
+        ),
+        None,
+    )
+    if field is None:
+        return None
+    used: set[str] = set()
+    pending: list[SelectionSetNode | None] = [field.selection_set]
+    while pending:
+        selection_set = pending.pop()
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FragmentSpreadNode):
+                return None
+            assert isinstance(selection, FieldNode | InlineFragmentNode)
+            for directive in selection.directives or ():
+                used.update(_variables(a.value for a in directive.arguments or ()))
+            if isinstance(selection, FieldNode):
+                used.update(_variables(a.value for a in selection.arguments or ()))
+            pending.append(selection.selection_set)
+    return frozenset(used)
 
 
-def client_read_mask(info: ResolveInfo) -> tuple[str, ...]:
-    """The identity fields the whole operation shows, anywhere it shows a client: the read
-    mask of this request's identity reads. Cached per parsed operation."""
-    operation = info.operation
-    cached = _MASKS.get(id(operation))
-    if cached is not None and cached[0] is operation:
-        return cached[1]
-    fields: set[str] = set()
-    for field in _all_fields(operation.selection_set, info, set()):
-        if field.name.value == "identity":
-            for sub in _fields(field.selection_set, info):
-                name = sub.name.value
-                if not name.startswith("__"):
-                    fields.update(_IDENTITY_READS.get(name, (_CAMEL.sub("_", name).lower(),)))
-        elif field.name.value == "relations":
-            fields.update(_RELATIONS_READS)
-    mask = tuple(sorted(fields)) or _MINIMAL_MASK
-    if len(_MASKS) >= _MASKS_LIMIT:
-        _MASKS.clear()
-    _MASKS[id(operation)] = (operation, mask)
-    return mask
+def _variables(values: Iterable[ValueNode]) -> Iterator[str]:
+    for value in values:
+        if isinstance(value, VariableNode):
+            yield value.name.value
+        elif isinstance(value, ListValueNode):
+            yield from _variables(value.values)
+        elif isinstance(value, ObjectValueNode):
+            yield from _variables(f.value for f in value.fields)

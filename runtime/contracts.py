@@ -12,7 +12,6 @@ from google.protobuf.message import Message
 from client360.common.v1 import common_pb2
 from client360.events.v1 import events_pb2
 
-
 _SUBJECTS: dict[type[Message], str] = {}
 
 

@@ -9,7 +9,8 @@ are attached to each call, and status codes are mapped back to the same hierarch
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Awaitable, Callable, Sequence
+import os
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import grpc
@@ -19,6 +20,7 @@ from grpc_status import rpc_status
 from opentelemetry import trace
 
 from runtime.caller import ROLES, Caller
+from runtime.config import SettingsError
 from runtime.errors import (
     Client360Error,
     Conflict,
@@ -151,11 +153,24 @@ else:
 _OPEN_PREFIXES = ("/grpc.health.", "/grpc.reflection.")
 
 
+FAULTS_VARIABLE = "C360_FAULT_METHODS"
+
+
+def injected_faults(env: Mapping[str, str]) -> frozenset[str]:
+    """Method names (``ListContacts``) a server answers UNAVAILABLE, from C360_FAULT_METHODS:
+    how tests make one call of a real service fail. Refused in production."""
+    names = frozenset(n.strip() for n in env.get(FAULTS_VARIABLE, "").split(",") if n.strip())
+    if names and env.get("C360_ENV") == "production":
+        raise SettingsError(f"{FAULTS_VARIABLE}: not allowed when C360_ENV=production")
+    return names
+
+
 class ServiceInterceptor(_ServerInterceptor):
     """Caller from metadata, a server span, and errors mapped to status codes."""
 
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, env: Mapping[str, str] | None = None) -> None:
         self._service = service
+        self._faults = injected_faults(os.environ if env is None else env)
 
     async def intercept_service(
         self,
@@ -173,6 +188,7 @@ class ServiceInterceptor(_ServerInterceptor):
         }
         inner: Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]
         inner = handler.unary_unary  # type: ignore[assignment]
+        faulty = bool(self._faults) and method.rsplit("/", 1)[-1] in self._faults
 
         async def serve(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             with _tracer.start_as_current_span(
@@ -187,6 +203,8 @@ class ServiceInterceptor(_ServerInterceptor):
                     await context.abort(
                         grpc.StatusCode.UNAUTHENTICATED, f"{TENANT_KEY} and {ROLE_KEY} required"
                     )
+                if faulty:
+                    await context.abort(grpc.StatusCode.UNAVAILABLE, f"{FAULTS_VARIABLE} fault")
                 token = _current_caller.set(Caller(tenant_id, metadata.get(USER_KEY, ""), role))
                 try:
                     return await inner(request, context)
@@ -226,17 +244,30 @@ async def traced_call(
         return await method(request, timeout=deadline, metadata=(*metadata, *carrier.items()))
 
 
-def insecure_channel(address: str) -> grpc.aio.Channel:
-    """A channel to a service on the internal network (calls go through traced_call)."""
-    options: Sequence[tuple[str, Any]] = [
+def insecure_channel(address: str, *, service_config: str | None = None) -> grpc.aio.Channel:
+    """A channel to a service on the internal network (calls go through traced_call).
+
+    ``service_config`` is gRPC's JSON service config: the retry policy of the service's
+    methods, which gRPC applies itself within each call's deadline. Without it nothing is
+    retried.
+    """
+    options: list[tuple[str, Any]] = [
         ("grpc.keepalive_time_ms", 30_000),
-        ("grpc.enable_retries", 0),
         # Fail fast while a service is down instead of queueing calls behind a reconnect.
         ("grpc.initial_reconnect_backoff_ms", 200),
         ("grpc.max_reconnect_backoff_ms", 2_000),
         # Room for a bad input's field violations in the trailers (see sent_violations).
         ("grpc.max_metadata_size", MAX_METADATA_BYTES),
     ]
+    if service_config is None:
+        options.append(("grpc.enable_retries", 0))
+    else:
+        options += [
+            ("grpc.enable_retries", 1),
+            ("grpc.service_config", service_config),
+            # The policy is ours, never one published in DNS.
+            ("grpc.service_config_disable_resolution", 1),
+        ]
     return grpc.aio.insecure_channel(address, options=options)
 
 
@@ -247,6 +278,7 @@ __all__ = [
     "caller_metadata",
     "current_caller",
     "error_from_rpc",
+    "injected_faults",
     "insecure_channel",
     "status_for",
     "traced_call",

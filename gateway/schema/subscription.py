@@ -11,10 +11,10 @@ import strawberry
 
 from client360.compliance.v1 import compliance_pb2
 from client360.identity.v1 import identity_pb2
+from gateway.context import Info
 from gateway.errors import not_found
 from gateway.live import LiveEvent
-from gateway.schema.compliance import AssetFreezeStatus, Screening, ScreeningJob
-from gateway.schema.types import Info
+from gateway.sections.compliance import AssetFreezeStatus, Screening, ScreeningJob
 from runtime.contracts import payload_types, subject_of
 
 # The event payloads subscriptions show, as their services declare them.
@@ -112,8 +112,9 @@ class Subscription:
     ) -> AsyncGenerator[ClientEvent, None]:
         context = info.context
         # Only whether the caller may see the client matters here.
-        context.loaders.client_fields = ("display_name",)
-        if await context.loaders.client.load(client_id) is None:
+        if not await context.clients.identity.batch_get_clients(
+            context.caller, [client_id], fields=("display_name",)
+        ):
             raise not_found()
         async for event in context.live.events(context.caller.tenant_id):
             if event.key == client_id:
