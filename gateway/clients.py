@@ -10,6 +10,7 @@ retryPolicy, in a service config built from each service's descriptor.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 
@@ -21,10 +22,18 @@ from google.protobuf.descriptor_pb2 import MethodOptions
 from client360.common.v1 import common_pb2
 from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
 from client360.identity.v1 import identity_pb2, identity_pb2_grpc
-from gateway.errors import graphql_error
+from gateway.breaker import CircuitBreaker
+from gateway.errors import GatewayError, graphql_error
 from runtime.caller import Caller
 from runtime.config import Settings
-from runtime.rpc import caller_metadata, error_from_rpc, insecure_channel, traced_call
+from runtime.rpc import (
+    OUTAGE_CODES,
+    caller_metadata,
+    error_from_rpc,
+    insecure_channel,
+    traced_call,
+)
+from runtime.services import SERVICE_NAMES
 
 Response = TypeVar("Response")
 
@@ -71,6 +80,14 @@ class ServiceCalls:
         self._services = services
         self._channels: dict[str, grpc.aio.Channel] = {}
         self._settings = settings
+        self.breakers = {
+            name: CircuitBreaker(
+                name,
+                failures_to_open=settings.breaker_failures,
+                open_seconds=settings.breaker_pause,
+            )
+            for name in SERVICE_NAMES
+        }
 
     def channel(self, service: str) -> grpc.aio.Channel:
         if service not in self._channels:
@@ -90,12 +107,30 @@ class ServiceCalls:
         request: Any,
         caller: Caller,
     ) -> Response:
+        breaker = self.breakers[service]
+        if not breaker.allow():
+            # The service failed repeatedly: answer at once instead of waiting its deadline;
+            # one call goes through after the pause to see whether it is back.
+            raise GatewayError(
+                f"the {service} service is unavailable (circuit open: it failed repeatedly "
+                "and is tried again shortly)",
+                {"code": "SERVICE_UNAVAILABLE", "service": service},
+            )
         try:
-            return await traced_call(
+            response = await traced_call(
                 method, request, deadline=self._deadline, metadata=caller_metadata(caller)
             )
         except grpc.aio.AioRpcError as exc:
+            if exc.code() in OUTAGE_CODES:
+                breaker.failed()
+            else:
+                breaker.succeeded()  # it answered, if only to refuse
             raise graphql_error(error_from_rpc(exc, service)) from None
+        except asyncio.CancelledError:
+            breaker.released()
+            raise
+        breaker.succeeded()
+        return response
 
     async def close(self) -> None:
         for channel in self._channels.values():

@@ -66,6 +66,9 @@ class Settings:
     service_addrs: Mapping[str, str]
     service_deadline: float
     read_retries: int
+    # Consecutive outages of a service after which the gateway stops calling it for a pause.
+    breaker_failures: int
+    breaker_pause: float
     otlp_endpoint: str
     trace_file: str
     demo_data: bool
@@ -220,6 +223,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         },
         service_deadline=parse(env, "C360_SERVICE_DEADLINE", "2.0", positive_float),
         read_retries=parse(env, "C360_READ_RETRIES", "1", count),
+        breaker_failures=parse(env, "C360_BREAKER_FAILURES", "5", positive_int),
+        breaker_pause=parse(env, "C360_BREAKER_PAUSE", "5", positive_float),
         otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
         trace_file=env.get("C360_TRACE_FILE", ""),
         demo_data=parse(env, "C360_DEMO_DATA", "false", flag),

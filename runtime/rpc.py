@@ -126,14 +126,14 @@ def error_from_rpc(exc: grpc.aio.AioRpcError, service: str) -> Client360Error:
         return PermissionDenied(message)
     if code == grpc.StatusCode.UNAUTHENTICATED:
         return Unauthenticated(message)
-    if code in _OUTAGES:
+    if code in OUTAGE_CODES:
         return ServiceUnavailable(f"{service} service: {message}", service=service)
     # INTERNAL, UNKNOWN, UNIMPLEMENTED, DATA_LOSS...: a fault, not something to wait out.
     return InternalError(f"{service} service: {code.name}", service=service)
 
 
 # The codes that mean "not now": the service is down, overloaded or too slow.
-_OUTAGES = frozenset(
+OUTAGE_CODES = frozenset(
     {
         grpc.StatusCode.UNAVAILABLE,
         grpc.StatusCode.DEADLINE_EXCEEDED,

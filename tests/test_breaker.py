@@ -3,7 +3,18 @@ without waiting, one probe goes through after the pause, and its outcome closes 
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
 from gateway.breaker import BreakerState, CircuitBreaker
+from tests.harness import GraphQLClient, System, new_tenant, wait_serving
+from tests.identity.queries import CREATE, individual
 
 
 class Clock:
@@ -77,3 +88,63 @@ def test_a_cancelled_probe_lets_another_probe_through() -> None:
     assert breaker.allow()
     breaker.released()
     assert breaker.allow()
+
+
+# Against real processes: a hung service, then the same service back.
+
+ONE = """
+query($id: ID!) {
+  client(id: $id) { id identity { lastName } compliance { assetFreezeStatus } }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def breaking(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    system = System(
+        Path(tmp_path_factory.mktemp("breaker")),
+        settings={
+            "C360_SERVICE_DEADLINE": "0.5",
+            "C360_BREAKER_FAILURES": "2",
+            "C360_BREAKER_PAUSE": "1",
+        },
+    )
+    system.start()
+    yield system
+    system.stop()
+
+
+async def test_a_hung_service_opens_its_circuit_and_a_probe_closes_it_when_back(
+    breaking: System, http: httpx.AsyncClient
+) -> None:
+    for name in breaking.services:
+        await wait_serving(breaking.address(name))
+    gql = GraphQLClient(breaking, http, new_tenant())
+    client = (await gql.data(CREATE, {"input": individual(last="Patient")}))["createClient"]
+    process = breaking.services["compliance"].process
+    assert process is not None
+
+    os.kill(process.pid, signal.SIGSTOP)
+    try:
+        messages = []
+        for _ in range(4):
+            body = await gql.execute(ONE, {"id": client["id"]})
+            assert body["data"]["client"]["identity"] == {"lastName": "Patient"}
+            assert body["data"]["client"]["compliance"] is None
+            [error] = body["errors"]
+            assert error["extensions"] == {"code": "SERVICE_UNAVAILABLE", "service": "compliance"}
+            messages.append(error["message"])
+        # Two deadlines, then the circuit is open: answered without calling the service.
+        assert "circuit open" not in messages[0]
+        assert "circuit open" in messages[-1]
+    finally:
+        os.kill(process.pid, signal.SIGCONT)
+
+    # After the pause one call goes through as a probe; the service answers, the circuit closes.
+    async with asyncio.timeout(15):
+        while True:
+            body = await gql.execute(ONE, {"id": client["id"]})
+            if body["data"]["client"]["compliance"] is not None:
+                break
+            await asyncio.sleep(0.1)
+    assert "errors" not in body
