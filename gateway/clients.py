@@ -5,7 +5,8 @@ Deadlines and retries are set in one place. Each call has the per-service deadli
 retried follows the protos: a method marked ``idempotency_level = NO_SIDE_EFFECTS`` (or
 ``IDEMPOTENT``) is retried by gRPC itself when the service is unavailable, up to
 C360_READ_RETRIES more times; any other method is never retried. The policy is gRPC's own
-retryPolicy, in a service config built from each service's descriptor.
+retryPolicy, in a service config built from each service's descriptor. A call known to take
+long (reloading the asset-freeze register downloads it) has a deadline of its own.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ Response = TypeVar("Response")
 _SAFE_TO_RETRY = (MethodOptions.NO_SIDE_EFFECTS, MethodOptions.IDEMPOTENT)
 # gRPC caps a call at 5 attempts whatever the policy says.
 _MAX_ATTEMPTS = 5
+# The published register is a large download from a slow public server: its reload is given
+# far longer than an ordinary call.
+REGISTER_RELOAD_DEADLINE = 120.0
 
 
 def retried(method: MethodDescriptor) -> bool:
@@ -106,7 +110,10 @@ class ServiceCalls:
         method: Callable[..., Awaitable[Response]],
         request: Any,
         caller: Caller,
+        *,
+        deadline: float | None = None,
     ) -> Response:
+        """One call, within ``deadline`` seconds (the per-service deadline when None)."""
         breaker = self.breakers[service]
         if not breaker.allow():
             # The service failed repeatedly: answer at once instead of waiting its deadline;
@@ -118,7 +125,10 @@ class ServiceCalls:
             )
         try:
             response = await traced_call(
-                method, request, deadline=self._deadline, metadata=caller_metadata(caller)
+                method,
+                request,
+                deadline=self._deadline if deadline is None else deadline,
+                metadata=caller_metadata(caller),
             )
         except grpc.aio.AioRpcError as exc:
             if exc.code() in OUTAGE_CODES:
@@ -148,9 +158,14 @@ class _ServiceClient:
         self._calls = calls
 
     async def _call(
-        self, method: Callable[..., Awaitable[Response]], request: Any, caller: Caller
+        self,
+        method: Callable[..., Awaitable[Response]],
+        request: Any,
+        caller: Caller,
+        *,
+        deadline: float | None = None,
     ) -> Response:
-        return await self._calls.call(self.SERVICE, method, request, caller)
+        return await self._calls.call(self.SERVICE, method, request, caller, deadline=deadline)
 
 
 class IdentityClient(_ServiceClient):
@@ -221,6 +236,50 @@ class IdentityClient(_ServiceClient):
             self._stub.ArchiveClient, identity_pb2.ArchiveClientRequest(id=client_id), caller
         )
 
+    async def restore_client(
+        self, caller: Caller, client_id: str, version: int
+    ) -> identity_pb2.Client:
+        request = identity_pb2.RestoreClientRequest(id=client_id, version=version)
+        return await self._call(self._stub.RestoreClient, request, caller)
+
+    async def add_client_item(
+        self, caller: Caller, client_id: str, version: int, item: identity_pb2.ClientItem
+    ) -> identity_pb2.Client:
+        request = identity_pb2.AddClientItemRequest(client_id=client_id, version=version, item=item)
+        return await self._call(self._stub.AddClientItem, request, caller)
+
+    async def update_client_item(
+        self,
+        caller: Caller,
+        client_id: str,
+        version: int,
+        item_id: str,
+        item: identity_pb2.ClientItem,
+        paths: Sequence[str],
+    ) -> identity_pb2.Client:
+        """The item ``item_id`` changed in the fields ``paths`` names only (none: no change)."""
+        request = identity_pb2.UpdateClientItemRequest(
+            client_id=client_id, version=version, item_id=item_id, item=item
+        )
+        request.update_mask.paths.extend(paths)
+        return await self._call(self._stub.UpdateClientItem, request, caller)
+
+    async def remove_client_item(
+        self, caller: Caller, client_id: str, version: int, item_id: str
+    ) -> identity_pb2.Client:
+        request = identity_pb2.RemoveClientItemRequest(
+            client_id=client_id, version=version, item_id=item_id
+        )
+        return await self._call(self._stub.RemoveClientItem, request, caller)
+
+    async def set_primary_address(
+        self, caller: Caller, client_id: str, version: int, address_id: str
+    ) -> identity_pb2.Client:
+        request = identity_pb2.SetPrimaryAddressRequest(
+            client_id=client_id, version=version, address_id=address_id
+        )
+        return await self._call(self._stub.SetPrimaryAddress, request, caller)
+
     async def add_contact(
         self, caller: Caller, client_id: str, contact: identity_pb2.ContactInput
     ) -> identity_pb2.Contact:
@@ -244,6 +303,12 @@ class IdentityClient(_ServiceClient):
     ) -> identity_pb2.Contact:
         request = identity_pb2.EndContactRequest(id=contact_id, valid_to=valid_to)
         return await self._call(self._stub.EndContact, request, caller)
+
+    async def delete_contact(
+        self, caller: Caller, contact_id: str, version: int
+    ) -> identity_pb2.Contact:
+        request = identity_pb2.DeleteContactRequest(id=contact_id, version=version)
+        return await self._call(self._stub.DeleteContact, request, caller)
 
     async def set_parent_client(
         self, caller: Caller, client_id: str, parent_client_id: str
@@ -305,7 +370,9 @@ class ComplianceClient(_ServiceClient):
 
     async def reload_register(self, caller: Caller, source: str) -> compliance_pb2.RegisterInfo:
         request = compliance_pb2.ReloadRegisterRequest(source=source)
-        return await self._call(self._stub.ReloadRegister, request, caller)
+        return await self._call(
+            self._stub.ReloadRegister, request, caller, deadline=REGISTER_RELOAD_DEADLINE
+        )
 
     async def register_info(self, caller: Caller) -> compliance_pb2.RegisterInfo:
         request = compliance_pb2.GetRegisterInfoRequest()

@@ -16,7 +16,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import OperationDefinitionNode
@@ -52,6 +52,7 @@ class Argument:
     name: str
     type: Any
     default: Any
+    description: str
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -148,7 +149,12 @@ def _with_arguments(arguments: tuple[Argument, ...]) -> Callable[..., object]:
             inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD),
             inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Info),
             *(
-                inspect.Parameter(a.name, keyword, annotation=a.type, default=a.default)
+                inspect.Parameter(
+                    a.name,
+                    keyword,
+                    annotation=Annotated[a.type, strawberry.argument(description=a.description)],
+                    default=a.default,
+                )
                 for a in arguments
             ),
         ]
@@ -170,7 +176,7 @@ def client_field(section: Section) -> Any:
     )
 
 
-def link_field(description: str | None = None) -> Any:
+def link_field(description: str) -> Any:
     """A link's field on its section's type; the type is the class annotation (nullable:
     the read of the linked clients may fail on its own)."""
     return strawberry.field(resolver=_planned, description=description)

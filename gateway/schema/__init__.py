@@ -1,8 +1,13 @@
 """The GraphQL schema of the client file: Query and Mutation merged from the sections' modules
 (gateway.sections), the Client type built from the same registry, and Subscription.
 
-The sections' modules import this package's shared types (types, inputs, timestamps): this
-module imports neither them nor the registry until a schema is built."""
+The sections' modules import this package's shared types (types, inputs, enums, timestamps):
+this module imports neither them nor the registry until a schema is built.
+
+Absent values are null: proto3 leaves an unset string "", which the schema's default resolver
+shows as null (one comparison per leaf field, which stays a plain attribute read); unset
+optional numbers and timestamps have resolvers, and enum fields left UNSPECIFIED are null
+(gateway.schema.enums). Every String field that may be empty is therefore nullable."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from functools import partial
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
-from strawberry.tools import merge_types
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway.errors import report_errors
@@ -28,6 +33,23 @@ class ClientFileSchema(strawberry.Schema):
         report_errors(errors, execution_context.operation_name if execution_context else None)
 
 
+def absent_as_null(root: object, name: str) -> object:
+    """The schema's default resolver: the attribute of the same name, but "" (a string the
+    service left unset) is null."""
+    value = getattr(root, name)
+    return None if value == "" else value
+
+
+def _merged(name: str, description: str, types: tuple[type, ...]) -> type:
+    """One root type with the fields of every section's ``types``; two sections may not
+    declare the same field."""
+    names = [f.name for t in types for f in t.__strawberry_definition__.fields]  # type: ignore[attr-defined]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(f"{name} fields declared by two sections: {twice}")
+    return strawberry.type(type(name, types, {}), description=description)
+
+
 def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     from gateway.schema.subscription import Subscription
     from gateway.sections import SECTIONS
@@ -36,9 +58,10 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     mutations = tuple(part.mutation for part in SECTIONS if part.mutation is not None)
     # Parsed and validated documents are cached: a screen sends the same few queries all day.
     return ClientFileSchema(
-        query=merge_types("Query", queries),
-        mutation=merge_types("Mutation", mutations),
+        query=_merged("Query", "Reads: one client's file, a page of clients, and more.", queries),
+        mutation=_merged("Mutation", "Changes, each answered with what it changed.", mutations),
         subscription=Subscription,
+        config=StrawberryConfig(default_resolver=absent_as_null),
         extensions=[
             # The limits first: a refused document is never parsed whole nor executed.
             *limiting_extensions(limits or Limits()),

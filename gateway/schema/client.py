@@ -24,8 +24,13 @@ def _with_sections(cls: type[T]) -> type[T]:
 @strawberry.type(description="A client's file; each section is fetched from the service owning it.")
 @_with_sections
 class Client:
-    id: strawberry.ID
-    reference: str
-    display_name: str
-    kind: ClientKind
-    version: int = strawberry.field(description="Pass it back to updateClient.")
+    id: strawberry.ID = strawberry.field(description="The client's id (opaque).")
+    reference: str = strawberry.field(description="The agency's reference of the client, CL000123.")
+    display_name: str = strawberry.field(
+        description="The name to show: first and last name, or a professional's legal name."
+    )
+    kind: ClientKind = strawberry.field(description="Individual or professional.")
+    version: int = strawberry.field(
+        description="Changes with every change of the client; pass it back to the mutations "
+        "that take a version (a stale one is a CONFLICT)."
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import cast
+from typing import Annotated, cast
 
 import strawberry
 
@@ -22,9 +22,11 @@ EVENT_PAYLOADS = payload_types(
     identity_pb2.ClientCreated,
     identity_pb2.ClientUpdated,
     identity_pb2.ClientArchived,
+    identity_pb2.ClientRestored,
     identity_pb2.ContactCreated,
     identity_pb2.ContactUpdated,
     identity_pb2.ContactEnded,
+    identity_pb2.ContactDeleted,
     compliance_pb2.ScreeningCompleted,
     compliance_pb2.AssetFreezeStatusChanged,
     compliance_pb2.ScreeningJobFinished,
@@ -34,39 +36,54 @@ _CHANGES = (
     identity_pb2.ClientCreated
     | identity_pb2.ClientUpdated
     | identity_pb2.ClientArchived
+    | identity_pb2.ClientRestored
     | identity_pb2.ContactCreated
     | identity_pb2.ContactUpdated
     | identity_pb2.ContactEnded
+    | identity_pb2.ContactDeleted
 )
 
 
 @strawberry.type(description="Something that happened to a client, in any service.")
 class ClientEvent:
-    id: strawberry.ID
-    type: str = strawberry.field(description="For example c360.identity.client.updated.")
-    actor_id: str
-    occurred_at: datetime | None
+    id: strawberry.ID = strawberry.field(
+        description="The event's id: the same event delivered twice has the same id."
+    )
+    type: str = strawberry.field(
+        description="What happened, as c360.<service>.<entity>.<verb>: for example "
+        "c360.identity.client.updated, c360.identity.contact.deleted, "
+        "c360.compliance.screening.completed."
+    )
+    actor_id: str | None = strawberry.field(
+        description="User id of whoever made it happen; null for the system."
+    )
+    occurred_at: datetime | None = strawberry.field(description="When (ISO 8601, UTC).")
 
-    @strawberry.field
+    @strawberry.field(description="The client it is about.")
     @staticmethod
     def client_id(root: strawberry.Parent[LiveEvent]) -> strawberry.ID:
         return strawberry.ID(root.key)
 
-    @strawberry.field(description="Fields of the client or contact that changed.")
+    @strawberry.field(
+        description="Fields of the client or contact that changed, by their proto names "
+        '("addresses", "personal"...); empty for other events.'
+    )
     @staticmethod
     def changed_fields(root: strawberry.Parent[LiveEvent]) -> list[str]:
         if isinstance(root.payload, _CHANGES):
             return list(root.payload.changed_fields)
         return []
 
-    @strawberry.field(description="The check, for a screening event.")
+    @strawberry.field(description="The check, for a screening event; null for others.")
     @staticmethod
     def screening(root: strawberry.Parent[LiveEvent]) -> Screening | None:
         if not isinstance(root.payload, compliance_pb2.ScreeningCompleted):
             return None
         return cast(Screening, root.payload.screening)
 
-    @strawberry.field(description="The client's asset-freeze status after a compliance event.")
+    @strawberry.field(
+        description="The client's asset-freeze status after a compliance event; null for others."
+    )
     @staticmethod
     def asset_freeze_status(root: strawberry.Parent[LiveEvent]) -> AssetFreezeStatus | None:
         payload = root.payload
@@ -79,11 +96,13 @@ class ClientEvent:
 
 @strawberry.type(description="A message for the caller, such as the end of a screening job.")
 class Notification:
-    id: strawberry.ID
-    type: str
-    occurred_at: datetime | None
+    id: strawberry.ID = strawberry.field(description="The event's id.")
+    type: str = strawberry.field(
+        description="What the notification is about, for example c360.compliance.job.finished."
+    )
+    occurred_at: datetime | None = strawberry.field(description="When (ISO 8601, UTC).")
 
-    @strawberry.field
+    @strawberry.field(description="The message to show the caller.")
     @staticmethod
     def message(root: strawberry.Parent[LiveEvent]) -> str:
         if not isinstance(root.payload, compliance_pb2.ScreeningJobFinished):
@@ -96,7 +115,7 @@ class Notification:
             f"{job.matched} with matches to verify."
         )
 
-    @strawberry.field
+    @strawberry.field(description="The screening job that ended, for a job notification.")
     @staticmethod
     def job(root: strawberry.Parent[LiveEvent]) -> ScreeningJob | None:
         if not isinstance(root.payload, compliance_pb2.ScreeningJobFinished):
@@ -104,11 +123,18 @@ class Notification:
         return cast(ScreeningJob, root.payload.job)
 
 
-@strawberry.type
+@strawberry.type(description="Live updates, over graphql-transport-ws on the same URL.")
 class Subscription:
-    @strawberry.subscription(description="Every domain event about one client, as it happens.")
+    @strawberry.subscription(
+        description="Every domain event about one client, in any service, as it happens; "
+        "NOT_FOUND if the client is not yours."
+    )
     async def client_events(
-        self, info: Info, client_id: strawberry.ID
+        self,
+        info: Info,
+        client_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The client whose file is open.")
+        ],
     ) -> AsyncGenerator[ClientEvent, None]:
         context = info.context
         # Only whether the caller may see the client matters here.
@@ -120,7 +146,9 @@ class Subscription:
             if event.key == client_id:
                 yield cast(ClientEvent, event)
 
-    @strawberry.subscription(description="The caller's notifications.")
+    @strawberry.subscription(
+        description="The caller's notifications, such as the end of a screening job they started."
+    )
     async def notifications(self, info: Info) -> AsyncGenerator[Notification, None]:
         context = info.context
         async for event in context.live.events(context.caller.tenant_id):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import cast
+from typing import Annotated, cast
 
 import strawberry
 
@@ -15,8 +15,10 @@ from client360.compliance.v1 import compliance_pb2
 from gateway.context import Info, RequestContext
 from gateway.errors import graphql_error
 from gateway.planner import Section, ServiceSection
+from gateway.schema.enums import enum_field, proto_enum
 from gateway.schema.timestamps import timestamp
 from gateway.selection import SelectedField, fields_named
+from runtime.contracts import max_items
 from runtime.errors import FieldViolation, InvalidInput
 
 BANNER_TO_VERIFY = (
@@ -55,51 +57,67 @@ def compliance_section(answer: compliance_pb2.ClientCompliance) -> ComplianceSec
     )
 
 
-@strawberry.enum(description="Registered on the national asset-freeze list.")
+@proto_enum(compliance_pb2.AssetFreezeStatus)
 class AssetFreezeStatus(Enum):
-    # Values are the proto enum numbers, so proto fields serialize as they are.
-    EMPTY = compliance_pb2.ASSET_FREEZE_STATUS_EMPTY
-    NO = compliance_pb2.ASSET_FREEZE_STATUS_NO
-    TO_VERIFY = compliance_pb2.ASSET_FREEZE_STATUS_TO_VERIFY
-    YES = compliance_pb2.ASSET_FREEZE_STATUS_YES
+    """Whether the client is on the national asset-freeze register (registre national des
+    gels): EMPTY until a first check or decision; a check sets NO or TO_VERIFY; only a person
+    sets YES."""
 
 
-@strawberry.enum
+@proto_enum(compliance_pb2.JobState)
 class JobState(Enum):
-    PENDING = compliance_pb2.JOB_STATE_PENDING
-    RUNNING = compliance_pb2.JOB_STATE_RUNNING
-    SUCCEEDED = compliance_pb2.JOB_STATE_SUCCEEDED
-    FAILED = compliance_pb2.JOB_STATE_FAILED
+    """Where a batch screening job stands."""
 
 
-@strawberry.type
+@proto_enum(compliance_pb2.ScreeningTrigger)
+class ScreeningTrigger(Enum):
+    """What started a check against the register."""
+
+
+@strawberry.type(description="A register entry that matched the screened name.")
 class ScreeningMatch:
     entry_id: str = strawberry.field(description="IdRegistre of the register entry.")
-    name: str
+    name: str = strawberry.field(description="The entry's name as the register writes it.")
     matched_name: str = strawberry.field(description="The name or alias that matched.")
-    score: float = strawberry.field(description="0 to 1.")
-    url: str = strawberry.field(description="The entry's public page.")
+    score: float = strawberry.field(
+        description="How close the names are, from 0 to 1 (1: the same once accents, case, "
+        "word order and spelling are set aside)."
+    )
+    url: str | None = strawberry.field(description="The entry's public page on the register.")
 
 
 @strawberry.type(description="One check against the register, kept with its evidence.")
 class Screening:
-    id: strawberry.ID
-    client_id: strawberry.ID
-    contact_id: str = strawberry.field(description="Set when a contact was screened.")
-    subject_name: str
-    matches: list[ScreeningMatch]
-    status_before: AssetFreezeStatus
-    status_after: AssetFreezeStatus
-    trigger: str
-    job_id: str
-    requested_by: str
+    id: strawberry.ID = strawberry.field(description="The check's id.")
+    client_id: strawberry.ID = strawberry.field(description="The client it concerns.")
+    contact_id: strawberry.ID | None = strawberry.field(
+        description="The contact screened, when it was one of the client's contacts; null when "
+        "the client itself was screened."
+    )
+    subject_name: str = strawberry.field(description="The name that was screened.")
+    matches: list[ScreeningMatch] = strawberry.field(
+        description="The entries that matched, best first; empty when none did."
+    )
+    status_before: AssetFreezeStatus = strawberry.field(
+        description="The client's status before the check."
+    )
+    status_after: AssetFreezeStatus = strawberry.field(
+        description="The client's status after the check."
+    )
+    trigger: ScreeningTrigger | None = enum_field("What started the check.")
+    job_id: strawberry.ID | None = strawberry.field(
+        description="The batch job that ran the check; null when it was not a job."
+    )
+    requested_by: str | None = strawberry.field(
+        description="User id of whoever asked for it; null for an automatic check."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="When the check ran (ISO 8601, UTC).")
     @staticmethod
     def at(root: strawberry.Parent[compliance_pb2.Screening]) -> datetime | None:
         return timestamp(root, "at")
 
-    @strawberry.field(description="Publication date of the register version used.")
+    @strawberry.field(description="Publication date of the register version used (ISO 8601, UTC).")
     @staticmethod
     def register_date(root: strawberry.Parent[compliance_pb2.Screening]) -> datetime | None:
         return timestamp(root, "register_date")
@@ -107,11 +125,11 @@ class Screening:
 
 @strawberry.type(description="A person's decision on the asset-freeze status.")
 class StatusDecision:
-    status: AssetFreezeStatus
-    reason: str
-    decided_by: str
+    status: AssetFreezeStatus = strawberry.field(description="The status decided.")
+    reason: str | None = strawberry.field(description="Why, in the person's words.")
+    decided_by: str | None = strawberry.field(description="User id of the person.")
 
-    @strawberry.field
+    @strawberry.field(description="When it was decided (ISO 8601, UTC).")
     @staticmethod
     def decided_at(root: strawberry.Parent[compliance_pb2.StatusDecision]) -> datetime | None:
         return timestamp(root, "decided_at")
@@ -119,42 +137,56 @@ class StatusDecision:
 
 @strawberry.type(description="The Compliance section of the file (compliance service).")
 class Compliance:
-    asset_freeze_status: AssetFreezeStatus
-    banner: str | None = strawberry.field(
-        description="Shown on the file when the status is TO_VERIFY or YES."
+    asset_freeze_status: AssetFreezeStatus = strawberry.field(
+        description="Whether the client is on the national asset-freeze register."
     )
-    last_screening: Screening | None
+    banner: str | None = strawberry.field(
+        description="The message to show on the file when the status is TO_VERIFY or YES; "
+        "null otherwise."
+    )
+    last_screening: Screening | None = strawberry.field(
+        description="The latest check; null when the client was never checked."
+    )
     decisions: list[StatusDecision] = strawberry.field(
         description="A person's decisions, newest first."
     )
 
     @strawberry.field(description="Past checks, newest first.")
     @staticmethod
-    def history(root: strawberry.Parent[ComplianceSection], limit: int = 20) -> list[Screening]:
+    def history(
+        root: strawberry.Parent[ComplianceSection],
+        limit: Annotated[
+            int, strawberry.argument(description="How many checks at most, 0 to 100.")
+        ] = 20,
+    ) -> list[Screening]:
         return cast(list[Screening], list(root.history[: max(limit, 0)]))
 
 
 @strawberry.type(description="A deferred screening of a selection of clients.")
 class ScreeningJob:
-    id: strawberry.ID
-    state: JobState
-    total: int
-    done: int
+    id: strawberry.ID = strawberry.field(description="The job's id.")
+    state: JobState = strawberry.field(description="Where the job stands.")
+    total: int = strawberry.field(description="Clients to screen.")
+    done: int = strawberry.field(description="Clients screened so far.")
     matched: int = strawberry.field(description="Clients with at least one match.")
-    skipped: int
-    requested_by: str
+    skipped: int = strawberry.field(
+        description="Clients the job could not screen (unknown to compliance, for example)."
+    )
+    requested_by: str | None = strawberry.field(description="User id of whoever started it.")
 
-    @strawberry.field
+    @strawberry.field(
+        description="Why the job failed, to show the requester; null unless state is FAILED."
+    )
     @staticmethod
     def error(root: strawberry.Parent[compliance_pb2.ScreeningJob]) -> str | None:
         return root.error or None
 
-    @strawberry.field
+    @strawberry.field(description="When the job was started (ISO 8601, UTC).")
     @staticmethod
     def created_at(root: strawberry.Parent[compliance_pb2.ScreeningJob]) -> datetime | None:
         return timestamp(root, "created_at")
 
-    @strawberry.field
+    @strawberry.field(description="When the job ended (ISO 8601, UTC); null while it runs.")
     @staticmethod
     def finished_at(root: strawberry.Parent[compliance_pb2.ScreeningJob]) -> datetime | None:
         return timestamp(root, "finished_at")
@@ -162,19 +194,25 @@ class ScreeningJob:
 
 @strawberry.type(description="The version of the national asset-freeze register in force.")
 class FreezeRegisterInfo:
-    entry_count: int
-    source: str
+    entry_count: int = strawberry.field(description="Entries (people, entities) it lists.")
+    source: str | None = strawberry.field(
+        description="The public https URL this version was downloaded from; null when it came "
+        "from anywhere else (the shipped sample, a file, an internal address)."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="When the register published this version (ISO 8601, UTC).")
     @staticmethod
     def published_at(root: strawberry.Parent[compliance_pb2.RegisterInfo]) -> datetime | None:
         return timestamp(root, "published_at")
 
-    @strawberry.field
+    @strawberry.field(description="When it was loaded here (ISO 8601, UTC).")
     @staticmethod
     def loaded_at(root: strawberry.Parent[compliance_pb2.RegisterInfo]) -> datetime | None:
         return timestamp(root, "loaded_at")
 
+
+# A selection screened in one job is at most this many clients (the proto's limit).
+MAX_JOB_CLIENTS = max_items(compliance_pb2.StartScreeningJobRequest, "client_ids")
 
 # What the section takes from the query's selection: how many past screenings it shows.
 DEFAULT_HISTORY = 20
@@ -209,16 +247,24 @@ async def _load(
 COMPLIANCE = Section(
     name="compliance",
     type=Compliance,
-    description="Asset-freeze status and screenings (compliance service).",
+    description="Asset-freeze status and screenings. Null, with the compliance service's "
+    "error, when they could not be read.",
     load=_load,
     request=_history_limit,
 )
 
 
-@strawberry.type
+ClientId = Annotated[strawberry.ID, strawberry.argument(description="The client's id.")]
+
+
+@strawberry.type(description="Compliance's queries.")
 class ComplianceQuery:
     @strawberry.field(description="A screening job's progress; null with NOT_FOUND if not yours.")
-    async def screening_job(self, info: Info, id: strawberry.ID) -> ScreeningJob | None:
+    async def screening_job(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The job's id.")],
+    ) -> ScreeningJob | None:
         job = await info.context.clients.compliance.get_screening_job(info.context.caller, id)
         return cast(ScreeningJob, job)
 
@@ -228,35 +274,68 @@ class ComplianceQuery:
         return cast(FreezeRegisterInfo, register)
 
 
-@strawberry.type
+@strawberry.type(description="Compliance's mutations.")
 class ComplianceMutation:
     @strawberry.mutation(description="Checks one client against the register now.")
-    async def screen_client(self, info: Info, id: strawberry.ID) -> Screening | None:
+    async def screen_client(self, info: Info, id: ClientId) -> Screening | None:
         screening = await info.context.clients.compliance.screen_client(info.context.caller, id)
         return cast(Screening, screening)
 
     @strawberry.mutation(
-        description="Checks a selection of clients in the background (a list of ids, or a "
-        "search as in the clients query); the requester is notified when it ends."
+        description="Checks a selection of clients in the background: give either ids or "
+        "search (as in the clients query), exactly one of them. The requester is notified when "
+        "the job ends (the notifications subscription)."
     )
     async def screen_clients(
         self,
         info: Info,
-        ids: list[strawberry.ID] | None = None,
-        search: str | None = None,
+        ids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(description=f"The clients to check, at most {MAX_JOB_CLIENTS}."),
+        ] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Check every client the clients query lists for this search "
+                f"(archived ones aside), at most {MAX_JOB_CLIENTS}."
+            ),
+        ] = None,
     ) -> ScreeningJob | None:
         context = info.context
-        if (ids is None) == (search is None):
+        if ids is None and search is None:
             raise graphql_error(
-                InvalidInput(FieldViolation("ids", "give either ids or search, not both"))
+                InvalidInput(
+                    [
+                        FieldViolation("ids", "required when search is not given"),
+                        FieldViolation("search", "required when ids is not given"),
+                    ]
+                )
+            )
+        if ids is not None and search is not None:
+            raise graphql_error(
+                InvalidInput(
+                    [
+                        FieldViolation("ids", "not with search: give one of ids and search"),
+                        FieldViolation("search", "not with ids: give one of ids and search"),
+                    ]
+                )
             )
         selected = list(ids) if ids is not None else await _search_ids(info, search or "")
         job = await context.clients.compliance.start_screening_job(context.caller, selected)
         return cast(ScreeningJob, job)
 
-    @strawberry.mutation(description="A person's decision on the asset-freeze status.")
+    @strawberry.mutation(
+        description="Records a person's decision on the asset-freeze status; the section."
+    )
     async def set_asset_freeze_status(
-        self, info: Info, client_id: strawberry.ID, status: AssetFreezeStatus, reason: str
+        self,
+        info: Info,
+        client_id: ClientId,
+        status: Annotated[
+            AssetFreezeStatus,
+            strawberry.argument(description="The status decided: NO, TO_VERIFY or YES."),
+        ],
+        reason: Annotated[str, strawberry.argument(description="Why, for the record.")],
     ) -> Compliance | None:
         answer = await info.context.clients.compliance.set_asset_freeze_status(
             info.context.caller, client_id, status.value, reason
@@ -264,11 +343,22 @@ class ComplianceMutation:
         return cast(Compliance, compliance_section(answer))
 
     @strawberry.mutation(
-        description="Loads a new version of the register from a URL or path (admins only); "
-        "the configured source when url is omitted."
+        description="Platform operators only (role operator; FORBIDDEN for every agency role, "
+        "admin included): loads a new version of the register, shared by every agency, from "
+        "the configured source when url is omitted, or from url if it is on the service's "
+        "allow-list. Anything else is refused with BAD_USER_INPUT; the version in force stays "
+        "on any error. The download may take a minute or two."
     )
     async def reload_freeze_register(
-        self, info: Info, url: str | None = None
+        self,
+        info: Info,
+        url: Annotated[
+            str | None,
+            strawberry.argument(
+                description="An allow-listed https URL of the published register (JSON); "
+                "omitted: the configured source."
+            ),
+        ] = None,
     ) -> FreezeRegisterInfo | None:
         register = await info.context.clients.compliance.reload_register(
             info.context.caller, url or ""
@@ -276,8 +366,6 @@ class ComplianceMutation:
         return cast(FreezeRegisterInfo, register)
 
 
-# A selection screened in one job is at most this many clients.
-MAX_JOB_CLIENTS = 10_000
 _SEARCH_PAGE = 200
 
 

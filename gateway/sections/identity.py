@@ -1,15 +1,16 @@
 """Identity's part of the client file: who the client is (the record every file starts from),
 who to talk to (contacts) and how clients relate (relations); the client queries and identity's
-mutations.
+mutations, among them the commands that change one item of a client's lists by its id.
 
-Types resolve straight from identity's protos: a leaf field is an attribute read."""
+Types resolve straight from identity's protos: a leaf field is an attribute read ("" is null),
+and the closed vocabularies are the protos' enums (gateway.schema.enums)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 from strawberry import UNSET
@@ -26,10 +27,14 @@ from gateway.planner import (
     ServiceSection,
     link_field,
 )
+from gateway.schema.enums import enum_field, proto_enum
 from gateway.schema.inputs import (
     AddressInput,
+    AddressUpdateInput,
     EmailInput,
+    EmailUpdateInput,
     PhoneInput,
+    PhoneUpdateInput,
     address_proto,
     email_proto,
     given_fields,
@@ -43,136 +48,229 @@ if TYPE_CHECKING:
 
 ClientRef = Annotated["Client", strawberry.lazy("gateway.schema.client")]
 
+_DATE = "YYYY-MM-DD"
+_NIR = (
+    'French social security number (NIR), 15 characters; masked ("1************25") for '
+    "roles that may not see it."
+)
 
-@strawberry.enum(description="Individual or professional (company, sole trader).")
+
+# The closed vocabularies, from identity.proto's enums.
+
+
+@proto_enum(identity_pb2.ClientKind)
 class ClientKind(Enum):
-    # Values are the proto enum numbers, so the proto field serializes as it is.
-    INDIVIDUAL = identity_pb2.CLIENT_KIND_INDIVIDUAL
-    PROFESSIONAL = identity_pb2.CLIENT_KIND_PROFESSIONAL
+    """Whether the file is a person's or a business's."""
 
 
-@strawberry.type
+@proto_enum(identity_pb2.Civility)
+class Civility(Enum):
+    """How a person is addressed in letters and on screens (civilité)."""
+
+
+@proto_enum(identity_pb2.Gender)
+class Gender(Enum):
+    """A person's gender, as on their identity papers."""
+
+
+@proto_enum(identity_pb2.MaritalStatus)
+class MaritalStatus(Enum):
+    """A person's marital status (situation familiale)."""
+
+
+@proto_enum(identity_pb2.SocialSecurityRegime)
+class SocialSecurityRegime(Enum):
+    """The French social security scheme a person belongs to (régime)."""
+
+
+@proto_enum(identity_pb2.FamilyRelationship)
+class FamilyRelationship(Enum):
+    """How a family member is related to the client (the insured person)."""
+
+
+@proto_enum(identity_pb2.PreferredChannel)
+class PreferredChannel(Enum):
+    """How the client prefers to be contacted."""
+
+
+# The types.
+
+
+@strawberry.type(description="Personal details of an individual client.")
 class PersonalInfo:
-    marital_status: str
-    gender: str
-    birth_date: str = strawberry.field(description="YYYY-MM-DD.")
-    birth_place: str
-    profession: str
-    pcs_code: str
-    social_security_number: str = strawberry.field(
-        description="NIR; masked for roles that may not see it."
+    marital_status: MaritalStatus | None = enum_field("Marital status; null when not given.")
+    gender: Gender | None = enum_field("Gender; null when not given.")
+    birth_date: str | None = strawberry.field(description=f"Date of birth, {_DATE}.")
+    birth_place: str | None = strawberry.field(description="Place of birth (town, country).")
+    profession: str | None = strawberry.field(description="Profession, in the client's words.")
+    pcs_code: str | None = strawberry.field(
+        description="INSEE socio-professional category (PCS), for example 37."
     )
-    social_security_regime: str
+    social_security_number: str | None = strawberry.field(description=_NIR)
+    social_security_regime: SocialSecurityRegime | None = enum_field(
+        "Social security scheme; null when not given."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="Company details of a professional client.")
 class ProfessionalInfo:
-    legal_name: str
-    siren: str
-    siret: str
-    legal_form: str
-    activity_code: str
+    legal_name: str | None = strawberry.field(
+        description="Registered name; the file's display name for a professional."
+    )
+    siren: str | None = strawberry.field(description="SIREN of the company, 9 digits.")
+    siret: str | None = strawberry.field(description="SIRET of the establishment, 14 digits.")
+    legal_form: str | None = strawberry.field(description="Legal form: SARL, SAS, EI...")
+    activity_code: str | None = strawberry.field(
+        description="NAF/APE activity code, for example 6920Z."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A member of the client's family, for cover that extends to them.")
 class FamilyMember:
-    first_name: str
-    last_name: str
-    relationship: str
-    birth_date: str
-    birth_place: str
-    social_security_number: str
-    attached_to_insured_social_security: bool
+    id: strawberry.ID = strawberry.field(
+        description="Stable id; names the member in updateFamilyMember and removeClientItem."
+    )
+    first_name: str | None = strawberry.field(description="First name.")
+    last_name: str | None = strawberry.field(description="Last name.")
+    relationship: FamilyRelationship | None = enum_field(
+        "How they are related to the client; null when not given."
+    )
+    birth_date: str | None = strawberry.field(description=f"Date of birth, {_DATE}.")
+    birth_place: str | None = strawberry.field(description="Place of birth.")
+    social_security_number: str | None = strawberry.field(description=_NIR)
+    attached_to_insured_social_security: bool = strawberry.field(
+        description="Covered through the client's own social security (ayant droit)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A bank account, for SEPA direct debit mandates.")
 class BankAccount:
-    iban: str = strawberry.field(description="Masked for roles that may not see it.")
-    bic: str
-    holder: str
-    label: str
+    id: strawberry.ID = strawberry.field(
+        description="Stable id; names the account in updateBankAccount and removeClientItem."
+    )
+    iban: str | None = strawberry.field(
+        description='IBAN, without spaces; masked ("FR76*******************0189") for roles '
+        "that may not see it. Sending the masked form back keeps the stored IBAN."
+    )
+    bic: str | None = strawberry.field(
+        description="BIC (SWIFT code) of the bank, 8 or 11 characters."
+    )
+    holder: str | None = strawberry.field(description="Name of the account holder.")
+    label: str | None = strawberry.field(description="What the account is, in the agency's words.")
 
 
-@strawberry.type
+@strawberry.type(description="How the agency manages the client.")
 class Management:
-    account_manager: str
-    origin: str
-    comment: str
+    account_manager: str | None = strawberry.field(
+        description="Who manages the client in the agency."
+    )
+    origin: str | None = strawberry.field(
+        description="Where the client came from: trade fair, introducer, referral, website..."
+    )
+    comment: str | None = strawberry.field(description="Free comment.")
 
 
-@strawberry.type
+@strawberry.type(description="Yes-or-no settings of the file, and the preferred channel.")
 class Flags:
-    internal: bool
-    leasing_company: bool
-    archived: bool
-    communication_blocked: bool
-    preferred_channel: str
-    portal_access: bool
+    internal: bool = strawberry.field(description="The client is the agency itself or its staff.")
+    leasing_company: bool = strawberry.field(description="The client is a leasing company.")
+    archived: bool = strawberry.field(
+        description="Archived: left out of the lists unless asked for (restoreClient undoes it)."
+    )
+    communication_blocked: bool = strawberry.field(
+        description="Nothing may be sent to the client (no email, SMS or letter)."
+    )
+    preferred_channel: PreferredChannel | None = enum_field(
+        "How the client prefers to be contacted; null when not given."
+    )
+    portal_access: bool = strawberry.field(
+        description="The client may sign in to the client portal (extranet)."
+    )
 
 
 @strawberry.type(description="Who the client is: the Identity section of the file.")
 class Identity:
-    reference: str
-    registration_number: str
-    dms_number: str
-    civility: str
-    first_name: str
-    last_name: str
-    phones: list[Phone]
-    emails: list[Email]
-    addresses: list[Address]
-    personal: PersonalInfo
-    professional: ProfessionalInfo
-    family_members: list[FamilyMember]
-    bank_accounts: list[BankAccount]
-    management: Management
-    flags: Flags
-    important_notes: str
-    memo: str = strawberry.field(description="Visible to technicians.")
-    audit: AuditStamps
+    reference: str = strawberry.field(description="The agency's reference of the client, CL000123.")
+    registration_number: str | None = strawberry.field(
+        description="Registration number (matricule)."
+    )
+    dms_number: str | None = strawberry.field(
+        description="Number of the client in the workshop's dealer management system (DMS)."
+    )
+    civility: Civility | None = enum_field("How to address the client; null when not given.")
+    first_name: str | None = strawberry.field(description="First name (an individual's).")
+    last_name: str | None = strawberry.field(description="Last name (an individual's).")
+    phones: list[Phone] = strawberry.field(description="Phone numbers; one of them is primary.")
+    emails: list[Email] = strawberry.field(description="Email addresses; one of them is primary.")
+    addresses: list[Address] = strawberry.field(
+        description="Postal addresses: the primary one and any number of secondary ones."
+    )
+    personal: PersonalInfo = strawberry.field(description="Personal details (individuals).")
+    professional: ProfessionalInfo = strawberry.field(
+        description="Company details (professionals)."
+    )
+    family_members: list[FamilyMember] = strawberry.field(description="The client's family.")
+    bank_accounts: list[BankAccount] = strawberry.field(description="Bank details.")
+    management: Management = strawberry.field(description="Who manages the client, and origin.")
+    flags: Flags = strawberry.field(description="Settings of the file.")
+    important_notes: str | None = strawberry.field(
+        description="Notes to show at the top of the file."
+    )
+    memo: str | None = strawberry.field(description="Memo, visible to technicians.")
+    audit: AuditStamps = strawberry.field(description="Who created and last changed the file.")
 
-    @strawberry.field
+    @strawberry.field(description="The primary address; null when the client has no address.")
     @staticmethod
     def primary_address(root: strawberry.Parent[identity_pb2.Client]) -> Address | None:
         primary = next((a for a in root.addresses if a.primary), None)
         return cast(Address | None, primary)
 
 
-@strawberry.type
+@strawberry.type(description="What a contact agreed to receive.")
 class Consents:
-    e_signature: bool
-    commercial_emails: bool
-    partner_emails: bool
+    e_signature: bool = strawberry.field(description="Accepts signing documents electronically.")
+    commercial_emails: bool = strawberry.field(
+        description="Accepts commercial emails from the agency."
+    )
+    partner_emails: bool = strawberry.field(
+        description="Accepts emails from the agency's partners."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="What a contact receives on the client's behalf.")
 class RecipientRoles:
-    due_notices: bool
-    unpaid_reminders: bool
-    document_reminders: bool
-    claim_settlements: bool
+    due_notices: bool = strawberry.field(description="Receives premium due notices.")
+    unpaid_reminders: bool = strawberry.field(description="Receives unpaid premium reminders.")
+    document_reminders: bool = strawberry.field(description="Receives missing-document reminders.")
+    claim_settlements: bool = strawberry.field(description="Receives claim settlements.")
 
 
-@strawberry.type
+@strawberry.type(description="A person to talk to about the client (referent, accountant...).")
 class Contact:
-    id: strawberry.ID
-    client_id: strawberry.ID
-    civility: str
-    first_name: str
-    last_name: str
-    function: str
-    display_order: int
-    valid_from: str
-    valid_to: str
-    phones: list[Phone]
-    emails: list[Email]
-    consents: Consents
-    recipient_roles: RecipientRoles
-    portal_access: bool
-    version: int
-    audit: AuditStamps
+    id: strawberry.ID = strawberry.field(description="The contact's id.")
+    client_id: strawberry.ID = strawberry.field(description="The client it belongs to.")
+    civility: Civility | None = enum_field("How to address the contact; null when not given.")
+    first_name: str | None = strawberry.field(description="First name.")
+    last_name: str = strawberry.field(description="Last name.")
+    function: str = strawberry.field(description='Role towards the client ("Comptable").')
+    display_order: int = strawberry.field(description="Position in the list, smallest first.")
+    valid_from: str | None = strawberry.field(
+        description=f"First day of validity, {_DATE}; null: since always."
+    )
+    valid_to: str | None = strawberry.field(
+        description=f"Last day of validity, {_DATE}; null: open-ended."
+    )
+    phones: list[Phone] = strawberry.field(description="Phone numbers.")
+    emails: list[Email] = strawberry.field(description="Email addresses.")
+    consents: Consents = strawberry.field(description="What the contact agreed to receive.")
+    recipient_roles: RecipientRoles = strawberry.field(
+        description="What the contact receives for the client (several at once)."
+    )
+    portal_access: bool = strawberry.field(description="May sign in to the client portal.")
+    version: int = strawberry.field(description="Pass it back to updateContact and deleteContact.")
+    audit: AuditStamps = strawberry.field(description="Who created and last changed the contact.")
 
-    @strawberry.field
+    @strawberry.field(description="The contact's postal address; null when none is given.")
     @staticmethod
     def address(root: strawberry.Parent[identity_pb2.Contact]) -> Address | None:
         return cast(Address, root.address) if root.HasField("address") else None
@@ -182,141 +280,270 @@ class Contact:
 class Relations:
     # Read in one call for a whole page (and their own sections planned the same way); null
     # with the error when that call fails.
-    parent: ClientRef | None = link_field()
-    associated: list[ClientRef] | None = link_field()
+    parent: ClientRef | None = link_field(
+        "The parent client (group, employer, works council...); null when there is none."
+    )
+    associated: list[ClientRef] | None = link_field("Clients associated with this one.")
 
-    @strawberry.field
+    @strawberry.field(description="The parent client's id, without reading the parent.")
     @staticmethod
     def parent_id(root: strawberry.Parent[Linked]) -> strawberry.ID | None:
         parent_id = root.record.parent_client_id
         return strawberry.ID(parent_id) if parent_id else None
 
 
-@strawberry.type
+@strawberry.type(description="A client in a page of clients, with its cursor.")
 class ClientEdge:
-    cursor: str
-    node: ClientRef
+    cursor: str = strawberry.field(description="Pass it as `after` to continue after this client.")
+    node: ClientRef = strawberry.field(description="The client.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of clients.")
 class ClientConnection:
-    edges: list[ClientEdge]
-    nodes: list[ClientRef]
-    page_info: PageInfo
-    total_count: int
+    edges: list[ClientEdge] = strawberry.field(description="The clients with their cursors.")
+    nodes: list[ClientRef] = strawberry.field(
+        description="The clients, when cursors are not needed."
+    )
+    page_info: PageInfo = strawberry.field(description="Where the page ends.")
+    total_count: int = strawberry.field(description="How many clients match, all pages together.")
 
 
-@strawberry.input
+# The inputs.
+
+
+@strawberry.input(
+    description="Personal details; only the fields given change (null counts as not given)."
+)
 class PersonalInfoInput:
-    marital_status: str | None = UNSET
-    gender: str | None = UNSET
-    birth_date: str | None = UNSET
-    birth_place: str | None = UNSET
-    profession: str | None = UNSET
-    pcs_code: str | None = UNSET
-    social_security_number: str | None = UNSET
-    social_security_regime: str | None = UNSET
+    marital_status: MaritalStatus | None = strawberry.field(
+        default=UNSET, description="Marital status."
+    )
+    gender: Gender | None = strawberry.field(default=UNSET, description="Gender.")
+    birth_date: str | None = strawberry.field(default=UNSET, description=f"Date of birth, {_DATE}.")
+    birth_place: str | None = strawberry.field(default=UNSET, description="Place of birth.")
+    profession: str | None = strawberry.field(default=UNSET, description="Profession.")
+    pcs_code: str | None = strawberry.field(default=UNSET, description="INSEE PCS code.")
+    social_security_number: str | None = strawberry.field(
+        default=UNSET,
+        description="NIR, 15 characters, spaces allowed. The masked form you were shown keeps "
+        "the stored number.",
+    )
+    social_security_regime: SocialSecurityRegime | None = strawberry.field(
+        default=UNSET, description="Social security scheme."
+    )
 
 
-@strawberry.input
+@strawberry.input(
+    description="Company details; only the fields given change (null counts as not given)."
+)
 class ProfessionalInfoInput:
-    legal_name: str | None = UNSET
-    siren: str | None = UNSET
-    siret: str | None = UNSET
-    legal_form: str | None = UNSET
-    activity_code: str | None = UNSET
+    legal_name: str | None = strawberry.field(
+        default=UNSET, description="Registered name; required for a professional."
+    )
+    siren: str | None = strawberry.field(default=UNSET, description="SIREN, 9 digits.")
+    siret: str | None = strawberry.field(
+        default=UNSET, description="SIRET, 14 digits, starting with the SIREN."
+    )
+    legal_form: str | None = strawberry.field(default=UNSET, description="Legal form.")
+    activity_code: str | None = strawberry.field(
+        default=UNSET, description="NAF/APE activity code."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A family member to add.")
 class FamilyMemberInput:
-    first_name: str = ""
-    last_name: str = ""
-    relationship: str = ""
-    birth_date: str = ""
-    birth_place: str = ""
-    social_security_number: str = ""
-    attached_to_insured_social_security: bool = False
+    first_name: str = strawberry.field(default="", description="First name.")
+    last_name: str = strawberry.field(
+        default="", description="Last name (a first or a last name is required)."
+    )
+    relationship: FamilyRelationship | None = strawberry.field(
+        default=None, description="How they are related to the client."
+    )
+    birth_date: str = strawberry.field(default="", description=f"Date of birth, {_DATE}.")
+    birth_place: str = strawberry.field(default="", description="Place of birth.")
+    social_security_number: str = strawberry.field(default="", description="NIR, if they have one.")
+    attached_to_insured_social_security: bool = strawberry.field(
+        default=False, description="Covered through the client's own social security."
+    )
 
 
-@strawberry.input
+@strawberry.input(
+    description="Changes to a family member: only the fields given change "
+    "(null counts as not given)."
+)
+class FamilyMemberUpdateInput:
+    first_name: str | None = strawberry.field(default=UNSET, description="First name.")
+    last_name: str | None = strawberry.field(default=UNSET, description="Last name.")
+    relationship: FamilyRelationship | None = strawberry.field(
+        default=UNSET, description="How they are related to the client."
+    )
+    birth_date: str | None = strawberry.field(default=UNSET, description=f"Date of birth, {_DATE}.")
+    birth_place: str | None = strawberry.field(default=UNSET, description="Place of birth.")
+    social_security_number: str | None = strawberry.field(
+        default=UNSET, description="NIR; the masked form you were shown keeps the stored one."
+    )
+    attached_to_insured_social_security: bool | None = strawberry.field(
+        default=UNSET, description="Covered through the client's own social security."
+    )
+
+
+@strawberry.input(description="A bank account to add.")
 class BankAccountInput:
-    iban: str
-    bic: str = ""
-    holder: str = ""
-    label: str = ""
+    iban: str = strawberry.field(description="IBAN, spaces allowed.")
+    bic: str = strawberry.field(default="", description="BIC of the bank.")
+    holder: str = strawberry.field(default="", description="Name of the account holder.")
+    label: str = strawberry.field(default="", description="What the account is.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="Changes to a bank account: only the fields given change "
+    "(null counts as not given)."
+)
+class BankAccountUpdateInput:
+    iban: str | None = strawberry.field(
+        default=UNSET,
+        description="IBAN; the masked form you were shown keeps the stored one.",
+    )
+    bic: str | None = strawberry.field(default=UNSET, description="BIC of the bank.")
+    holder: str | None = strawberry.field(default=UNSET, description="Name of the holder.")
+    label: str | None = strawberry.field(default=UNSET, description="What the account is.")
+
+
+@strawberry.input(
+    description="How the agency manages the client; only the fields given change "
+    "(null counts as not given)."
+)
 class ManagementInput:
-    account_manager: str | None = UNSET
-    origin: str | None = UNSET
-    comment: str | None = UNSET
+    account_manager: str | None = strawberry.field(
+        default=UNSET, description="Who manages the client."
+    )
+    origin: str | None = strawberry.field(default=UNSET, description="Where the client came from.")
+    comment: str | None = strawberry.field(default=UNSET, description="Free comment.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="Settings of the file; only the fields given change (null counts as not given)."
+)
 class FlagsInput:
-    internal: bool | None = UNSET
-    leasing_company: bool | None = UNSET
-    communication_blocked: bool | None = UNSET
-    preferred_channel: str | None = UNSET
-    portal_access: bool | None = UNSET
+    internal: bool | None = strawberry.field(default=UNSET, description="The agency or its staff.")
+    leasing_company: bool | None = strawberry.field(default=UNSET, description="A leasing company.")
+    communication_blocked: bool | None = strawberry.field(
+        default=UNSET, description="Nothing may be sent to the client."
+    )
+    preferred_channel: PreferredChannel | None = strawberry.field(
+        default=UNSET, description="How the client prefers to be contacted."
+    )
+    portal_access: bool | None = strawberry.field(
+        default=UNSET, description="May sign in to the client portal."
+    )
 
 
-@strawberry.input(description="Fields of a client; on update, only the fields given change.")
+@strawberry.input(
+    description="Fields of a client; on update, only the fields given change, null counting as "
+    "not given (a list given replaces the whole list: to change one item, use the item "
+    "mutations)."
+)
 class ClientInput:
-    kind: ClientKind | None = UNSET
-    reference: str | None = UNSET
-    registration_number: str | None = UNSET
-    dms_number: str | None = UNSET
-    civility: str | None = UNSET
-    first_name: str | None = UNSET
-    last_name: str | None = UNSET
-    phones: list[PhoneInput] | None = UNSET
-    emails: list[EmailInput] | None = UNSET
-    addresses: list[AddressInput] | None = UNSET
-    personal: PersonalInfoInput | None = UNSET
-    professional: ProfessionalInfoInput | None = UNSET
-    family_members: list[FamilyMemberInput] | None = UNSET
-    bank_accounts: list[BankAccountInput] | None = UNSET
-    management: ManagementInput | None = UNSET
-    flags: FlagsInput | None = UNSET
-    important_notes: str | None = UNSET
-    memo: str | None = UNSET
+    kind: ClientKind | None = strawberry.field(
+        default=UNSET, description="Individual or professional; required on creation."
+    )
+    reference: str | None = strawberry.field(
+        default=UNSET, description="The agency's reference; the next free one when left out."
+    )
+    registration_number: str | None = strawberry.field(
+        default=UNSET, description="Registration number (matricule)."
+    )
+    dms_number: str | None = strawberry.field(default=UNSET, description="Workshop DMS number.")
+    civility: Civility | None = strawberry.field(default=UNSET, description="How to address them.")
+    first_name: str | None = strawberry.field(default=UNSET, description="First name.")
+    last_name: str | None = strawberry.field(
+        default=UNSET, description="Last name; required for an individual."
+    )
+    phones: list[PhoneInput] | None = strawberry.field(
+        default=UNSET, description="Every phone (replaces the list)."
+    )
+    emails: list[EmailInput] | None = strawberry.field(
+        default=UNSET, description="Every email (replaces the list)."
+    )
+    addresses: list[AddressInput] | None = strawberry.field(
+        default=UNSET, description="Every address (replaces the list)."
+    )
+    personal: PersonalInfoInput | None = strawberry.field(
+        default=UNSET, description="Personal details."
+    )
+    professional: ProfessionalInfoInput | None = strawberry.field(
+        default=UNSET, description="Company details."
+    )
+    family_members: list[FamilyMemberInput] | None = strawberry.field(
+        default=UNSET, description="Every family member (replaces the list)."
+    )
+    bank_accounts: list[BankAccountInput] | None = strawberry.field(
+        default=UNSET, description="Every bank account (replaces the list)."
+    )
+    management: ManagementInput | None = strawberry.field(
+        default=UNSET, description="Who manages the client."
+    )
+    flags: FlagsInput | None = strawberry.field(default=UNSET, description="Settings of the file.")
+    important_notes: str | None = strawberry.field(
+        default=UNSET, description="Notes to show at the top of the file."
+    )
+    memo: str | None = strawberry.field(default=UNSET, description="Memo, visible to technicians.")
 
 
-@strawberry.input
+@strawberry.input(description="What a contact agreed to receive.")
 class ConsentsInput:
-    e_signature: bool = False
-    commercial_emails: bool = False
-    partner_emails: bool = False
+    e_signature: bool = strawberry.field(default=False, description="Electronic signature.")
+    commercial_emails: bool = strawberry.field(default=False, description="Commercial emails.")
+    partner_emails: bool = strawberry.field(default=False, description="Partners' emails.")
 
 
-@strawberry.input
+@strawberry.input(description="What a contact receives on the client's behalf.")
 class RecipientRolesInput:
-    due_notices: bool = False
-    unpaid_reminders: bool = False
-    document_reminders: bool = False
-    claim_settlements: bool = False
+    due_notices: bool = strawberry.field(default=False, description="Premium due notices.")
+    unpaid_reminders: bool = strawberry.field(default=False, description="Unpaid reminders.")
+    document_reminders: bool = strawberry.field(default=False, description="Document reminders.")
+    claim_settlements: bool = strawberry.field(default=False, description="Claim settlements.")
 
 
-@strawberry.input(description="Fields of a contact; on update, only the fields given change.")
+@strawberry.input(
+    description="Fields of a contact; on update, only the fields given change "
+    "(null counts as not given)."
+)
 class ContactInput:
-    civility: str | None = UNSET
-    first_name: str | None = UNSET
-    last_name: str | None = UNSET
-    function: str | None = UNSET
-    display_order: int | None = UNSET
-    valid_from: str | None = UNSET
-    valid_to: str | None = UNSET
-    phones: list[PhoneInput] | None = UNSET
-    emails: list[EmailInput] | None = UNSET
-    address: AddressInput | None = UNSET
+    civility: Civility | None = strawberry.field(default=UNSET, description="How to address them.")
+    first_name: str | None = strawberry.field(default=UNSET, description="First name.")
+    last_name: str | None = strawberry.field(default=UNSET, description="Last name; required.")
+    function: str | None = strawberry.field(
+        default=UNSET, description="Role towards the client; required."
+    )
+    display_order: int | None = strawberry.field(
+        default=UNSET, description="Position in the list, 0 or more."
+    )
+    valid_from: str | None = strawberry.field(
+        default=UNSET, description=f"First day of validity, {_DATE}."
+    )
+    valid_to: str | None = strawberry.field(
+        default=UNSET, description=f"Last day of validity, {_DATE}."
+    )
+    phones: list[PhoneInput] | None = strawberry.field(
+        default=UNSET, description="Every phone (replaces the list)."
+    )
+    emails: list[EmailInput] | None = strawberry.field(
+        default=UNSET, description="Every email (replaces the list)."
+    )
+    address: AddressInput | None = strawberry.field(default=UNSET, description="Postal address.")
     copy_client_address: bool = strawberry.field(
         default=False, description="Copy the client's primary address, phones and emails."
     )
-    consents: ConsentsInput | None = UNSET
-    recipient_roles: RecipientRolesInput | None = UNSET
-    portal_access: bool | None = UNSET
+    consents: ConsentsInput | None = strawberry.field(
+        default=UNSET, description="What the contact agreed to receive."
+    )
+    recipient_roles: RecipientRolesInput | None = strawberry.field(
+        default=UNSET, description="What the contact receives for the client."
+    )
+    portal_access: bool | None = strawberry.field(
+        default=UNSET, description="May sign in to the client portal."
+    )
 
 
 # Sub-objects whose fields are merged one by one on update; everything else is replaced whole.
@@ -327,9 +554,7 @@ def client_input_to_proto(data: ClientInput) -> tuple[identity_pb2.ClientInput, 
     message = identity_pb2.ClientInput()
     paths: list[str] = []
     for name, value in given_fields(data).items():
-        if name == "kind":
-            message.kind = value.value
-        elif name == "phones":
+        if name == "phones":
             message.phones.extend(phone_proto(p) for p in value)
         elif name == "emails":
             message.emails.extend(email_proto(e) for e in value)
@@ -372,6 +597,16 @@ def contact_input_to_proto(data: ContactInput) -> tuple[identity_pb2.ContactInpu
             setattr(message, name, value)
         paths.append(name)
     return message, paths
+
+
+def item_change(kind: str, data: Any) -> tuple[identity_pb2.ClientItem, list[str]]:
+    """One item's changes as UpdateClientItem takes them: the item of field ``kind`` of the
+    ClientItem oneof, holding the given fields, and the update mask naming exactly those."""
+    values = given_fields(data)
+    item = identity_pb2.ClientItem()
+    getattr(item, kind).SetInParent()
+    getattr(item, kind).MergeFrom(type(getattr(item, kind))(**values))
+    return item, list(values)
 
 
 # What each section takes from the query's selection.
@@ -440,10 +675,18 @@ IDENTITY = Section(
 CONTACTS = Section(
     name="contacts",
     type=list[Contact],
-    description="Contacts valid today, in display order; all of them with includeHistorical.",
+    description="Contacts valid today, in display order; all of them with includeHistorical. "
+    "Null, with the identity service's error, when they could not be read.",
     load=_load_contacts,
     request=_include_historical,
-    arguments=(Argument("include_historical", bool, False),),
+    arguments=(
+        Argument(
+            "include_historical",
+            bool,
+            False,
+            "Also list the contacts no longer (or not yet) valid.",
+        ),
+    ),
 )
 PARENT = Link(
     "parent", targets=lambda record: [record.parent_client_id] if record.parent_client_id else []
@@ -458,10 +701,21 @@ RELATIONS = Section(
 )
 
 
-@strawberry.type
+# Arguments named the same way everywhere.
+ClientId = Annotated[strawberry.ID, strawberry.argument(description="The client's id.")]
+ClientVersion = Annotated[
+    int,
+    strawberry.argument(
+        description="The client's version as you read it; if the client changed since, the "
+        "answer is a CONFLICT error and nothing changes."
+    ),
+]
+
+
+@strawberry.type(description="Identity's queries.")
 class IdentityQuery:
     @strawberry.field(description="One client's file; null with NOT_FOUND if it is not yours.")
-    async def client(self, info: Info, id: strawberry.ID) -> ClientRef | None:
+    async def client(self, info: Info, id: ClientId) -> ClientRef | None:
         context = info.context
         (found,) = await context.planner.read(context, context.planner.plan(info), [id])
         if found is None:
@@ -475,10 +729,23 @@ class IdentityQuery:
     async def clients(
         self,
         info: Info,
-        search: str | None = None,
-        first: int = 20,
-        after: str | None = None,
-        include_archived: bool = False,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Free text: a name or its beginning, a reference, a DMS or "
+                "registration number, a phone in any format, an email."
+            ),
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="Page size, 1 to 200.")] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The endCursor (or an edge's cursor) to continue after."
+            ),
+        ] = None,
+        include_archived: Annotated[
+            bool, strawberry.argument(description="Also list archived clients.")
+        ] = False,
     ) -> ClientConnection:
         context = info.context
         plan = context.planner.plan(info, ("edges", "node"), ("nodes",))
@@ -512,17 +779,68 @@ async def _file(info: Info, record: identity_pb2.Client) -> Client:
     return cast("Client", file)
 
 
-@strawberry.type
+async def _add_item(
+    info: Info, client_id: str, version: int, item: identity_pb2.ClientItem
+) -> Client:
+    client = await info.context.clients.identity.add_client_item(
+        info.context.caller, client_id, version, item
+    )
+    return await _file(info, client)
+
+
+async def _update_item(
+    info: Info, client_id: str, version: int, item_id: str, kind: str, data: Any
+) -> Client:
+    item, paths = item_change(kind, data)
+    client = await info.context.clients.identity.update_client_item(
+        info.context.caller, client_id, version, item_id, item, paths
+    )
+    return await _file(info, client)
+
+
+AddressId = Annotated[strawberry.ID, strawberry.argument(description="The address's id.")]
+PhoneId = Annotated[strawberry.ID, strawberry.argument(description="The phone's id.")]
+EmailId = Annotated[strawberry.ID, strawberry.argument(description="The email's id.")]
+BankAccountId = Annotated[strawberry.ID, strawberry.argument(description="The bank account's id.")]
+FamilyMemberId = Annotated[
+    strawberry.ID, strawberry.argument(description="The family member's id.")
+]
+ContactId = Annotated[strawberry.ID, strawberry.argument(description="The contact's id.")]
+ContactVersion = Annotated[
+    int,
+    strawberry.argument(
+        description="The contact's version as you read it; if the contact changed since, the "
+        "answer is a CONFLICT error and nothing changes."
+    ),
+]
+_ITEM_ADDED = " The updated client; a stale version is a CONFLICT and nothing changes."
+_ITEM_CHANGED = (
+    " Only the fields given change; the others keep their values. The updated client; an "
+    "unknown id is NOT_FOUND."
+)
+
+
+@strawberry.type(description="Identity's mutations.")
 class IdentityMutation:
-    @strawberry.mutation
-    async def create_client(self, info: Info, input: ClientInput) -> ClientRef | None:
+    @strawberry.mutation(description="Creates a client; its reference is the next free one.")
+    async def create_client(
+        self,
+        info: Info,
+        input: Annotated[ClientInput, strawberry.argument(description="The client's fields.")],
+    ) -> ClientRef | None:
         message, _ = client_input_to_proto(input)
         client = await info.context.clients.identity.create_client(info.context.caller, message)
         return await _file(info, client)
 
     @strawberry.mutation(description="Changes the fields given; version must be the current one.")
     async def update_client(
-        self, info: Info, id: strawberry.ID, version: int, input: ClientInput
+        self,
+        info: Info,
+        id: ClientId,
+        version: ClientVersion,
+        input: Annotated[
+            ClientInput, strawberry.argument(description="The fields to change, only those.")
+        ],
     ) -> ClientRef | None:
         message, paths = client_input_to_proto(input)
         client = await info.context.clients.identity.update_client(
@@ -530,14 +848,179 @@ class IdentityMutation:
         )
         return await _file(info, client)
 
-    @strawberry.mutation
-    async def archive_client(self, info: Info, id: strawberry.ID) -> ClientRef | None:
+    @strawberry.mutation(
+        description="Archives a client: it leaves the lists (restoreClient brings it back)."
+    )
+    async def archive_client(self, info: Info, id: ClientId) -> ClientRef | None:
         client = await info.context.clients.identity.archive_client(info.context.caller, id)
         return await _file(info, client)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Brings an archived client back into the lists; a client that is not "
+        "archived is left as it is."
+    )
+    async def restore_client(
+        self, info: Info, id: ClientId, version: ClientVersion
+    ) -> ClientRef | None:
+        client = await info.context.clients.identity.restore_client(
+            info.context.caller, id, version
+        )
+        return await _file(info, client)
+
+    @strawberry.mutation(description="Adds an address to a client." + _ITEM_ADDED)
+    async def add_address(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        input: Annotated[AddressInput, strawberry.argument(description="The new address.")],
+    ) -> ClientRef | None:
+        item = identity_pb2.ClientItem(address=address_proto(input))
+        return await _add_item(info, client_id, version, item)
+
+    @strawberry.mutation(description="Changes one of a client's addresses." + _ITEM_CHANGED)
+    async def update_address(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        address_id: AddressId,
+        input: Annotated[AddressUpdateInput, strawberry.argument(description="The changes.")],
+    ) -> ClientRef | None:
+        return await _update_item(info, client_id, version, address_id, "address", input)
+
+    @strawberry.mutation(
+        description="Makes one of a client's addresses its primary address; every other one "
+        "becomes secondary. The updated client."
+    )
+    async def set_primary_address(
+        self, info: Info, client_id: ClientId, version: ClientVersion, address_id: AddressId
+    ) -> ClientRef | None:
+        client = await info.context.clients.identity.set_primary_address(
+            info.context.caller, client_id, version, address_id
+        )
+        return await _file(info, client)
+
+    @strawberry.mutation(description="Adds a phone number to a client." + _ITEM_ADDED)
+    async def add_phone(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        input: Annotated[PhoneInput, strawberry.argument(description="The new phone.")],
+    ) -> ClientRef | None:
+        item = identity_pb2.ClientItem(phone=phone_proto(input))
+        return await _add_item(info, client_id, version, item)
+
+    @strawberry.mutation(description="Changes one of a client's phones." + _ITEM_CHANGED)
+    async def update_phone(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        phone_id: PhoneId,
+        input: Annotated[PhoneUpdateInput, strawberry.argument(description="The changes.")],
+    ) -> ClientRef | None:
+        return await _update_item(info, client_id, version, phone_id, "phone", input)
+
+    @strawberry.mutation(description="Adds an email address to a client." + _ITEM_ADDED)
+    async def add_email(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        input: Annotated[EmailInput, strawberry.argument(description="The new email.")],
+    ) -> ClientRef | None:
+        item = identity_pb2.ClientItem(email=email_proto(input))
+        return await _add_item(info, client_id, version, item)
+
+    @strawberry.mutation(description="Changes one of a client's emails." + _ITEM_CHANGED)
+    async def update_email(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        email_id: EmailId,
+        input: Annotated[EmailUpdateInput, strawberry.argument(description="The changes.")],
+    ) -> ClientRef | None:
+        return await _update_item(info, client_id, version, email_id, "email", input)
+
+    @strawberry.mutation(description="Adds a bank account to a client." + _ITEM_ADDED)
+    async def add_bank_account(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        input: Annotated[BankAccountInput, strawberry.argument(description="The new account.")],
+    ) -> ClientRef | None:
+        item = identity_pb2.ClientItem(bank_account=identity_pb2.BankAccount(**given_fields(input)))
+        return await _add_item(info, client_id, version, item)
+
+    @strawberry.mutation(
+        description="Changes one of a client's bank accounts." + _ITEM_CHANGED + " The masked "
+        "IBAN you were shown, sent back, keeps the stored one."
+    )
+    async def update_bank_account(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        bank_account_id: BankAccountId,
+        input: Annotated[BankAccountUpdateInput, strawberry.argument(description="The changes.")],
+    ) -> ClientRef | None:
+        return await _update_item(info, client_id, version, bank_account_id, "bank_account", input)
+
+    @strawberry.mutation(description="Adds a family member to a client." + _ITEM_ADDED)
+    async def add_family_member(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        input: Annotated[FamilyMemberInput, strawberry.argument(description="The new member.")],
+    ) -> ClientRef | None:
+        item = identity_pb2.ClientItem(
+            family_member=identity_pb2.FamilyMember(**given_fields(input))
+        )
+        return await _add_item(info, client_id, version, item)
+
+    @strawberry.mutation(description="Changes one of a client's family members." + _ITEM_CHANGED)
+    async def update_family_member(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        family_member_id: FamilyMemberId,
+        input: Annotated[FamilyMemberUpdateInput, strawberry.argument(description="The changes.")],
+    ) -> ClientRef | None:
+        return await _update_item(
+            info, client_id, version, family_member_id, "family_member", input
+        )
+
+    @strawberry.mutation(
+        description="Removes one address, phone, email, bank account or family member of a "
+        "client, by its id. Removing the primary address, phone or email makes the first "
+        "remaining one primary. The updated client."
+    )
+    async def remove_client_item(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        item_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The id of the item to remove.")
+        ],
+    ) -> ClientRef | None:
+        client = await info.context.clients.identity.remove_client_item(
+            info.context.caller, client_id, version, item_id
+        )
+        return await _file(info, client)
+
+    @strawberry.mutation(description="Adds a contact to a client; the new contact.")
     async def add_contact(
-        self, info: Info, client_id: strawberry.ID, input: ContactInput
+        self,
+        info: Info,
+        client_id: ClientId,
+        input: Annotated[ContactInput, strawberry.argument(description="The contact's fields.")],
     ) -> Contact | None:
         message, _ = contact_input_to_proto(input)
         contact = await info.context.clients.identity.add_contact(
@@ -545,9 +1028,15 @@ class IdentityMutation:
         )
         return cast(Contact, contact)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Changes the fields given of a contact; the contact.")
     async def update_contact(
-        self, info: Info, id: strawberry.ID, version: int, input: ContactInput
+        self,
+        info: Info,
+        id: ContactId,
+        version: ContactVersion,
+        input: Annotated[
+            ContactInput, strawberry.argument(description="The fields to change, only those.")
+        ],
     ) -> Contact | None:
         message, paths = contact_input_to_proto(input)
         contact = await info.context.clients.identity.update_contact(
@@ -557,16 +1046,39 @@ class IdentityMutation:
 
     @strawberry.mutation(description="Ends a contact's validity (today when validTo is omitted).")
     async def end_contact(
-        self, info: Info, id: strawberry.ID, valid_to: str | None = None
+        self,
+        info: Info,
+        id: ContactId,
+        valid_to: Annotated[
+            str | None, strawberry.argument(description="Last day of validity, YYYY-MM-DD.")
+        ] = None,
     ) -> Contact | None:
         contact = await info.context.clients.identity.end_contact(
             info.context.caller, id, valid_to or ""
         )
         return cast(Contact, contact)
 
+    @strawberry.mutation(
+        description="Deletes a contact for good, history included (endContact keeps it in the "
+        "history instead); the contact as it was."
+    )
+    async def delete_contact(
+        self, info: Info, id: ContactId, version: ContactVersion
+    ) -> Contact | None:
+        contact = await info.context.clients.identity.delete_contact(
+            info.context.caller, id, version
+        )
+        return cast(Contact, contact)
+
     @strawberry.mutation(description="Sets the parent client; null removes it.")
     async def set_parent_client(
-        self, info: Info, client_id: strawberry.ID, parent_client_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        client_id: ClientId,
+        parent_client_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The parent's id; null removes the parent."),
+        ] = None,
     ) -> ClientRef | None:
         client = await info.context.clients.identity.set_parent_client(
             info.context.caller, client_id, parent_client_id or ""
@@ -577,9 +1089,13 @@ class IdentityMutation:
     async def associate_clients(
         self,
         info: Info,
-        client_id: strawberry.ID,
-        other_client_id: strawberry.ID,
-        associated: bool = True,
+        client_id: ClientId,
+        other_client_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The other client's id.")
+        ],
+        associated: Annotated[
+            bool, strawberry.argument(description="false dissociates them.")
+        ] = True,
     ) -> ClientRef | None:
         client = await info.context.clients.identity.associate_clients(
             info.context.caller, client_id, other_client_id, associated

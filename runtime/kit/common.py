@@ -12,19 +12,40 @@ from typing import TypedDict
 
 from client360.common.v1 import common_pb2
 from runtime.clock import timestamp
+from runtime.kit.vocabulary import Vocabulary
+
+# The words stored for common.proto's PhoneKind and EmailKind ("" when not given).
+PHONE_KINDS = Vocabulary(
+    common_pb2.PhoneKind,
+    {
+        common_pb2.PHONE_KIND_MOBILE: "mobile",
+        common_pb2.PHONE_KIND_LANDLINE: "landline",
+        common_pb2.PHONE_KIND_WORK: "work",
+        common_pb2.PHONE_KIND_FAX: "fax",
+        common_pb2.PHONE_KIND_OTHER: "other",
+    },
+)
+EMAIL_KINDS = Vocabulary(
+    common_pb2.EmailKind,
+    {
+        common_pb2.EMAIL_KIND_PERSONAL: "personal",
+        common_pb2.EMAIL_KIND_WORK: "work",
+        common_pb2.EMAIL_KIND_OTHER: "other",
+    },
+)
 
 
 class Phone(TypedDict, total=False):
     id: str
     number: str  # E.164
-    kind: str
+    kind: str  # a word of PHONE_KINDS
     primary: bool
 
 
 class Email(TypedDict, total=False):
     id: str
     address: str
-    kind: str
+    kind: str  # a word of EMAIL_KINDS
     primary: bool
 
 
@@ -58,7 +79,7 @@ def phones_to_proto(items: Iterable[Phone]) -> list[common_pb2.Phone]:
         common_pb2.Phone(
             id=p.get("id", ""),
             number=p.get("number", ""),
-            kind=p.get("kind", ""),
+            kind=PHONE_KINDS.to_proto(p.get("kind", "")),
             primary=p.get("primary", False),
         )
         for p in items
@@ -70,7 +91,7 @@ def emails_to_proto(items: Iterable[Email]) -> list[common_pb2.Email]:
         common_pb2.Email(
             id=e.get("id", ""),
             address=e.get("address", ""),
-            kind=e.get("kind", ""),
+            kind=EMAIL_KINDS.to_proto(e.get("kind", "")),
             primary=e.get("primary", False),
         )
         for e in items
@@ -113,7 +134,11 @@ def audit_to_proto(a: AuditStamps | None) -> common_pb2.AuditStamps:
 def phones_from_proto(items: Iterable[common_pb2.Phone]) -> list[Phone]:
     out: list[Phone] = []
     for p in items:
-        phone: Phone = {"number": p.number, "kind": p.kind, "primary": p.primary}
+        phone: Phone = {
+            "number": p.number,
+            "kind": PHONE_KINDS.to_word(p.kind),
+            "primary": p.primary,
+        }
         if p.id:
             phone["id"] = p.id
         out.append(phone)
@@ -123,7 +148,11 @@ def phones_from_proto(items: Iterable[common_pb2.Phone]) -> list[Phone]:
 def emails_from_proto(items: Iterable[common_pb2.Email]) -> list[Email]:
     out: list[Email] = []
     for e in items:
-        email: Email = {"address": e.address, "kind": e.kind, "primary": e.primary}
+        email: Email = {
+            "address": e.address,
+            "kind": EMAIL_KINDS.to_word(e.kind),
+            "primary": e.primary,
+        }
         if e.id:
             email["id"] = e.id
         out.append(email)

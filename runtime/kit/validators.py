@@ -26,11 +26,8 @@ from stdnum.exceptions import (
 from stdnum.fr import nir, siren, siret
 
 from runtime.errors import FieldViolation, InvalidInput
-from runtime.kit.common import Address, Email, Phone
+from runtime.kit.common import EMAIL_KINDS, PHONE_KINDS, Address, Email, Phone
 
-# The vocabularies of common.proto's Phone.kind and Email.kind ("" when not given).
-PHONE_KINDS = ("", "mobile", "landline", "work", "fax", "other")
-EMAIL_KINDS = ("", "personal", "work", "other")
 # Numbers typed without a country code are French: the agencies are.
 DEFAULT_REGION = "FR"
 
@@ -137,8 +134,7 @@ def check_phones(phones: list[Phone], field: str) -> list[FieldViolation]:
             out.append(FieldViolation(f"{field}[{i}].number", "not a valid phone number"))
         else:
             phone["number"] = normalized
-        if phone.get("kind", "") not in PHONE_KINDS:
-            out.append(FieldViolation(f"{field}[{i}].kind", f"must be one of {PHONE_KINDS[1:]}"))
+        out += PHONE_KINDS.check(phone.get("kind", ""), f"{field}[{i}].kind")
     return out + check_one_primary(phones, field)
 
 
@@ -152,8 +148,7 @@ def check_emails(emails: list[Email], field: str) -> list[FieldViolation]:
             out.append(FieldViolation(f"{field}[{i}].address", "not a valid email address"))
         else:
             email["address"] = checked.normalized
-        if email.get("kind", "") not in EMAIL_KINDS:
-            out.append(FieldViolation(f"{field}[{i}].kind", f"must be one of {EMAIL_KINDS[1:]}"))
+        out += EMAIL_KINDS.check(email.get("kind", ""), f"{field}[{i}].kind")
     return out + check_one_primary(emails, field)
 
 

@@ -9,12 +9,18 @@ from client360.compliance.v1 import compliance_pb2
 from client360.identity.v1 import identity_pb2
 from runtime.clock import timestamp
 from runtime.kit.jobs import FAILED, PENDING, RUNNING, SUCCEEDED
+from runtime.kit.vocabulary import Vocabulary
 from services.compliance import status
 from services.compliance.models import (
     CLIENT_SUBJECT,
     CONTACT_SUBJECT,
     ENTITY,
     PERSON,
+    TRIGGER_BATCH,
+    TRIGGER_CLIENT_CREATED,
+    TRIGGER_CLIENT_UPDATED,
+    TRIGGER_CONTACT_SAVED,
+    TRIGGER_MANUAL,
     Compliance,
     Decision,
     Job,
@@ -38,6 +44,18 @@ JOB_STATE_TO_PROTO = {
     SUCCEEDED: compliance_pb2.JOB_STATE_SUCCEEDED,
     FAILED: compliance_pb2.JOB_STATE_FAILED,
 }
+
+# The words stored for ScreeningTrigger; the proto enum is the vocabulary.
+SCREENING_TRIGGERS = Vocabulary(
+    compliance_pb2.ScreeningTrigger,
+    {
+        compliance_pb2.SCREENING_TRIGGER_CLIENT_CREATED: TRIGGER_CLIENT_CREATED,
+        compliance_pb2.SCREENING_TRIGGER_CLIENT_UPDATED: TRIGGER_CLIENT_UPDATED,
+        compliance_pb2.SCREENING_TRIGGER_CONTACT_SAVED: TRIGGER_CONTACT_SAVED,
+        compliance_pb2.SCREENING_TRIGGER_MANUAL: TRIGGER_MANUAL,
+        compliance_pb2.SCREENING_TRIGGER_BATCH: TRIGGER_BATCH,
+    },
+)
 
 
 def _status(value: str) -> compliance_pb2.AssetFreezeStatus.ValueType:
@@ -107,7 +125,7 @@ def screening_to_proto(s: Screening) -> compliance_pb2.Screening:
         matches=_matches(s.get("matches", [])),
         status_before=_status(s.get("status_before", "")),
         status_after=_status(s.get("status_after", "")),
-        trigger=s.get("trigger", ""),
+        trigger=SCREENING_TRIGGERS.to_proto(s.get("trigger", "")),
         job_id=s.get("job_id", ""),
         requested_by=s.get("requested_by", ""),
     )

@@ -1,5 +1,6 @@
 """Direct mapping between the identity protos and the service's documents (no reflection:
-each field is named, which is several times faster than MessageToDict on a hot path)."""
+each field is named, which is several times faster than MessageToDict on a hot path). The
+closed vocabularies are enums in the protos and words in the documents (models.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,13 @@ from runtime.kit.common import (
     phones_to_proto,
 )
 from services.identity.models import (
+    CIVILITIES,
+    CLIENT_KINDS,
+    FAMILY_RELATIONSHIPS,
+    GENDERS,
+    MARITAL_STATUSES,
+    PREFERRED_CHANNELS,
+    SOCIAL_SECURITY_REGIMES,
     BankAccount,
     Client,
     ClientInput,
@@ -27,27 +35,22 @@ from services.identity.models import (
     ItemList,
 )
 
-KIND_TO_PROTO = {
-    "individual": identity_pb2.CLIENT_KIND_INDIVIDUAL,
-    "professional": identity_pb2.CLIENT_KIND_PROFESSIONAL,
-}
-KIND_FROM_PROTO = {v: k for k, v in KIND_TO_PROTO.items()}
-
-
 # Documents → protos
 
 
 def _personal(c: Client) -> identity_pb2.PersonalInfo:
     personal = c.get("personal") or {}
     return identity_pb2.PersonalInfo(
-        marital_status=personal.get("marital_status", ""),
-        gender=personal.get("gender", ""),
+        marital_status=MARITAL_STATUSES.to_proto(personal.get("marital_status", "")),
+        gender=GENDERS.to_proto(personal.get("gender", "")),
         birth_date=personal.get("birth_date", ""),
         birth_place=personal.get("birth_place", ""),
         profession=personal.get("profession", ""),
         pcs_code=personal.get("pcs_code", ""),
         social_security_number=personal.get("social_security_number", ""),
-        social_security_regime=personal.get("social_security_regime", ""),
+        social_security_regime=SOCIAL_SECURITY_REGIMES.to_proto(
+            personal.get("social_security_regime", "")
+        ),
     )
 
 
@@ -68,7 +71,7 @@ def _family_members(c: Client) -> list[identity_pb2.FamilyMember]:
             id=m.get("id", ""),
             first_name=m.get("first_name", ""),
             last_name=m.get("last_name", ""),
-            relationship=m.get("relationship", ""),
+            relationship=FAMILY_RELATIONSHIPS.to_proto(m.get("relationship", "")),
             birth_date=m.get("birth_date", ""),
             birth_place=m.get("birth_place", ""),
             social_security_number=m.get("social_security_number", ""),
@@ -107,7 +110,7 @@ def _flags(c: Client) -> identity_pb2.Flags:
         leasing_company=flags.get("leasing_company", False),
         archived=flags.get("archived", False),
         communication_blocked=flags.get("communication_blocked", False),
-        preferred_channel=flags.get("preferred_channel", ""),
+        preferred_channel=PREFERRED_CHANNELS.to_proto(flags.get("preferred_channel", "")),
         portal_access=flags.get("portal_access", False),
     )
 
@@ -116,7 +119,7 @@ def _flags(c: Client) -> identity_pb2.Flags:
 _CLIENT_FIELDS: dict[str, Callable[[Client], Any]] = {
     "registration_number": lambda c: c.get("registration_number", ""),
     "dms_number": lambda c: c.get("dms_number", ""),
-    "civility": lambda c: c.get("civility", ""),
+    "civility": lambda c: CIVILITIES.to_proto(c.get("civility", "")),
     "first_name": lambda c: c.get("first_name", ""),
     "last_name": lambda c: c.get("last_name", ""),
     "phones": lambda c: phones_to_proto(c.get("phones", [])),
@@ -149,7 +152,7 @@ def client_to_proto(c: Client, fields: Collection[str] | None = None) -> identit
     return identity_pb2.Client(
         id=c["id"],
         reference=c.get("reference", ""),
-        kind=KIND_TO_PROTO.get(c.get("kind", ""), identity_pb2.CLIENT_KIND_UNSPECIFIED),
+        kind=CLIENT_KINDS.to_proto(c.get("kind", "")),
         version=c.get("version", 0),
         display_name=c.get("display_name", ""),
         **{name: build(c) for name, build in chosen.items()},
@@ -163,7 +166,7 @@ def contact_to_proto(c: Contact) -> identity_pb2.Contact:
     return identity_pb2.Contact(
         id=c["id"],
         client_id=c.get("client_id", ""),
-        civility=c.get("civility", ""),
+        civility=CIVILITIES.to_proto(c.get("civility", "")),
         first_name=c.get("first_name", ""),
         last_name=c.get("last_name", ""),
         function=c.get("function", ""),
@@ -200,7 +203,7 @@ def _family_member_doc(m: identity_pb2.FamilyMember) -> FamilyMember:
     member: FamilyMember = {
         "first_name": m.first_name,
         "last_name": m.last_name,
-        "relationship": m.relationship,
+        "relationship": FAMILY_RELATIONSHIPS.to_word(m.relationship),
         "birth_date": m.birth_date,
         "birth_place": m.birth_place,
         "social_security_number": m.social_security_number,
@@ -250,25 +253,25 @@ def client_item_to_doc(m: identity_pb2.ClientItem) -> tuple[ItemList, ClientItem
 def client_input_to_doc(m: identity_pb2.ClientInput) -> ClientInput:
     p, pro, mg, f = m.personal, m.professional, m.management, m.flags
     return {
-        "kind": KIND_FROM_PROTO.get(m.kind, ""),
+        "kind": CLIENT_KINDS.to_word(m.kind),
         "reference": m.reference.strip(),
         "registration_number": m.registration_number.strip(),
         "dms_number": m.dms_number.strip(),
-        "civility": m.civility,
+        "civility": CIVILITIES.to_word(m.civility),
         "first_name": m.first_name.strip(),
         "last_name": m.last_name.strip(),
         "phones": phones_from_proto(m.phones),
         "emails": emails_from_proto(m.emails),
         "addresses": [address_from_proto(a) for a in m.addresses],
         "personal": {
-            "marital_status": p.marital_status,
-            "gender": p.gender,
+            "marital_status": MARITAL_STATUSES.to_word(p.marital_status),
+            "gender": GENDERS.to_word(p.gender),
             "birth_date": p.birth_date,
             "birth_place": p.birth_place,
             "profession": p.profession,
             "pcs_code": p.pcs_code,
             "social_security_number": p.social_security_number,
-            "social_security_regime": p.social_security_regime,
+            "social_security_regime": SOCIAL_SECURITY_REGIMES.to_word(p.social_security_regime),
         },
         "professional": {
             "legal_name": pro.legal_name.strip(),
@@ -289,7 +292,7 @@ def client_input_to_doc(m: identity_pb2.ClientInput) -> ClientInput:
             "leasing_company": f.leasing_company,
             "archived": f.archived,
             "communication_blocked": f.communication_blocked,
-            "preferred_channel": f.preferred_channel,
+            "preferred_channel": PREFERRED_CHANNELS.to_word(f.preferred_channel),
             "portal_access": f.portal_access,
         },
         "important_notes": m.important_notes,
@@ -299,7 +302,7 @@ def client_input_to_doc(m: identity_pb2.ClientInput) -> ClientInput:
 
 def contact_input_to_doc(m: identity_pb2.ContactInput) -> ContactInput:
     return {
-        "civility": m.civility,
+        "civility": CIVILITIES.to_word(m.civility),
         "first_name": m.first_name.strip(),
         "last_name": m.last_name.strip(),
         "function": m.function.strip(),

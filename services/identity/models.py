@@ -10,8 +10,10 @@ from __future__ import annotations
 import copy
 from typing import Final, Literal, TypedDict, cast
 
+from client360.identity.v1 import identity_pb2
 from runtime.kit.common import Address, AuditStamps, Email, Phone
 from runtime.kit.sequences import COUNTERS_COLLECTION, GaplessSequence
+from runtime.kit.vocabulary import Vocabulary
 from runtime.store import CollectionSpec
 
 CLIENTS: Final = "clients"
@@ -30,6 +32,77 @@ COLLECTIONS = (
 
 # A client given no reference gets the tenant's next one.
 CLIENT_REFERENCES: Final = GaplessSequence("client_reference", "CL{number:06d}")
+
+# The words stored for identity.proto's closed vocabularies (the enums are the vocabularies;
+# "" is a value not given). Documents written before the enums keep their words.
+CLIENT_KINDS: Final = Vocabulary(
+    identity_pb2.ClientKind,
+    {
+        identity_pb2.CLIENT_KIND_INDIVIDUAL: "individual",
+        identity_pb2.CLIENT_KIND_PROFESSIONAL: "professional",
+    },
+)
+CIVILITIES: Final = Vocabulary(
+    identity_pb2.Civility,
+    {
+        identity_pb2.CIVILITY_MR: "M.",
+        identity_pb2.CIVILITY_MRS: "Mme",
+        identity_pb2.CIVILITY_MR_AND_MRS: "M. et Mme",
+        identity_pb2.CIVILITY_DOCTOR: "Dr",
+        identity_pb2.CIVILITY_MAITRE: "Me",
+    },
+)
+GENDERS: Final = Vocabulary(
+    identity_pb2.Gender,
+    {
+        identity_pb2.GENDER_FEMALE: "F",
+        identity_pb2.GENDER_MALE: "M",
+        identity_pb2.GENDER_OTHER: "X",
+    },
+)
+MARITAL_STATUSES: Final = Vocabulary(
+    identity_pb2.MaritalStatus,
+    {
+        identity_pb2.MARITAL_STATUS_SINGLE: "Célibataire",
+        identity_pb2.MARITAL_STATUS_MARRIED: "Marié(e)",
+        identity_pb2.MARITAL_STATUS_CIVIL_PARTNERSHIP: "Pacsé(e)",
+        identity_pb2.MARITAL_STATUS_COHABITING: "En concubinage",
+        identity_pb2.MARITAL_STATUS_SEPARATED: "Séparé(e)",
+        identity_pb2.MARITAL_STATUS_DIVORCED: "Divorcé(e)",
+        identity_pb2.MARITAL_STATUS_WIDOWED: "Veuf(ve)",
+    },
+)
+SOCIAL_SECURITY_REGIMES: Final = Vocabulary(
+    identity_pb2.SocialSecurityRegime,
+    {
+        identity_pb2.SOCIAL_SECURITY_REGIME_GENERAL: "Régime général",
+        identity_pb2.SOCIAL_SECURITY_REGIME_AGRICULTURAL: "MSA",
+        identity_pb2.SOCIAL_SECURITY_REGIME_SELF_EMPLOYED: "Indépendants",
+        identity_pb2.SOCIAL_SECURITY_REGIME_ALSACE_MOSELLE: "Alsace-Moselle",
+        identity_pb2.SOCIAL_SECURITY_REGIME_SPECIAL: "Régime spécial",
+        identity_pb2.SOCIAL_SECURITY_REGIME_OTHER: "Autre régime",
+    },
+)
+FAMILY_RELATIONSHIPS: Final = Vocabulary(
+    identity_pb2.FamilyRelationship,
+    {
+        identity_pb2.FAMILY_RELATIONSHIP_SPOUSE: "Conjoint",
+        identity_pb2.FAMILY_RELATIONSHIP_CIVIL_PARTNER: "Partenaire de PACS",
+        identity_pb2.FAMILY_RELATIONSHIP_COHABITANT: "Concubin",
+        identity_pb2.FAMILY_RELATIONSHIP_CHILD: "Enfant",
+        identity_pb2.FAMILY_RELATIONSHIP_PARENT: "Ascendant",
+        identity_pb2.FAMILY_RELATIONSHIP_OTHER: "Autre",
+    },
+)
+PREFERRED_CHANNELS: Final = Vocabulary(
+    identity_pb2.PreferredChannel,
+    {
+        identity_pb2.PREFERRED_CHANNEL_EMAIL: "email",
+        identity_pb2.PREFERRED_CHANNEL_SMS: "sms",
+        identity_pb2.PREFERRED_CHANNEL_PHONE: "phone",
+        identity_pb2.PREFERRED_CHANNEL_POST: "post",
+    },
+)
 
 
 # Documents may lack keys (a caller's partial input, a field added since a record was

@@ -2,10 +2,11 @@
 
 Contact points and identification numbers are checked by the runtime's shared validators
 (phonenumbers, email-validator, python-stdnum); what is identity's own is here: the kinds, the
-names each kind requires, who a family member is, the preferred channels, a contact's
-validity. Each rule broken gives one FieldViolation naming the input field as the caller wrote
-it (``bankAccounts[0].iban``); the whole input is checked, so that every violation is reported
-at once, and normalized in place (E.164 phones, compact numbers).
+names each kind requires, who a family member is, the closed vocabularies (the words of
+models.py, one per value of the proto's enums), a contact's validity. Each rule broken gives
+one FieldViolation naming the input field as the caller wrote it (``bankAccounts[0].iban``);
+the whole input is checked, so that every violation is reported at once, and normalized in
+place (E.164 phones, compact numbers).
 """
 
 from __future__ import annotations
@@ -24,18 +25,26 @@ from runtime.kit.validators import (
     check_phones,
     check_siret_of_siren,
 )
-from services.identity.models import ClientInput, ContactInput
-
-KINDS = ("individual", "professional")
-CHANNELS = ("", "email", "sms", "phone", "post")
+from services.identity.models import (
+    CIVILITIES,
+    CLIENT_KINDS,
+    FAMILY_RELATIONSHIPS,
+    GENDERS,
+    MARITAL_STATUSES,
+    PREFERRED_CHANNELS,
+    SOCIAL_SECURITY_REGIMES,
+    ClientInput,
+    ContactInput,
+)
 
 
 def check_client(client: ClientInput) -> list[FieldViolation]:
     """Check (and normalize in place) a whole client; returns every violation found."""
     out: list[FieldViolation] = []
     kind = client.get("kind", "")
-    if kind not in KINDS:
+    if kind not in CLIENT_KINDS.words:
         out.append(FieldViolation("kind", "must be INDIVIDUAL or PROFESSIONAL"))
+    out += CIVILITIES.check(client.get("civility", ""), "civility")
     professional = client.get("professional") or {}
     if kind == "individual" and not client.get("last_name", "").strip():
         out.append(FieldViolation("lastName", "required for an individual"))
@@ -47,6 +56,11 @@ def check_client(client: ClientInput) -> list[FieldViolation]:
     out += check_addresses(client.get("addresses", []), "addresses")
 
     personal = client.get("personal") or {}
+    out += MARITAL_STATUSES.check(personal.get("marital_status", ""), "personal.maritalStatus")
+    out += GENDERS.check(personal.get("gender", ""), "personal.gender")
+    out += SOCIAL_SECURITY_REGIMES.check(
+        personal.get("social_security_regime", ""), "personal.socialSecurityRegime"
+    )
     out += check_date(personal.get("birth_date", ""), "personal.birthDate", past=True)
     nir = personal.get("social_security_number", "")
     out += NIR.check(nir, "personal.socialSecurityNumber")
@@ -54,6 +68,9 @@ def check_client(client: ClientInput) -> list[FieldViolation]:
     for i, member in enumerate(client.get("family_members", [])):
         if not member.get("last_name") and not member.get("first_name"):
             out.append(FieldViolation(f"familyMembers[{i}].lastName", "a name is required"))
+        out += FAMILY_RELATIONSHIPS.check(
+            member.get("relationship", ""), f"familyMembers[{i}].relationship"
+        )
         out += check_date(member.get("birth_date", ""), f"familyMembers[{i}].birthDate", past=True)
         member_nir = member.get("social_security_number", "")
         out += NIR.check(member_nir, f"familyMembers[{i}].socialSecurityNumber")
@@ -75,8 +92,7 @@ def check_client(client: ClientInput) -> list[FieldViolation]:
     out += numbers or check_siret_of_siren(siret, siren, "professional.siret")
 
     flags = client.get("flags") or {}
-    if flags.get("preferred_channel", "") not in CHANNELS:
-        out.append(FieldViolation("flags.preferredChannel", f"must be one of {CHANNELS[1:]}"))
+    out += PREFERRED_CHANNELS.check(flags.get("preferred_channel", ""), "flags.preferredChannel")
     return out
 
 
@@ -86,6 +102,7 @@ def check_contact(contact: ContactInput) -> list[FieldViolation]:
         out.append(FieldViolation("lastName", "required: a contact needs a name"))
     if not contact.get("function", "").strip():
         out.append(FieldViolation("function", "required: a contact needs a function"))
+    out += CIVILITIES.check(contact.get("civility", ""), "civility")
     if contact.get("display_order", 0) < 0:
         out.append(FieldViolation("displayOrder", "must be 0 or more"))
     out += check_date(contact.get("valid_from", ""), "validFrom")

@@ -11,7 +11,7 @@ from typing import Any
 from services.compliance.consumers import IDENTITY_DURABLE
 from services.compliance.sample_register import SAMPLE_REGISTER_PATH
 from services.compliance.sources import SOURCE_RULE
-from tests.compliance.queries import COMPLIANCE, SCREEN, SET_STATUS
+from tests.compliance.queries import COMPLIANCE, SCREEN, SCREEN_MANY, SET_STATUS
 from tests.harness import GraphQLClient, wait_consumed
 from tests.identity.queries import ADD_CONTACT, CREATE, UPDATE, individual
 
@@ -47,7 +47,9 @@ async def test_creating_a_client_leads_to_a_screening(gql: GraphQLClient) -> Non
     assert section["assetFreezeStatus"] == "TO_VERIFY"
     assert section["banner"]
     last = section["lastScreening"]
-    assert last["trigger"] == "client_created"
+    assert last["trigger"] == "CLIENT_CREATED"
+    # An automatic check of the client itself: no contact, no job, nobody asked; null, not "".
+    assert (last["contactId"], last["jobId"]) == (None, None)
     assert last["statusBefore"] == "EMPTY"
     assert last["statusAfter"] == "TO_VERIFY"
     assert last["registerDate"].startswith("2026-11-20")
@@ -80,7 +82,7 @@ async def test_a_name_change_is_screened_again_and_a_memo_change_is_not(
     # screening it caused would be there.
     await wait_consumed(gql.system.nats.url, IDENTITY_DURABLE)
     section = (await gql.data(COMPLIANCE, {"id": client["id"]}))["client"]["compliance"]
-    assert [s["trigger"] for s in section["history"]] == ["client_updated", "client_created"]
+    assert [s["trigger"] for s in section["history"]] == ["CLIENT_UPDATED", "CLIENT_CREATED"]
     assert section["assetFreezeStatus"] == "TO_VERIFY"
 
 
@@ -98,7 +100,7 @@ async def test_a_contact_is_screened_when_it_is_saved(gql: GraphQLClient) -> Non
     )["addContact"]
     section = await _compliance_after(gql, client["id"], screenings=2)
     assert section["lastScreening"]["contactId"] == contact["id"]
-    assert section["lastScreening"]["trigger"] == "contact_saved"
+    assert section["lastScreening"]["trigger"] == "CONTACT_SAVED"
     assert section["assetFreezeStatus"] == "TO_VERIFY"
 
 
@@ -124,7 +126,7 @@ async def test_yes_is_set_by_a_person_and_never_changed_by_a_check(gql: GraphQLC
         "decidedBy": "tester",
     }
     screening = (await gql.data(SCREEN, {"id": client["id"]}))["screenClient"]
-    assert screening["trigger"] == "manual"
+    assert screening["trigger"] == "MANUAL"
     assert screening["statusBefore"] == screening["statusAfter"] == "YES"
     section = await _compliance_after(gql, client["id"], screenings=2)
     assert section["assetFreezeStatus"] == "YES"
@@ -159,7 +161,7 @@ async def test_only_a_platform_operator_reloads_the_register(
     assert before["entryCount"] == 302
     assert before["publishedAt"].startswith("2026-11-20")
     # The register's date and size, never a path on the server.
-    assert before["source"] == ""
+    assert before["source"] is None
 
     admin = GraphQLClient(gql.system, gql.http, gql.tenant, role="admin")
     for tenant_user in (gql, admin):
@@ -182,4 +184,35 @@ async def test_only_a_platform_operator_reloads_the_register(
 
     restored = (await operator.data(RELOAD, {"url": None}))["reloadFreezeRegister"]
     assert restored["entryCount"] == 302
-    assert restored["source"] == ""
+    assert restored["source"] is None
+
+
+async def test_screening_a_selection_needs_ids_or_search_and_says_which(
+    gql: GraphQLClient,
+) -> None:
+    neither = (await gql.execute(SCREEN_MANY, {}))["errors"][0]
+    assert neither["extensions"]["code"] == "BAD_USER_INPUT"
+    assert neither["message"] == (
+        "ids: required when search is not given; search: required when ids is not given"
+    )
+    assert [v["field"] for v in neither["extensions"]["violations"]] == ["ids", "search"]
+    both = (await gql.execute(SCREEN_MANY, {"ids": [], "search": "x"}))["errors"][0]
+    assert both["extensions"]["code"] == "BAD_USER_INPUT"
+    assert [v["field"] for v in both["extensions"]["violations"]] == ["ids", "search"]
+
+
+STARTED = """
+mutation($ids: [ID!]) {
+  screenClients(ids: $ids) { state createdAt finishedAt error requestedBy }
+}
+"""
+
+
+async def test_a_job_just_started_has_no_end_time_nor_error_yet(gql: GraphQLClient) -> None:
+    client = await _create(gql, first="Nadia", last="Lemaire")
+    job = (await gql.data(STARTED, {"ids": [client["id"]]}))["screenClients"]
+    assert job["state"] == "PENDING"
+    assert job["createdAt"]
+    # An unset timestamp and an empty message are null, as every absent value.
+    assert (job["finishedAt"], job["error"]) == (None, None)
+    assert job["requestedBy"] == "tester"

@@ -37,6 +37,7 @@ def record(
 ) -> identity_pb2.Client:
     return identity_pb2.Client(
         id=client_id,
+        reference=f"CL-{client_id}",
         display_name=f"Client {client_id}",
         last_name=last_name or client_id.capitalize(),
         kind=identity_pb2.CLIENT_KIND_INDIVIDUAL,

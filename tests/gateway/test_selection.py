@@ -62,7 +62,7 @@ async def test_related_clients_are_read_with_the_fields_shown_of_them() -> None:
     reads = [call.asked for call in clients.calls if call.method == "BatchGetClients"]
     # The child and its parent are read with the same mask: what the whole query shows.
     assert reads == [("last_name", "parent_client_id", "personal")] * 2
-    assert shown["client"]["relations"]["parent"] == {"identity": {"personal": {"birthDate": ""}}}
+    assert shown["client"]["relations"]["parent"] == {"identity": {"personal": {"birthDate": None}}}
 
 
 async def test_the_history_depth_comes_from_the_selection_and_its_variables() -> None:
@@ -110,7 +110,7 @@ async def test_aliases_asking_different_contacts_get_each_their_own() -> None:
              all: contacts(includeHistorical: true) { validTo } } }""",
     )
     assert sorted(c.asked for c in clients.calls if c.method == "ListContacts") == [False, True]
-    assert shown["client"]["current"] == [{"validTo": ""}]
+    assert shown["client"]["current"] == [{"validTo": None}]
     assert shown["client"]["all"] == [{"validTo": "2020-01-01"}]
 
 

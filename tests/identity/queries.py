@@ -132,3 +132,83 @@ VALID_IBAN = "FR7630006000011234567890189"
 VALID_BIC = "BNPAFRPPXXX"
 VALID_SIREN = "732829320"
 VALID_SIRET = "73282932000074"
+
+
+# The commands on one item of a client's lists, the primary address, restore and delete.
+
+ITEM_FIELDS = """
+fragment ItemFields on Client {
+  id version
+  identity {
+    phones { id number kind primary }
+    emails { id address kind primary }
+    addresses { id label line1 postalCode city country primary latitude longitude }
+    primaryAddress { id city }
+    bankAccounts { id iban bic holder label }
+    familyMembers { id firstName lastName relationship birthDate socialSecurityNumber }
+  }
+}
+"""
+
+
+def _item_mutation(name: str, input_type: str, id_argument: str | None = None) -> str:
+    """A document calling the item mutation ``name`` and reading the client back."""
+    declared = f", ${id_argument}: ID!" if id_argument else ""
+    passed = f", {id_argument}: ${id_argument}" if id_argument else ""
+    return (
+        ITEM_FIELDS
+        + f"""
+mutation($clientId: ID!, $version: Int!{declared}, $input: {input_type}!) {{
+  {name}(clientId: $clientId, version: $version{passed}, input: $input) {{ ...ItemFields }}
+}}
+"""
+    )
+
+
+ADD_ADDRESS = _item_mutation("addAddress", "AddressInput")
+UPDATE_ADDRESS = _item_mutation("updateAddress", "AddressUpdateInput", "addressId")
+ADD_PHONE = _item_mutation("addPhone", "PhoneInput")
+UPDATE_PHONE = _item_mutation("updatePhone", "PhoneUpdateInput", "phoneId")
+ADD_EMAIL = _item_mutation("addEmail", "EmailInput")
+UPDATE_EMAIL = _item_mutation("updateEmail", "EmailUpdateInput", "emailId")
+ADD_BANK_ACCOUNT = _item_mutation("addBankAccount", "BankAccountInput")
+UPDATE_BANK_ACCOUNT = _item_mutation("updateBankAccount", "BankAccountUpdateInput", "bankAccountId")
+ADD_FAMILY_MEMBER = _item_mutation("addFamilyMember", "FamilyMemberInput")
+UPDATE_FAMILY_MEMBER = _item_mutation(
+    "updateFamilyMember", "FamilyMemberUpdateInput", "familyMemberId"
+)
+
+REMOVE_ITEM = (
+    ITEM_FIELDS
+    + """
+mutation($clientId: ID!, $version: Int!, $itemId: ID!) {
+  removeClientItem(clientId: $clientId, version: $version, itemId: $itemId) { ...ItemFields }
+}
+"""
+)
+
+SET_PRIMARY_ADDRESS = (
+    ITEM_FIELDS
+    + """
+mutation($clientId: ID!, $version: Int!, $addressId: ID!) {
+  setPrimaryAddress(clientId: $clientId, version: $version, addressId: $addressId) {
+    ...ItemFields
+  }
+}
+"""
+)
+
+RESTORE = """
+mutation($id: ID!, $version: Int!) {
+  restoreClient(id: $id, version: $version) { id version identity { flags { archived } } }
+}
+"""
+
+DELETE_CONTACT = (
+    CONTACT_FIELDS
+    + """
+mutation($id: ID!, $version: Int!) {
+  deleteContact(id: $id, version: $version) { ...ContactFields }
+}
+"""
+)

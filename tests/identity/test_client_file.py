@@ -47,8 +47,8 @@ async def test_a_created_client_is_read_back_whole(gql: GraphQLClient) -> None:
         gql,
         first="Élodie",
         last="Núñez-Dupont",
-        civility="Mme",
-        phones=[{"number": "06 12 34 56 78", "kind": "mobile"}],
+        civility="MRS",
+        phones=[{"number": "06 12 34 56 78", "kind": "MOBILE"}],
         emails=[{"address": "elodie@exemple.fr"}],
         addresses=[
             {"line1": "1 rue Pasteur", "city": "Lyon", "postalCode": "69003", "latitude": 45.76},
@@ -62,7 +62,7 @@ async def test_a_created_client_is_read_back_whole(gql: GraphQLClient) -> None:
         personal={"birthDate": "1984-05-17", "socialSecurityNumber": VALID_NIR},
         bankAccounts=[{"iban": "FR76 3000 6000 0112 3456 7890 189", "bic": VALID_BIC}],
         management={"accountManager": "advisor-claire", "origin": "salon de courtage"},
-        flags={"preferredChannel": "sms"},
+        flags={"preferredChannel": "SMS"},
         importantNotes="VIP",
     )
     assert created["reference"].startswith("CL")
@@ -70,7 +70,9 @@ async def test_a_created_client_is_read_back_whole(gql: GraphQLClient) -> None:
     assert created["kind"] == "INDIVIDUAL"
     assert created["version"] == 1
     identity = created["identity"]
-    assert identity["phones"] == [{"number": "+33612345678", "kind": "mobile", "primary": True}]
+    assert identity["civility"] == "MRS"
+    assert identity["flags"]["preferredChannel"] == "SMS"
+    assert identity["phones"] == [{"number": "+33612345678", "kind": "MOBILE", "primary": True}]
     assert identity["primaryAddress"] == {"city": "Nantes"}
     assert identity["addresses"][0]["latitude"] == 45.76
     assert identity["addresses"][1]["latitude"] is None

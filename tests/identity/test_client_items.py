@@ -89,7 +89,7 @@ def a_client(**extra: Any) -> ClientInput:
         ],
         "personal": {"social_security_number": VALID_NIR},
         "family_members": [
-            {"first_name": "Léo", "relationship": "child", "social_security_number": VALID_NIR}
+            {"first_name": "Léo", "relationship": "Enfant", "social_security_number": VALID_NIR}
         ],
         "bank_accounts": [{"iban": VALID_IBAN, "bic": VALID_BIC, "label": "Courant"}],
         **extra,

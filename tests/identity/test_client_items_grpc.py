@@ -68,7 +68,7 @@ async def _create(
         kind=identity_pb2.CLIENT_KIND_INDIVIDUAL,
         first_name="Élodie",
         last_name="Núñez",
-        phones=[common_pb2.Phone(number="0612345678", kind="mobile")],
+        phones=[common_pb2.Phone(number="0612345678", kind=common_pb2.PHONE_KIND_MOBILE)],
         addresses=[
             common_pb2.Address(
                 label="Domicile",
@@ -125,7 +125,9 @@ async def test_one_address_is_changed_added_and_removed_without_resending_the_li
             client_id=created.id,
             version=2,
             item=identity_pb2.ClientItem(
-                email=common_pb2.Email(address="Elodie@Exemple.fr", kind="personal")
+                email=common_pb2.Email(
+                    address="Elodie@Exemple.fr", kind=common_pb2.EMAIL_KIND_PERSONAL
+                )
             ),
         ),
         metadata=advisor,
@@ -280,7 +282,9 @@ async def test_restoring_a_client_and_deleting_a_contact_publish_their_events(
             client_id=created.id,
             version=3,
             item=identity_pb2.ClientItem(
-                family_member=identity_pb2.FamilyMember(first_name="Léo", relationship="child")
+                family_member=identity_pb2.FamilyMember(
+                    first_name="Léo", relationship=identity_pb2.FAMILY_RELATIONSHIP_CHILD
+                )
             ),
         ),
         metadata=advisor,

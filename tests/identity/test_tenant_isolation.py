@@ -14,16 +14,23 @@ from runtime.rpc import caller_metadata
 from tests.harness import GraphQLClient
 from tests.identity.queries import (
     ADD_CONTACT,
+    ADD_PHONE,
     ARCHIVE,
     ASSOCIATE,
     CONTACTS,
     CREATE,
+    DELETE_CONTACT,
     END_CONTACT,
     GET,
+    ITEM_FIELDS,
+    REMOVE_ITEM,
+    RESTORE,
     SEARCH,
     SET_PARENT,
+    SET_PRIMARY_ADDRESS,
     UPDATE,
     UPDATE_CONTACT,
+    UPDATE_PHONE,
     individual,
 )
 
@@ -90,6 +97,24 @@ async def test_every_query_and_mutation_on_another_tenants_ids_is_not_found(
         await intruder.execute(ASSOCIATE, {"id": own["id"], "other": client["id"]}),
         "associateClients",
     )
+    # The commands on one item, the primary address, restore and delete.
+    items = await gql.data(
+        ITEM_FIELDS + "query($id: ID!) { client(id: $id) { ...ItemFields } }", {"id": client["id"]}
+    )
+    phone_id = items["client"]["identity"]["phones"][0]["id"]
+    on_client = {"clientId": client["id"], "version": 1}
+    for document, field, variables in (
+        (ADD_PHONE, "addPhone", {"input": {"number": "0699887766"}}),
+        (UPDATE_PHONE, "updatePhone", {"phoneId": phone_id, "input": {"kind": "WORK"}}),
+        (REMOVE_ITEM, "removeClientItem", {"itemId": phone_id}),
+        (SET_PRIMARY_ADDRESS, "setPrimaryAddress", {"addressId": phone_id}),
+    ):
+        _not_found(await intruder.execute(document, {**on_client, **variables}), field)
+    _not_found(await intruder.execute(RESTORE, {"id": client["id"], "version": 1}), "restoreClient")
+    _not_found(
+        await intruder.execute(DELETE_CONTACT, {"id": contact["id"], "version": 1}),
+        "deleteContact",
+    )
     for search in ("secret owner", "06 11 22 33 44", client["reference"], ""):
         page = await intruder.data(SEARCH, {"search": search, "first": 50})
         assert client["id"] not in [e["node"]["id"] for e in page["clients"]["edges"]]
@@ -100,7 +125,7 @@ async def test_every_query_and_mutation_on_another_tenants_ids_is_not_found(
     contacts = (await gql.data(CONTACTS, {"id": client["id"], "historical": True}))["client"]
     assert [c["id"] for c in contacts["contacts"]] == [contact["id"]]
     assert contacts["contacts"][0]["version"] == 1
-    assert contacts["contacts"][0]["validTo"] == ""
+    assert contacts["contacts"][0]["validTo"] is None
 
 
 async def test_the_service_itself_scopes_every_call_by_tenant(gql: GraphQLClient) -> None:

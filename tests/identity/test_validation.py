@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from runtime.errors import FieldViolation
 from services.identity.models import ClientInput
 from services.identity.validation import check_client, check_contact
 from tests.harness import GraphQLClient
@@ -107,7 +108,7 @@ async def test_bad_input_on_update_changes_nothing(gql: GraphQLClient) -> None:
     assert body["errors"][0]["extensions"]["field"] == "bankAccounts[0].iban"
     again = await gql.data(UPDATE, {"id": created["id"], "version": 1, "input": {}})
     assert again["updateClient"]["version"] == 1
-    assert again["updateClient"]["identity"]["memo"] == ""
+    assert again["updateClient"]["identity"]["memo"] is None
 
 
 async def test_every_broken_rule_is_reported_at_once(gql: GraphQLClient) -> None:
@@ -166,6 +167,43 @@ def test_a_siret_must_belong_to_the_siren() -> None:
     violations = check_client(client)
     assert [(v.field, v.rule) for v in violations] == [
         ("professional.siret", "must start with the SIREN")
+    ]
+
+
+def test_every_closed_vocabulary_accepts_only_its_words() -> None:
+    # The words of the demo data and of earlier clients are the vocabulary's: they pass.
+    client: ClientInput = {
+        "kind": "individual",
+        "last_name": "Martin",
+        "civility": "Mme",
+        "personal": {
+            "marital_status": "Pacsé(e)",
+            "gender": "F",
+            "social_security_regime": "MSA",
+        },
+        "family_members": [{"first_name": "Léo", "relationship": "Enfant"}],
+        "flags": {"preferred_channel": "sms"},
+    }
+    assert check_client(client) == []
+    # A number the proto does not know arrives as its digits (services/identity/mapping.py).
+    unknown: ClientInput = {
+        "kind": "individual",
+        "last_name": "Martin",
+        "civility": "9",
+        "personal": {"marital_status": "9", "gender": "9", "social_security_regime": "9"},
+        "family_members": [{"first_name": "Léo", "relationship": "9"}],
+        "flags": {"preferred_channel": "9"},
+    }
+    assert [(v.field, v.rule.split(" of ")[0]) for v in check_client(unknown)] == [
+        ("civility", "must be one"),
+        ("personal.maritalStatus", "must be one"),
+        ("personal.gender", "must be one"),
+        ("personal.socialSecurityRegime", "must be one"),
+        ("familyMembers[0].relationship", "must be one"),
+        ("flags.preferredChannel", "must be one"),
+    ]
+    assert check_contact({"last_name": "Morel", "function": "DAF", "civility": "9"}) == [
+        FieldViolation("civility", "must be one of MR, MRS, MR_AND_MRS, DOCTOR, MAITRE")
     ]
 
 

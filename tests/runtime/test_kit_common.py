@@ -3,6 +3,8 @@ audit stamps survive the round trip, and unset fields map to proto defaults."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from client360.common.v1 import common_pb2
 from runtime.kit.common import (
     Address,
@@ -18,13 +20,26 @@ from runtime.kit.common import (
 
 def test_phones_and_emails_round_trip() -> None:
     phones = phones_to_proto([{"number": "+33612345678", "kind": "mobile", "primary": True}])
-    assert phones == [common_pb2.Phone(number="+33612345678", kind="mobile", primary=True)]
+    assert phones == [
+        common_pb2.Phone(number="+33612345678", kind=common_pb2.PHONE_KIND_MOBILE, primary=True)
+    ]
     assert phones_from_proto(phones) == [
         {"number": "+33612345678", "kind": "mobile", "primary": True}
     ]
     emails = emails_to_proto([{"address": "a@b.fr"}])
     assert emails == [common_pb2.Email(address="a@b.fr")]
     assert emails_from_proto(emails) == [{"address": "a@b.fr", "kind": "", "primary": False}]
+
+
+def test_a_kind_is_an_enum_on_the_wire_and_a_word_in_the_document() -> None:
+    # A word the vocabulary does not know reads as unspecified; a number the proto does not
+    # know becomes its digits, which the validators refuse.
+    assert phones_to_proto([{"number": "+33612345678", "kind": "pager"}])[0].kind == 0
+    newer = common_pb2.Phone(number="+33612345678", kind=cast(common_pb2.PhoneKind.ValueType, 99))
+    assert phones_from_proto([newer])[0]["kind"] == "99"
+    assert (
+        emails_from_proto([common_pb2.Email(kind=common_pb2.EMAIL_KIND_WORK)])[0]["kind"] == "work"
+    )
 
 
 def test_an_address_keeps_a_zero_coordinate_apart_from_an_unset_one() -> None:

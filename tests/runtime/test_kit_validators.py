@@ -50,7 +50,7 @@ def test_bad_phones_name_each_field_and_rule() -> None:
         FieldViolation("contacts[0].phones[0].number", "not a valid phone number"),
         FieldViolation(
             "contacts[0].phones[0].kind",
-            "must be one of ('mobile', 'landline', 'work', 'fax', 'other')",
+            "must be one of MOBILE, LANDLINE, WORK, FAX, OTHER",
         ),
         FieldViolation("contacts[0].phones[2].primary", "only one can be primary"),
     ]

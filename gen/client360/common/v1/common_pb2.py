@@ -26,25 +26,45 @@ from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n client360/common/v1/common.proto\x12\x13\x63lient360.common.v1\x1a google/protobuf/descriptor.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"/\n\x05Money\x12\x14\n\x0c\x61mount_minor\x18\x01 \x01(\x03\x12\x10\n\x08\x63urrency\x18\x02 \x01(\t\"\xd1\x01\n\x07\x41\x64\x64ress\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\r\n\x05line1\x18\x03 \x01(\t\x12\r\n\x05line2\x18\x04 \x01(\t\x12\x13\n\x0bpostal_code\x18\x05 \x01(\t\x12\x0c\n\x04\x63ity\x18\x06 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x07 \x01(\t\x12\x0f\n\x07primary\x18\x08 \x01(\x08\x12\x15\n\x08latitude\x18\t \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tlongitude\x18\n \x01(\x01H\x01\x88\x01\x01\x42\x0b\n\t_latitudeB\x0c\n\n_longitude\"B\n\x05Phone\x12\x0e\n\x06number\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0f\n\x07primary\x18\x03 \x01(\x08\x12\n\n\x02id\x18\x04 \x01(\t\"C\n\x05\x45mail\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0f\n\x07primary\x18\x03 \x01(\x08\x12\n\n\x02id\x18\x04 \x01(\t\"+\n\x0bPageRequest\x12\r\n\x05\x66irst\x18\x01 \x01(\x05\x12\r\n\x05\x61\x66ter\x18\x02 \x01(\t\"5\n\x08PageInfo\x12\x12\n\nend_cursor\x18\x01 \x01(\t\x12\x15\n\rhas_next_page\x18\x02 \x01(\x08\"\x95\x01\n\x0b\x41uditStamps\x12.\n\ncreated_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ncreated_by\x18\x02 \x01(\t\x12.\n\nupdated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nupdated_by\x18\x04 \x01(\t:2\n\tmax_items\x12\x1d.google.protobuf.FieldOptions\x18\xb5\x87\x03 \x01(\rb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n client360/common/v1/common.proto\x12\x13\x63lient360.common.v1\x1a google/protobuf/descriptor.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"/\n\x05Money\x12\x14\n\x0c\x61mount_minor\x18\x01 \x01(\x03\x12\x10\n\x08\x63urrency\x18\x02 \x01(\t\"\xd1\x01\n\x07\x41\x64\x64ress\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\r\n\x05line1\x18\x03 \x01(\t\x12\r\n\x05line2\x18\x04 \x01(\t\x12\x13\n\x0bpostal_code\x18\x05 \x01(\t\x12\x0c\n\x04\x63ity\x18\x06 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x07 \x01(\t\x12\x0f\n\x07primary\x18\x08 \x01(\x08\x12\x15\n\x08latitude\x18\t \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tlongitude\x18\n \x01(\x01H\x01\x88\x01\x01\x42\x0b\n\t_latitudeB\x0c\n\n_longitude\"b\n\x05Phone\x12\x0e\n\x06number\x18\x01 \x01(\t\x12,\n\x04kind\x18\x02 \x01(\x0e\x32\x1e.client360.common.v1.PhoneKind\x12\x0f\n\x07primary\x18\x03 \x01(\x08\x12\n\n\x02id\x18\x04 \x01(\t\"c\n\x05\x45mail\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12,\n\x04kind\x18\x02 \x01(\x0e\x32\x1e.client360.common.v1.EmailKind\x12\x0f\n\x07primary\x18\x03 \x01(\x08\x12\n\n\x02id\x18\x04 \x01(\t\"+\n\x0bPageRequest\x12\r\n\x05\x66irst\x18\x01 \x01(\x05\x12\r\n\x05\x61\x66ter\x18\x02 \x01(\t\"5\n\x08PageInfo\x12\x12\n\nend_cursor\x18\x01 \x01(\t\x12\x15\n\rhas_next_page\x18\x02 \x01(\x08\"\x95\x01\n\x0b\x41uditStamps\x12.\n\ncreated_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ncreated_by\x18\x02 \x01(\t\x12.\n\nupdated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nupdated_by\x18\x04 \x01(\t*\xc5\x02\n\tPhoneKind\x12\x1a\n\x16PHONE_KIND_UNSPECIFIED\x10\x00\x12<\n\x11PHONE_KIND_MOBILE\x10\x01\x1a%\xb2\xbb\x18!A mobile phone: reachable by SMS.\x12\x45\n\x13PHONE_KIND_LANDLINE\x10\x02\x1a,\xb2\xbb\x18(A fixed line at home or at the premises.\x12\x43\n\x0fPHONE_KIND_WORK\x10\x03\x1a.\xb2\xbb\x18*A professional line (office, switchboard).\x12%\n\x0ePHONE_KIND_FAX\x10\x04\x1a\x11\xb2\xbb\x18\rA fax number.\x12+\n\x10PHONE_KIND_OTHER\x10\x05\x1a\x15\xb2\xbb\x18\x11\x41ny other number.*\xb8\x01\n\tEmailKind\x12\x1a\n\x16\x45MAIL_KIND_UNSPECIFIED\x10\x00\x12/\n\x13\x45MAIL_KIND_PERSONAL\x10\x01\x1a\x16\xb2\xbb\x18\x12\x41 private address.\x12\x30\n\x0f\x45MAIL_KIND_WORK\x10\x02\x1a\x1b\xb2\xbb\x18\x17\x41 professional address.\x12,\n\x10\x45MAIL_KIND_OTHER\x10\x03\x1a\x16\xb2\xbb\x18\x12\x41ny other address.:2\n\tmax_items\x12\x1d.google.protobuf.FieldOptions\x18\xb5\x87\x03 \x01(\r:8\n\x0b\x64\x65scription\x12!.google.protobuf.EnumValueOptions\x18\xb6\x87\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'client360.common.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_PHONEKIND'].values_by_name["PHONE_KIND_MOBILE"]._loaded_options = None
+  _globals['_PHONEKIND'].values_by_name["PHONE_KIND_MOBILE"]._serialized_options = b'\262\273\030!A mobile phone: reachable by SMS.'
+  _globals['_PHONEKIND'].values_by_name["PHONE_KIND_LANDLINE"]._loaded_options = None
+  _globals['_PHONEKIND'].values_by_name["PHONE_KIND_LANDLINE"]._serialized_options = b'\262\273\030(A fixed line at home or at the premises.'
+  _globals['_PHONEKIND'].values_by_name["PHONE_KIND_WORK"]._loaded_options = None
+  _globals['_PHONEKIND'].values_by_name["PHONE_KIND_WORK"]._serialized_options = b'\262\273\030*A professional line (office, switchboard).'
+  _globals['_PHONEKIND'].values_by_name["PHONE_KIND_FAX"]._loaded_options = None
+  _globals['_PHONEKIND'].values_by_name["PHONE_KIND_FAX"]._serialized_options = b'\262\273\030\rA fax number.'
+  _globals['_PHONEKIND'].values_by_name["PHONE_KIND_OTHER"]._loaded_options = None
+  _globals['_PHONEKIND'].values_by_name["PHONE_KIND_OTHER"]._serialized_options = b'\262\273\030\021Any other number.'
+  _globals['_EMAILKIND'].values_by_name["EMAIL_KIND_PERSONAL"]._loaded_options = None
+  _globals['_EMAILKIND'].values_by_name["EMAIL_KIND_PERSONAL"]._serialized_options = b'\262\273\030\022A private address.'
+  _globals['_EMAILKIND'].values_by_name["EMAIL_KIND_WORK"]._loaded_options = None
+  _globals['_EMAILKIND'].values_by_name["EMAIL_KIND_WORK"]._serialized_options = b'\262\273\030\027A professional address.'
+  _globals['_EMAILKIND'].values_by_name["EMAIL_KIND_OTHER"]._loaded_options = None
+  _globals['_EMAILKIND'].values_by_name["EMAIL_KIND_OTHER"]._serialized_options = b'\262\273\030\022Any other address.'
+  _globals['_PHONEKIND']._serialized_start=839
+  _globals['_PHONEKIND']._serialized_end=1164
+  _globals['_EMAILKIND']._serialized_start=1167
+  _globals['_EMAILKIND']._serialized_end=1351
   _globals['_MONEY']._serialized_start=124
   _globals['_MONEY']._serialized_end=171
   _globals['_ADDRESS']._serialized_start=174
   _globals['_ADDRESS']._serialized_end=383
   _globals['_PHONE']._serialized_start=385
-  _globals['_PHONE']._serialized_end=451
-  _globals['_EMAIL']._serialized_start=453
-  _globals['_EMAIL']._serialized_end=520
-  _globals['_PAGEREQUEST']._serialized_start=522
-  _globals['_PAGEREQUEST']._serialized_end=565
-  _globals['_PAGEINFO']._serialized_start=567
-  _globals['_PAGEINFO']._serialized_end=620
-  _globals['_AUDITSTAMPS']._serialized_start=623
-  _globals['_AUDITSTAMPS']._serialized_end=772
+  _globals['_PHONE']._serialized_end=483
+  _globals['_EMAIL']._serialized_start=485
+  _globals['_EMAIL']._serialized_end=584
+  _globals['_PAGEREQUEST']._serialized_start=586
+  _globals['_PAGEREQUEST']._serialized_end=629
+  _globals['_PAGEINFO']._serialized_start=631
+  _globals['_PAGEINFO']._serialized_end=684
+  _globals['_AUDITSTAMPS']._serialized_start=687
+  _globals['_AUDITSTAMPS']._serialized_end=836
 # @@protoc_insertion_point(module_scope)

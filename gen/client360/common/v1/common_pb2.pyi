@@ -7,6 +7,7 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import descriptor_pb2 as _descriptor_pb2
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf.internal import extension_dict as _extension_dict
 import builtins as _builtins
 import sys
@@ -18,6 +19,50 @@ else:
     from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class _PhoneKind:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _PhoneKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_PhoneKind.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    PHONE_KIND_UNSPECIFIED: _PhoneKind.ValueType  # 0
+    PHONE_KIND_MOBILE: _PhoneKind.ValueType  # 1
+    PHONE_KIND_LANDLINE: _PhoneKind.ValueType  # 2
+    PHONE_KIND_WORK: _PhoneKind.ValueType  # 3
+    PHONE_KIND_FAX: _PhoneKind.ValueType  # 4
+    PHONE_KIND_OTHER: _PhoneKind.ValueType  # 5
+
+class PhoneKind(_PhoneKind, metaclass=_PhoneKindEnumTypeWrapper):
+    """What a phone number is for."""
+
+PHONE_KIND_UNSPECIFIED: PhoneKind.ValueType  # 0
+PHONE_KIND_MOBILE: PhoneKind.ValueType  # 1
+PHONE_KIND_LANDLINE: PhoneKind.ValueType  # 2
+PHONE_KIND_WORK: PhoneKind.ValueType  # 3
+PHONE_KIND_FAX: PhoneKind.ValueType  # 4
+PHONE_KIND_OTHER: PhoneKind.ValueType  # 5
+Global___PhoneKind: _TypeAlias = PhoneKind  # noqa: Y015
+
+class _EmailKind:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _EmailKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EmailKind.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    EMAIL_KIND_UNSPECIFIED: _EmailKind.ValueType  # 0
+    EMAIL_KIND_PERSONAL: _EmailKind.ValueType  # 1
+    EMAIL_KIND_WORK: _EmailKind.ValueType  # 2
+    EMAIL_KIND_OTHER: _EmailKind.ValueType  # 3
+
+class EmailKind(_EmailKind, metaclass=_EmailKindEnumTypeWrapper):
+    """What an email address is for."""
+
+EMAIL_KIND_UNSPECIFIED: EmailKind.ValueType  # 0
+EMAIL_KIND_PERSONAL: EmailKind.ValueType  # 1
+EMAIL_KIND_WORK: EmailKind.ValueType  # 2
+EMAIL_KIND_OTHER: EmailKind.ValueType  # 3
+Global___EmailKind: _TypeAlias = EmailKind  # noqa: Y015
 
 @_typing.final
 class Money(_message.Message):
@@ -110,8 +155,7 @@ class Phone(_message.Message):
     ID_FIELD_NUMBER: _builtins.int
     number: _builtins.str
     """E.164, for example +33612345678."""
-    kind: _builtins.str
-    """mobile, landline, work, fax, other."""
+    kind: Global___PhoneKind.ValueType
     primary: _builtins.bool
     id: _builtins.str
     """Stable id (ULID) assigned by the service that owns the record, as Address.id."""
@@ -119,7 +163,7 @@ class Phone(_message.Message):
         self,
         *,
         number: _builtins.str = ...,
-        kind: _builtins.str = ...,
+        kind: Global___PhoneKind.ValueType = ...,
         primary: _builtins.bool = ...,
         id: _builtins.str = ...,
     ) -> None: ...
@@ -140,8 +184,7 @@ class Email(_message.Message):
     PRIMARY_FIELD_NUMBER: _builtins.int
     ID_FIELD_NUMBER: _builtins.int
     address: _builtins.str
-    kind: _builtins.str
-    """personal, work, other."""
+    kind: Global___EmailKind.ValueType
     primary: _builtins.bool
     id: _builtins.str
     """Stable id (ULID) assigned by the service that owns the record, as Address.id."""
@@ -149,7 +192,7 @@ class Email(_message.Message):
         self,
         *,
         address: _builtins.str = ...,
-        kind: _builtins.str = ...,
+        kind: Global___EmailKind.ValueType = ...,
         primary: _builtins.bool = ...,
         id: _builtins.str = ...,
     ) -> None: ...
@@ -236,7 +279,12 @@ class AuditStamps(_message.Message):
 Global___AuditStamps: _TypeAlias = AuditStamps  # noqa: Y015
 
 MAX_ITEMS_FIELD_NUMBER: _builtins.int
+DESCRIPTION_FIELD_NUMBER: _builtins.int
 max_items: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.FieldOptions, _builtins.int]
 """On a repeated request field: the most items one request may carry. The service refuses
 more, and callers (the gateway) read the same figure from the generated code.
+"""
+description: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.EnumValueOptions, _builtins.str]
+"""What an enum value means, for whoever reads or chooses it: the gateway shows it as the
+value's description in the GraphQL schema, so every value of a closed vocabulary has one.
 """

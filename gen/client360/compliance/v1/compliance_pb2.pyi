@@ -45,6 +45,30 @@ ASSET_FREEZE_STATUS_TO_VERIFY: AssetFreezeStatus.ValueType  # 2
 ASSET_FREEZE_STATUS_YES: AssetFreezeStatus.ValueType  # 3
 Global___AssetFreezeStatus: _TypeAlias = AssetFreezeStatus  # noqa: Y015
 
+class _ScreeningTrigger:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _ScreeningTriggerEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ScreeningTrigger.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    SCREENING_TRIGGER_UNSPECIFIED: _ScreeningTrigger.ValueType  # 0
+    SCREENING_TRIGGER_CLIENT_CREATED: _ScreeningTrigger.ValueType  # 1
+    SCREENING_TRIGGER_CLIENT_UPDATED: _ScreeningTrigger.ValueType  # 2
+    SCREENING_TRIGGER_CONTACT_SAVED: _ScreeningTrigger.ValueType  # 3
+    SCREENING_TRIGGER_MANUAL: _ScreeningTrigger.ValueType  # 4
+    SCREENING_TRIGGER_BATCH: _ScreeningTrigger.ValueType  # 5
+
+class ScreeningTrigger(_ScreeningTrigger, metaclass=_ScreeningTriggerEnumTypeWrapper):
+    """What started a check."""
+
+SCREENING_TRIGGER_UNSPECIFIED: ScreeningTrigger.ValueType  # 0
+SCREENING_TRIGGER_CLIENT_CREATED: ScreeningTrigger.ValueType  # 1
+SCREENING_TRIGGER_CLIENT_UPDATED: ScreeningTrigger.ValueType  # 2
+SCREENING_TRIGGER_CONTACT_SAVED: ScreeningTrigger.ValueType  # 3
+SCREENING_TRIGGER_MANUAL: ScreeningTrigger.ValueType  # 4
+SCREENING_TRIGGER_BATCH: ScreeningTrigger.ValueType  # 5
+Global___ScreeningTrigger: _TypeAlias = ScreeningTrigger  # noqa: Y015
+
 class _JobState:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -57,7 +81,8 @@ class _JobStateEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_JobState.Val
     JOB_STATE_SUCCEEDED: _JobState.ValueType  # 3
     JOB_STATE_FAILED: _JobState.ValueType  # 4
 
-class JobState(_JobState, metaclass=_JobStateEnumTypeWrapper): ...
+class JobState(_JobState, metaclass=_JobStateEnumTypeWrapper):
+    """Where a batch screening job stands."""
 
 JOB_STATE_UNSPECIFIED: JobState.ValueType  # 0
 JOB_STATE_PENDING: JobState.ValueType  # 1
@@ -126,8 +151,7 @@ class Screening(_message.Message):
     """The name that was screened."""
     status_before: Global___AssetFreezeStatus.ValueType
     status_after: Global___AssetFreezeStatus.ValueType
-    trigger: _builtins.str
-    """client_created, client_updated, contact_saved, manual, batch."""
+    trigger: Global___ScreeningTrigger.ValueType
     job_id: _builtins.str
     requested_by: _builtins.str
     """Who asked (empty for an automatic check)."""
@@ -151,7 +175,7 @@ class Screening(_message.Message):
         matches: _abc.Iterable[Global___ScreeningMatch] | None = ...,
         status_before: Global___AssetFreezeStatus.ValueType = ...,
         status_after: Global___AssetFreezeStatus.ValueType = ...,
-        trigger: _builtins.str = ...,
+        trigger: Global___ScreeningTrigger.ValueType = ...,
         job_id: _builtins.str = ...,
         requested_by: _builtins.str = ...,
     ) -> None: ...

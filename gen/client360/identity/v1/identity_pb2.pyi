@@ -31,12 +31,159 @@ class _ClientKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ClientKind
     CLIENT_KIND_INDIVIDUAL: _ClientKind.ValueType  # 1
     CLIENT_KIND_PROFESSIONAL: _ClientKind.ValueType  # 2
 
-class ClientKind(_ClientKind, metaclass=_ClientKindEnumTypeWrapper): ...
+class ClientKind(_ClientKind, metaclass=_ClientKindEnumTypeWrapper):
+    """Whether the file is a person's or a business's. Changing it keeps the file's history."""
 
 CLIENT_KIND_UNSPECIFIED: ClientKind.ValueType  # 0
 CLIENT_KIND_INDIVIDUAL: ClientKind.ValueType  # 1
 CLIENT_KIND_PROFESSIONAL: ClientKind.ValueType  # 2
 Global___ClientKind: _TypeAlias = ClientKind  # noqa: Y015
+
+class _Civility:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _CivilityEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Civility.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    CIVILITY_UNSPECIFIED: _Civility.ValueType  # 0
+    CIVILITY_MR: _Civility.ValueType  # 1
+    CIVILITY_MRS: _Civility.ValueType  # 2
+    CIVILITY_MR_AND_MRS: _Civility.ValueType  # 3
+    CIVILITY_DOCTOR: _Civility.ValueType  # 4
+    CIVILITY_MAITRE: _Civility.ValueType  # 5
+
+class Civility(_Civility, metaclass=_CivilityEnumTypeWrapper):
+    """How a person is addressed in letters and on screens ("civilité")."""
+
+CIVILITY_UNSPECIFIED: Civility.ValueType  # 0
+CIVILITY_MR: Civility.ValueType  # 1
+CIVILITY_MRS: Civility.ValueType  # 2
+CIVILITY_MR_AND_MRS: Civility.ValueType  # 3
+CIVILITY_DOCTOR: Civility.ValueType  # 4
+CIVILITY_MAITRE: Civility.ValueType  # 5
+Global___Civility: _TypeAlias = Civility  # noqa: Y015
+
+class _Gender:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _GenderEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Gender.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    GENDER_UNSPECIFIED: _Gender.ValueType  # 0
+    GENDER_FEMALE: _Gender.ValueType  # 1
+    GENDER_MALE: _Gender.ValueType  # 2
+    GENDER_OTHER: _Gender.ValueType  # 3
+
+class Gender(_Gender, metaclass=_GenderEnumTypeWrapper):
+    """A person's gender, as on their identity papers."""
+
+GENDER_UNSPECIFIED: Gender.ValueType  # 0
+GENDER_FEMALE: Gender.ValueType  # 1
+GENDER_MALE: Gender.ValueType  # 2
+GENDER_OTHER: Gender.ValueType  # 3
+Global___Gender: _TypeAlias = Gender  # noqa: Y015
+
+class _MaritalStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _MaritalStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_MaritalStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    MARITAL_STATUS_UNSPECIFIED: _MaritalStatus.ValueType  # 0
+    MARITAL_STATUS_SINGLE: _MaritalStatus.ValueType  # 1
+    MARITAL_STATUS_MARRIED: _MaritalStatus.ValueType  # 2
+    MARITAL_STATUS_CIVIL_PARTNERSHIP: _MaritalStatus.ValueType  # 3
+    MARITAL_STATUS_COHABITING: _MaritalStatus.ValueType  # 4
+    MARITAL_STATUS_SEPARATED: _MaritalStatus.ValueType  # 5
+    MARITAL_STATUS_DIVORCED: _MaritalStatus.ValueType  # 6
+    MARITAL_STATUS_WIDOWED: _MaritalStatus.ValueType  # 7
+
+class MaritalStatus(_MaritalStatus, metaclass=_MaritalStatusEnumTypeWrapper):
+    """A person's marital status ("situation familiale")."""
+
+MARITAL_STATUS_UNSPECIFIED: MaritalStatus.ValueType  # 0
+MARITAL_STATUS_SINGLE: MaritalStatus.ValueType  # 1
+MARITAL_STATUS_MARRIED: MaritalStatus.ValueType  # 2
+MARITAL_STATUS_CIVIL_PARTNERSHIP: MaritalStatus.ValueType  # 3
+MARITAL_STATUS_COHABITING: MaritalStatus.ValueType  # 4
+MARITAL_STATUS_SEPARATED: MaritalStatus.ValueType  # 5
+MARITAL_STATUS_DIVORCED: MaritalStatus.ValueType  # 6
+MARITAL_STATUS_WIDOWED: MaritalStatus.ValueType  # 7
+Global___MaritalStatus: _TypeAlias = MaritalStatus  # noqa: Y015
+
+class _SocialSecurityRegime:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _SocialSecurityRegimeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_SocialSecurityRegime.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    SOCIAL_SECURITY_REGIME_UNSPECIFIED: _SocialSecurityRegime.ValueType  # 0
+    SOCIAL_SECURITY_REGIME_GENERAL: _SocialSecurityRegime.ValueType  # 1
+    SOCIAL_SECURITY_REGIME_AGRICULTURAL: _SocialSecurityRegime.ValueType  # 2
+    SOCIAL_SECURITY_REGIME_SELF_EMPLOYED: _SocialSecurityRegime.ValueType  # 3
+    SOCIAL_SECURITY_REGIME_ALSACE_MOSELLE: _SocialSecurityRegime.ValueType  # 4
+    SOCIAL_SECURITY_REGIME_SPECIAL: _SocialSecurityRegime.ValueType  # 5
+    SOCIAL_SECURITY_REGIME_OTHER: _SocialSecurityRegime.ValueType  # 6
+
+class SocialSecurityRegime(_SocialSecurityRegime, metaclass=_SocialSecurityRegimeEnumTypeWrapper):
+    """The French social security scheme a person belongs to."""
+
+SOCIAL_SECURITY_REGIME_UNSPECIFIED: SocialSecurityRegime.ValueType  # 0
+SOCIAL_SECURITY_REGIME_GENERAL: SocialSecurityRegime.ValueType  # 1
+SOCIAL_SECURITY_REGIME_AGRICULTURAL: SocialSecurityRegime.ValueType  # 2
+SOCIAL_SECURITY_REGIME_SELF_EMPLOYED: SocialSecurityRegime.ValueType  # 3
+SOCIAL_SECURITY_REGIME_ALSACE_MOSELLE: SocialSecurityRegime.ValueType  # 4
+SOCIAL_SECURITY_REGIME_SPECIAL: SocialSecurityRegime.ValueType  # 5
+SOCIAL_SECURITY_REGIME_OTHER: SocialSecurityRegime.ValueType  # 6
+Global___SocialSecurityRegime: _TypeAlias = SocialSecurityRegime  # noqa: Y015
+
+class _FamilyRelationship:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _FamilyRelationshipEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_FamilyRelationship.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    FAMILY_RELATIONSHIP_UNSPECIFIED: _FamilyRelationship.ValueType  # 0
+    FAMILY_RELATIONSHIP_SPOUSE: _FamilyRelationship.ValueType  # 1
+    FAMILY_RELATIONSHIP_CIVIL_PARTNER: _FamilyRelationship.ValueType  # 2
+    FAMILY_RELATIONSHIP_COHABITANT: _FamilyRelationship.ValueType  # 3
+    FAMILY_RELATIONSHIP_CHILD: _FamilyRelationship.ValueType  # 4
+    FAMILY_RELATIONSHIP_PARENT: _FamilyRelationship.ValueType  # 5
+    FAMILY_RELATIONSHIP_OTHER: _FamilyRelationship.ValueType  # 6
+
+class FamilyRelationship(_FamilyRelationship, metaclass=_FamilyRelationshipEnumTypeWrapper):
+    """How a family member is related to the client (the insured person)."""
+
+FAMILY_RELATIONSHIP_UNSPECIFIED: FamilyRelationship.ValueType  # 0
+FAMILY_RELATIONSHIP_SPOUSE: FamilyRelationship.ValueType  # 1
+FAMILY_RELATIONSHIP_CIVIL_PARTNER: FamilyRelationship.ValueType  # 2
+FAMILY_RELATIONSHIP_COHABITANT: FamilyRelationship.ValueType  # 3
+FAMILY_RELATIONSHIP_CHILD: FamilyRelationship.ValueType  # 4
+FAMILY_RELATIONSHIP_PARENT: FamilyRelationship.ValueType  # 5
+FAMILY_RELATIONSHIP_OTHER: FamilyRelationship.ValueType  # 6
+Global___FamilyRelationship: _TypeAlias = FamilyRelationship  # noqa: Y015
+
+class _PreferredChannel:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _PreferredChannelEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_PreferredChannel.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    PREFERRED_CHANNEL_UNSPECIFIED: _PreferredChannel.ValueType  # 0
+    PREFERRED_CHANNEL_EMAIL: _PreferredChannel.ValueType  # 1
+    PREFERRED_CHANNEL_SMS: _PreferredChannel.ValueType  # 2
+    PREFERRED_CHANNEL_PHONE: _PreferredChannel.ValueType  # 3
+    PREFERRED_CHANNEL_POST: _PreferredChannel.ValueType  # 4
+
+class PreferredChannel(_PreferredChannel, metaclass=_PreferredChannelEnumTypeWrapper):
+    """How the client prefers to be contacted."""
+
+PREFERRED_CHANNEL_UNSPECIFIED: PreferredChannel.ValueType  # 0
+PREFERRED_CHANNEL_EMAIL: PreferredChannel.ValueType  # 1
+PREFERRED_CHANNEL_SMS: PreferredChannel.ValueType  # 2
+PREFERRED_CHANNEL_PHONE: PreferredChannel.ValueType  # 3
+PREFERRED_CHANNEL_POST: PreferredChannel.ValueType  # 4
+Global___PreferredChannel: _TypeAlias = PreferredChannel  # noqa: Y015
 
 @_typing.final
 class PersonalInfo(_message.Message):
@@ -50,8 +197,8 @@ class PersonalInfo(_message.Message):
     PCS_CODE_FIELD_NUMBER: _builtins.int
     SOCIAL_SECURITY_NUMBER_FIELD_NUMBER: _builtins.int
     SOCIAL_SECURITY_REGIME_FIELD_NUMBER: _builtins.int
-    marital_status: _builtins.str
-    gender: _builtins.str
+    marital_status: Global___MaritalStatus.ValueType
+    gender: Global___Gender.ValueType
     birth_date: _builtins.str
     """ISO 8601 date, YYYY-MM-DD."""
     birth_place: _builtins.str
@@ -59,18 +206,18 @@ class PersonalInfo(_message.Message):
     pcs_code: _builtins.str
     social_security_number: _builtins.str
     """NIR; masked ("2 84 ** ** *** *** 12") unless the caller's role may see it."""
-    social_security_regime: _builtins.str
+    social_security_regime: Global___SocialSecurityRegime.ValueType
     def __init__(
         self,
         *,
-        marital_status: _builtins.str = ...,
-        gender: _builtins.str = ...,
+        marital_status: Global___MaritalStatus.ValueType = ...,
+        gender: Global___Gender.ValueType = ...,
         birth_date: _builtins.str = ...,
         birth_place: _builtins.str = ...,
         profession: _builtins.str = ...,
         pcs_code: _builtins.str = ...,
         social_security_number: _builtins.str = ...,
-        social_security_regime: _builtins.str = ...,
+        social_security_regime: Global___SocialSecurityRegime.ValueType = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
@@ -126,7 +273,7 @@ class FamilyMember(_message.Message):
     ID_FIELD_NUMBER: _builtins.int
     first_name: _builtins.str
     last_name: _builtins.str
-    relationship: _builtins.str
+    relationship: Global___FamilyRelationship.ValueType
     birth_date: _builtins.str
     birth_place: _builtins.str
     social_security_number: _builtins.str
@@ -138,7 +285,7 @@ class FamilyMember(_message.Message):
         *,
         first_name: _builtins.str = ...,
         last_name: _builtins.str = ...,
-        relationship: _builtins.str = ...,
+        relationship: Global___FamilyRelationship.ValueType = ...,
         birth_date: _builtins.str = ...,
         birth_place: _builtins.str = ...,
         social_security_number: _builtins.str = ...,
@@ -225,8 +372,7 @@ class Flags(_message.Message):
     leasing_company: _builtins.bool
     archived: _builtins.bool
     communication_blocked: _builtins.bool
-    preferred_channel: _builtins.str
-    """email, sms, phone, post."""
+    preferred_channel: Global___PreferredChannel.ValueType
     portal_access: _builtins.bool
     def __init__(
         self,
@@ -235,7 +381,7 @@ class Flags(_message.Message):
         leasing_company: _builtins.bool = ...,
         archived: _builtins.bool = ...,
         communication_blocked: _builtins.bool = ...,
-        preferred_channel: _builtins.str = ...,
+        preferred_channel: Global___PreferredChannel.ValueType = ...,
         portal_access: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
@@ -282,7 +428,7 @@ class Client(_message.Message):
     kind: Global___ClientKind.ValueType
     version: _builtins.int
     display_name: _builtins.str
-    civility: _builtins.str
+    civility: Global___Civility.ValueType
     first_name: _builtins.str
     last_name: _builtins.str
     important_notes: _builtins.str
@@ -320,7 +466,7 @@ class Client(_message.Message):
         kind: Global___ClientKind.ValueType = ...,
         version: _builtins.int = ...,
         display_name: _builtins.str = ...,
-        civility: _builtins.str = ...,
+        civility: Global___Civility.ValueType = ...,
         first_name: _builtins.str = ...,
         last_name: _builtins.str = ...,
         phones: _abc.Iterable[_common_pb2.Phone] | None = ...,
@@ -380,7 +526,7 @@ class ClientInput(_message.Message):
     reference: _builtins.str
     registration_number: _builtins.str
     dms_number: _builtins.str
-    civility: _builtins.str
+    civility: Global___Civility.ValueType
     first_name: _builtins.str
     last_name: _builtins.str
     important_notes: _builtins.str
@@ -410,7 +556,7 @@ class ClientInput(_message.Message):
         reference: _builtins.str = ...,
         registration_number: _builtins.str = ...,
         dms_number: _builtins.str = ...,
-        civility: _builtins.str = ...,
+        civility: Global___Civility.ValueType = ...,
         first_name: _builtins.str = ...,
         last_name: _builtins.str = ...,
         phones: _abc.Iterable[_common_pb2.Phone] | None = ...,
@@ -509,7 +655,7 @@ class Contact(_message.Message):
     AUDIT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     client_id: _builtins.str
-    civility: _builtins.str
+    civility: Global___Civility.ValueType
     first_name: _builtins.str
     last_name: _builtins.str
     function: _builtins.str
@@ -536,7 +682,7 @@ class Contact(_message.Message):
         *,
         id: _builtins.str = ...,
         client_id: _builtins.str = ...,
-        civility: _builtins.str = ...,
+        civility: Global___Civility.ValueType = ...,
         first_name: _builtins.str = ...,
         last_name: _builtins.str = ...,
         function: _builtins.str = ...,
@@ -578,7 +724,7 @@ class ContactInput(_message.Message):
     CONSENTS_FIELD_NUMBER: _builtins.int
     RECIPIENT_ROLES_FIELD_NUMBER: _builtins.int
     PORTAL_ACCESS_FIELD_NUMBER: _builtins.int
-    civility: _builtins.str
+    civility: Global___Civility.ValueType
     first_name: _builtins.str
     last_name: _builtins.str
     function: _builtins.str
@@ -601,7 +747,7 @@ class ContactInput(_message.Message):
     def __init__(
         self,
         *,
-        civility: _builtins.str = ...,
+        civility: Global___Civility.ValueType = ...,
         first_name: _builtins.str = ...,
         last_name: _builtins.str = ...,
         function: _builtins.str = ...,
