@@ -23,16 +23,22 @@ STOP_GRACE_SECONDS = 10.0
 START_TIMEOUT_SECONDS = 60.0
 
 
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 def _wait_for_port(host: str, port: int, process: subprocess.Popen[bytes], name: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"{name} exited with code {process.returncode} while starting")
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
+        if _port_open(host, port):
+            return
+        time.sleep(0.1)
     raise SystemExit(f"{name} did not open {host}:{port} within {START_TIMEOUT_SECONDS:.0f} s")
 
 
@@ -42,14 +48,21 @@ def _host_port(address: str) -> tuple[str, int]:
 
 
 class Supervisor:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, stop_grace: float = STOP_GRACE_SECONDS) -> None:
         self._settings = settings
+        self._stop_grace = stop_grace
         self._children: list[tuple[str, subprocess.Popen[bytes]]] = []
 
-    def _start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    def _start(self, name: str, argv: list[str], env: dict[str, str], address: str) -> None:
+        """Start a child and wait until it listens on ``address``. A port that is already
+        open belongs to someone else (often a broker left over from an earlier run): waiting
+        on it would take that process for ours."""
+        host, port = _host_port(address)
+        if _port_open(host, port):
+            raise SystemExit(f"{name} cannot start: {host}:{port} is already in use")
         process = subprocess.Popen(argv, env=env, start_new_session=True)
         self._children.append((name, process))
-        return process
+        _wait_for_port(host, port, process, name)
 
     def start_all(self) -> None:
         settings = self._settings
@@ -58,7 +71,7 @@ class Supervisor:
         nats_url = urlparse(settings.nats_url)
         nats_host, nats_port = nats_url.hostname or "127.0.0.1", nats_url.port or 4222
         (settings.data_dir / "nats").mkdir(parents=True, exist_ok=True)
-        nats = self._start(
+        self._start(
             "nats-server",
             nats_server_command(
                 nats_port,
@@ -67,16 +80,21 @@ class Supervisor:
                 log_file=settings.data_dir / "nats.log",
             ),
             env,
+            f"{nats_host}:{nats_port}",
         )
-        _wait_for_port(nats_host, nats_port, nats, "nats-server")
-        time.sleep(0.2)
-        if nats.poll() is not None:
-            raise SystemExit(f"nats-server exited: is {nats_host}:{nats_port} already in use?")
         for spec in SERVICES:
-            process = self._start(spec.name, [sys.executable, "-m", spec.module], env)
-            _wait_for_port(*_host_port(settings.service_addr(spec.name)), process, spec.name)
-        gateway = self._start("gateway", [sys.executable, "-m", "gateway"], env)
-        _wait_for_port(settings.gateway_host, settings.gateway_port, gateway, "gateway")
+            self._start(
+                spec.name,
+                [sys.executable, "-m", spec.module],
+                env,
+                settings.service_addr(spec.name),
+            )
+        self._start(
+            "gateway",
+            [sys.executable, "-m", "gateway"],
+            env,
+            f"{settings.gateway_host}:{settings.gateway_port}",
+        )
 
     def wait(self) -> int:
         """Block until a child exits or a stop signal arrives; return the exit code."""
@@ -92,7 +110,7 @@ class Supervisor:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
                 try:
-                    process.wait(STOP_GRACE_SECONDS)
+                    process.wait(self._stop_grace)
                 except subprocess.TimeoutExpired:
                     print(f"{name} did not stop in time, killing it", file=sys.stderr)
                     process.kill()

@@ -4,9 +4,11 @@ a free port with its own SQLite files. Nothing here is mocked."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -164,6 +166,10 @@ class System:
     def graphql_url(self) -> str:
         return f"http://127.0.0.1:{self.gateway_port}/graphql"
 
+    @property
+    def metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}/metrics"
+
     def start(self) -> None:
         self.nats.start()
         for service in self.services.values():
@@ -263,25 +269,75 @@ async def stream_events(nats_url: str, subject: str) -> list[Any]:
         await nc.drain()
 
 
+def unpublished_events(system: System, service: str) -> int:
+    """Events that ``service`` committed to its outbox and JetStream has not yet confirmed
+    (read from the service's SQLite file)."""
+    path = system.settings.data_dir / f"{service}.sqlite3"
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        (count,) = db.execute("SELECT count(*) FROM _outbox WHERE published_at IS NULL").fetchone()
+    return int(count)
+
+
+async def wait_outbox_published(system: System, service: str) -> None:
+    """Until every event ``service`` committed is on the stream: no copy of them comes later."""
+    async with asyncio.timeout(START_TIMEOUT):
+        while unpublished_events(system, service):
+            await asyncio.sleep(0.05)
+
+
+async def wait_consumed(nats_url: str, durable: str) -> None:
+    """Until the durable consumer has applied and acknowledged every event stored so far on
+    its subjects."""
+    import nats
+
+    from runtime.bus import STREAM
+
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        async with asyncio.timeout(START_TIMEOUT):
+            while True:
+                info = await js.consumer_info(STREAM, durable)
+                if info.num_pending == 0 and info.num_ack_pending == 0:
+                    return
+                await asyncio.sleep(0.05)
+    finally:
+        await nc.drain()
+
+
 class Subscription:
-    """A graphql-transport-ws subscription over a real WebSocket to the gateway."""
+    """A graphql-transport-ws subscription over a real WebSocket to the gateway.
+
+    Entering it returns once the gateway has registered the subscription (its
+    ``c360_gateway_subscriptions`` gauge rose) or has already answered it (an error ends a
+    subscription at once): events caused after that reach it. Leaving it waits until the
+    gateway has let it go, so that the next subscription of the session counts from a settled
+    gauge."""
 
     def __init__(self, system: System, token: str, query: str, variables: Mapping[str, Any]):
         self._url = f"ws://127.0.0.1:{system.gateway_port}/graphql"
+        self._metrics_url = system.metrics_url
         self._token = token
         self._query = query
         self._variables = dict(variables)
         self._socket: Any = None
+        self._http = httpx.AsyncClient(timeout=5.0)
+        self._reader: asyncio.Task[None] | None = None
+        self._messages: asyncio.Queue[dict[str, Any] | BaseException] = asyncio.Queue()
+        self._open_before = 0
 
     async def __aenter__(self) -> Subscription:
         import websockets
 
+        self._open_before = await self._open_subscriptions()
         self._socket = await websockets.connect(self._url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
         await self._send(
             {"type": "connection_init", "payload": {"Authorization": f"Bearer {self._token}"}}
         )
-        ack = await self._receive(5.0)
+        async with asyncio.timeout(5.0):
+            ack = await self._receive()
         assert ack["type"] == "connection_ack", ack
+        self._reader = asyncio.create_task(self._read(), name="subscription-reader")
         await self._send(
             {
                 "id": "1",
@@ -289,31 +345,85 @@ class Subscription:
                 "payload": {"query": self._query, "variables": self._variables},
             }
         )
-        # The server registers the subscription as soon as it receives it; give it that time.
-        await asyncio.sleep(0.3)
+        await self._registered()
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         await self._socket.close()
+        if self._reader is not None:
+            self._reader.cancel()
+            await asyncio.gather(self._reader, return_exceptions=True)
+        try:
+            released = await self._released()
+        finally:
+            await self._http.aclose()
+        if not released and exc_type is None:
+            raise AssertionError("the gateway kept the subscription after its socket closed")
+
+    async def _open_subscriptions(self) -> int:
+        """The gateway's ``c360_gateway_subscriptions`` gauge, read from its /metrics page."""
+        response = await self._http.get(self._metrics_url)
+        response.raise_for_status()
+        for line in response.text.splitlines():
+            name, _, value = line.partition(" ")
+            if name == "c360_gateway_subscriptions":
+                return int(float(value))
+        raise AssertionError(f"no c360_gateway_subscriptions in {response.text!r}")
+
+    async def _registered(self) -> None:
+        # The lowest count seen is the baseline: a subscription that another test closed may
+        # be let go while this one is being registered.
+        lowest = self._open_before
+        deadline = time.monotonic() + START_TIMEOUT
+        while self._messages.empty():
+            count = await self._open_subscriptions()
+            if count > lowest:
+                return
+            lowest = min(lowest, count)
+            if time.monotonic() > deadline:
+                raise TimeoutError("the gateway never registered the subscription")
+            await asyncio.sleep(0.01)
+
+    async def _released(self) -> bool:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                count = await self._open_subscriptions()
+            except httpx.TransportError:
+                return True  # the gateway is gone, and its subscriptions with it
+            if count <= self._open_before:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.01)
+
+    async def _read(self) -> None:
+        """Answers the server's pings; queues every other message, then the reason it ended."""
+        try:
+            while True:
+                message = await self._receive()
+                if message["type"] == "ping":
+                    await self._send({"type": "pong"})
+                else:
+                    self._messages.put_nowait(message)
+        except Exception as exc:  # the socket closed: next() reports it instead of a timeout
+            self._messages.put_nowait(exc)
 
     async def _send(self, message: dict[str, Any]) -> None:
         import orjson
 
         await self._socket.send(orjson.dumps(message).decode())
 
-    async def _receive(self, timeout: float) -> dict[str, Any]:
+    async def _receive(self) -> dict[str, Any]:
         import orjson
 
-        async with asyncio.timeout(timeout):
-            raw = await self._socket.recv()
-        message: dict[str, Any] = orjson.loads(raw)
+        message: dict[str, Any] = orjson.loads(await self._socket.recv())
         return message
 
-    async def next(self, timeout: float = 5.0) -> dict[str, Any]:
-        """The next message of the subscription (``next`` or ``error``)."""
-        while True:
-            message = await self._receive(timeout)
-            if message["type"] == "ping":
-                await self._send({"type": "pong"})
-                continue
-            return message
+    async def next(self, timeout: float = 10.0) -> dict[str, Any]:
+        """The next message of the subscription (``next``, ``error`` or ``complete``)."""
+        async with asyncio.timeout(timeout):
+            message = await self._messages.get()
+        if isinstance(message, BaseException):
+            raise message
+        return message

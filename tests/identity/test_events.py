@@ -10,7 +10,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.harness import GraphQLClient, System, new_tenant, stream_events, wait_serving
+from tests.harness import (
+    GraphQLClient,
+    System,
+    new_tenant,
+    stream_events,
+    unpublished_events,
+    wait_outbox_published,
+    wait_serving,
+)
 from tests.identity.queries import ADD_CONTACT, CREATE, UPDATE, individual
 
 
@@ -28,11 +36,10 @@ async def _events_for(system: System, client_id: str) -> list[str]:
     return [e.type for e in events if e.key == client_id]
 
 
-async def _wait_for(system: System, client_id: str, count: int) -> list[str]:
-    async with asyncio.timeout(20):
-        while len(found := await _events_for(system, client_id)) < count:
-            await asyncio.sleep(0.2)
-    return found
+def _relay_failures(system: System) -> int:
+    """How many times identity's outbox relay has reported a failed publish in its log."""
+    log = system.services["identity"].log_path.read_text(encoding="utf-8")
+    return log.count("publishing the outbox failed")
 
 
 async def test_each_acknowledged_write_publishes_exactly_one_event(
@@ -45,17 +52,12 @@ async def test_each_acknowledged_write_publishes_exactly_one_event(
     await gql.data(
         ADD_CONTACT, {"clientId": created["id"], "input": {"lastName": "L", "function": "F"}}
     )
-    found = await _wait_for(own_system, created["id"], 3)
-    await asyncio.sleep(1.0)
-    assert (
-        await _events_for(own_system, created["id"])
-        == found
-        == [
-            "c360.identity.client.created",
-            "c360.identity.client.updated",
-            "c360.identity.contact.created",
-        ]
-    )
+    await wait_outbox_published(own_system, "identity")
+    assert await _events_for(own_system, created["id"]) == [
+        "c360.identity.client.created",
+        "c360.identity.client.updated",
+        "c360.identity.contact.created",
+    ]
 
 
 async def test_a_write_while_the_broker_is_down_is_published_once_it_is_back(
@@ -63,8 +65,9 @@ async def test_a_write_while_the_broker_is_down_is_published_once_it_is_back(
 ) -> None:
     gql = GraphQLClient(own_system, http, new_tenant())
     created = (await gql.data(CREATE, {"input": individual()}))["createClient"]
-    await _wait_for(own_system, created["id"], 1)
+    await wait_outbox_published(own_system, "identity")
 
+    failures_before = _relay_failures(own_system)
     own_system.nats.stop()
     try:
         updated = (
@@ -72,17 +75,16 @@ async def test_a_write_while_the_broker_is_down_is_published_once_it_is_back(
         )["updateClient"]
         # The write is confirmed while the broker is down: its data is kept...
         assert updated["version"] == 2
-        await asyncio.sleep(1.5)
+        assert unpublished_events(own_system, "identity") == 1
+        # ...and the broker stays away until the relay has failed to publish it at least once.
+        async with asyncio.timeout(30):
+            while _relay_failures(own_system) == failures_before:
+                await asyncio.sleep(0.05)
     finally:
         own_system.nats.start()
-    # ...and its event goes out once the broker is back, exactly once.
-    found = await _wait_for(own_system, created["id"], 2)
-    await asyncio.sleep(2.0)
-    assert (
-        await _events_for(own_system, created["id"])
-        == found
-        == [
-            "c360.identity.client.created",
-            "c360.identity.client.updated",
-        ]
-    )
+    # Its event goes out once the broker is back, exactly once.
+    await wait_outbox_published(own_system, "identity")
+    assert await _events_for(own_system, created["id"]) == [
+        "c360.identity.client.created",
+        "c360.identity.client.updated",
+    ]
