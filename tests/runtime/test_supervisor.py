@@ -1,7 +1,8 @@
 """`make run`'s supervisor with real children on free ports: the broker first, then the
 services in the registry's order, then the gateway; a port someone else holds stops the
-start; a child that exits is reported; a stop goes in reverse order, kills what outlives its
-grace period, and leaves nothing running.
+start; a child that dies is started again while the others serve on; a stop goes in reverse
+order, kills what outlives its grace period (at once after a second Ctrl-C), and leaves
+nothing running.
 
 Children are found through /proc by the data directory in their environment, so the tests
 see what is really left running, whoever started it."""
@@ -174,37 +175,77 @@ def test_a_port_already_taken_stops_the_start_and_leaves_no_broker_behind(
             running.end()
 
 
-def test_a_child_that_exits_is_reported_and_the_rest_stop_in_reverse_order_within_a_grace(
+def test_a_child_that_dies_is_restarted_and_the_stop_goes_in_reverse_order_within_a_grace(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data_dir = (tmp_path / "data").resolve()
     for name, value in _environment(data_dir).items():
         monkeypatch.setenv(name, value)  # the children read their settings from it
     supervisor = Supervisor(load_settings(), stop_grace=1.0)
+    watching = threading.Thread(target=supervisor.watch)
     stopping = threading.Thread(target=supervisor.stop_all)
     first = SERVICES[0]
     try:
         supervisor.start_all()
         children = _running(data_dir)
         assert list(children) == START_ORDER
+        watching.start()
 
         os.kill(children[first.module], signal.SIGKILL)
-        assert supervisor.wait() == 1
-        assert f"{first.name} exited with code -9" in capsys.readouterr().err
+        _wait_until(
+            lambda: (
+                _running(data_dir).get(first.module, children[first.module])
+                != children[first.module]
+            ),
+            "the dead service was not started again",
+        )
+        err = capsys.readouterr().err
+        assert f"{first.name} exited with code -9; restarting in 1 s" in err
+        assert f"{first.name} restarted" in err
+        # The others served on: same processes as before.
+        again = _running(data_dir)
+        assert sorted(again) == sorted(START_ORDER)
+        assert all(again[n] == children[n] for n in START_ORDER if n != first.module)
+        supervisor.stop.set()
+        watching.join(TIMEOUT)
 
         # Then the stop, with a gateway that does not answer its signal.
-        os.kill(children["gateway"], signal.SIGSTOP)
+        os.kill(again["gateway"], signal.SIGSTOP)
         stopping.start()
-        _wait_until(lambda: _sigterm_pending(children["gateway"]), "the gateway was not stopped")
+        _wait_until(lambda: _sigterm_pending(again["gateway"]), "the gateway was not stopped")
         # While the gateway has its grace period, the others run on, not yet told to stop.
-        others = [name for name in START_ORDER if name not in ("gateway", first.module)]
-        assert list(_running(data_dir)) == [*others, "gateway"]
-        assert not any(_sigterm_pending(children[name]) for name in others)
+        others = [name for name in START_ORDER if name != "gateway"]
+        assert sorted(_running(data_dir)) == sorted(START_ORDER)
+        assert not any(_sigterm_pending(again[name]) for name in others)
         stopping.join(TIMEOUT)
     finally:
+        supervisor.stop.set()
+        if watching.is_alive():
+            watching.join(TIMEOUT)
         if stopping.is_alive():
             stopping.join(TIMEOUT)
         else:
             supervisor.stop_all()
     assert _running(data_dir) == {}
     assert "gateway did not stop in time, killing it" in capsys.readouterr().err
+
+
+def test_a_second_ctrl_c_cuts_the_stop_short_and_leaves_nothing_running(
+    tmp_path: Path,
+) -> None:
+    data_dir = (tmp_path / "data").resolve()
+    # A grace far longer than the test may wait: only the second signal can end the stop.
+    env = {**_environment(data_dir), "C360_STOP_GRACE": "600"}
+    running = _SupervisorProcess(tmp_path, env)
+    try:
+        running.wait_started()
+        children = _running(running.data_dir)
+        os.kill(children["gateway"], signal.SIGSTOP)
+        running.process.send_signal(signal.SIGINT)
+        _wait_until(lambda: _sigterm_pending(children["gateway"]), "the gateway was not stopped")
+        running.process.send_signal(signal.SIGINT)
+        assert running.wait_exit() == 0
+        assert _running(running.data_dir) == {}
+        assert "gateway did not stop in time, killing it" in running.stderr.read_text()
+    finally:
+        running.end()
