@@ -319,7 +319,7 @@ class IdentityClient(_ServiceClient):
         return await self._call(self._stub.SetParentClient, request, caller)
 
     async def associate_clients(
-        self, caller: Caller, client_id: str, other_client_id: str, associated: bool
+        self, caller: Caller, client_id: str, other_client_id: str, *, associated: bool
     ) -> identity_pb2.Client:
         request = identity_pb2.AssociateClientsRequest(
             client_id=client_id, other_client_id=other_client_id, associated=associated

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from google.protobuf.message import Message
+from google.protobuf.message import DecodeError, Message
 from nats.aio.client import Client as Nats
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
@@ -94,7 +94,7 @@ class LiveEvents:
     async def _deliver(self, msg: Msg) -> None:
         try:
             event = events_pb2.Event.FromString(msg.data)
-        except Exception:  # a message that is not one of ours: nothing to deliver
+        except DecodeError:  # a message that is not one of ours: nothing to deliver
             log.warning("undecodable event", extra={"subject": msg.subject})
             return
         queues = self._queues.get(event.tenant_id)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -11,6 +12,16 @@ def now_iso() -> str:
     """The current moment, always with microseconds, so that stored moments sort as text in
     time order."""
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+# Rules that depend on the day (a birth date in the future, a contact's validity) follow the
+# French agencies' calendar.
+AGENCY_TIMEZONE = ZoneInfo("Europe/Paris")
+
+
+def today(timezone: ZoneInfo = AGENCY_TIMEZONE) -> date:
+    """Today's date where the agency is, not where the server runs."""
+    return datetime.now(timezone).date()
 
 
 def timestamp(iso: str) -> Timestamp | None:

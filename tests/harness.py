@@ -406,7 +406,7 @@ class Subscription:
                     await self._send({"type": "pong"})
                 else:
                     self._messages.put_nowait(message)
-        except Exception as exc:  # the socket closed: next() reports it instead of a timeout
+        except Exception as exc:  # noqa: BLE001 - whatever ended the socket, next() reports it
             self._messages.put_nowait(exc)
 
     async def _send(self, message: dict[str, Any]) -> None:

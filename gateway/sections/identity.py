@@ -655,7 +655,9 @@ async def _read_clients(
 
 
 async def _load_contacts(
-    context: RequestContext, client_ids: list[str], include_historical: bool
+    context: RequestContext,
+    client_ids: list[str],
+    include_historical: bool,  # noqa: FBT001 - the planner passes a section's request so
 ) -> dict[str, list[identity_pb2.Contact]]:
     contacts = await context.clients.identity.list_contacts(
         context.caller, client_ids, include_historical=include_historical
@@ -683,8 +685,8 @@ CONTACTS = Section(
         Argument(
             "include_historical",
             bool,
-            False,
-            "Also list the contacts no longer (or not yet) valid.",
+            default=False,
+            description="Also list the contacts no longer (or not yet) valid.",
         ),
     ),
 )
@@ -729,6 +731,7 @@ class IdentityQuery:
     async def clients(
         self,
         info: Info,
+        *,
         search: Annotated[
             str | None,
             strawberry.argument(
@@ -1089,6 +1092,7 @@ class IdentityMutation:
     async def associate_clients(
         self,
         info: Info,
+        *,
         client_id: ClientId,
         other_client_id: Annotated[
             strawberry.ID, strawberry.argument(description="The other client's id.")
@@ -1098,7 +1102,7 @@ class IdentityMutation:
         ] = True,
     ) -> ClientRef | None:
         client = await info.context.clients.identity.associate_clients(
-            info.context.caller, client_id, other_client_id, associated
+            info.context.caller, client_id, other_client_id, associated=associated
         )
         return await _file(info, client)
 

@@ -25,6 +25,7 @@ from stdnum.exceptions import (
 )
 from stdnum.fr import nir, siren, siret
 
+from runtime.clock import today
 from runtime.errors import FieldViolation, InvalidInput
 from runtime.kit.common import EMAIL_KINDS, PHONE_KINDS, Address, Email, Phone
 
@@ -105,7 +106,7 @@ def check_date(value: str, field: str, *, past: bool = False) -> list[FieldViola
         parsed = date.fromisoformat(value)
     except ValueError:
         return [FieldViolation(field, "not a date in the form YYYY-MM-DD")]
-    if past and parsed > date.today():
+    if past and parsed > today():
         return [FieldViolation(field, "must not be in the future")]
     return []
 

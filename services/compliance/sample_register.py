@@ -509,6 +509,7 @@ def _required_records(rng: random.Random, ids: list[int]) -> list[dict[str, Any]
         origin: str,
         dates: list[dict[str, str]],
         aliases: list[str],
+        *,
         female: bool = False,
     ) -> dict[str, Any]:
         details: list[Detail] = [{"TypeChamp": "PRENOM", "Valeur": [{"Prenom": first}]}]

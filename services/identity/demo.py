@@ -17,6 +17,7 @@ from stdnum import iban, luhn
 from stdnum.fr import nir
 
 from runtime.caller import Caller
+from runtime.clock import today
 from runtime.kit.common import Address
 from runtime.kit.validators import normalize_phone
 from services.identity import service
@@ -255,7 +256,7 @@ def _siret(rng: random.Random, siren: str) -> str:
 
 
 def _address(
-    rng: random.Random, city: tuple[str, str, str, str], primary: bool, label: str
+    rng: random.Random, city: tuple[str, str, str, str], *, primary: bool, label: str
 ) -> Address:
     return {
         "label": label,
@@ -298,7 +299,7 @@ def _individual(rng: random.Random, index: int) -> ClientInput:
                 "primary": True,
             }
         ],
-        "addresses": [_address(rng, city, True, "Domicile")],
+        "addresses": [_address(rng, city, primary=True, label="Domicile")],
         "personal": {
             "marital_status": rng.choice(
                 ["Célibataire", "Marié(e)", "Pacsé(e)", "Divorcé(e)", "Veuf(ve)"]
@@ -330,10 +331,12 @@ def _individual(rng: random.Random, index: int) -> ClientInput:
         },
     }
     if rng.random() < 0.3:
-        client["addresses"].append(_address(rng, rng.choice(CITIES), False, "Résidence secondaire"))
+        client["addresses"].append(
+            _address(rng, rng.choice(CITIES), primary=False, label="Résidence secondaire")
+        )
     if rng.random() < 0.35:
         child_birth = birth + timedelta(days=365 * rng.randint(22, 35))
-        if child_birth < date.today():
+        if child_birth < today():
             client["family_members"] = [
                 {
                     "first_name": rng.choice(FIRST_NAMES_F + FIRST_NAMES_M),
@@ -373,7 +376,7 @@ def _professional(rng: random.Random, index: int) -> ClientInput:
                 "primary": True,
             }
         ],
-        "addresses": [_address(rng, city, True, "Siège")],
+        "addresses": [_address(rng, city, primary=True, label="Siège")],
         "professional": {
             "legal_name": legal_name,
             "siren": siren,
@@ -416,7 +419,7 @@ def demo_clients(count: int = DEMO_CLIENT_COUNT, seed: int = 360) -> list[Client
             "emails": [
                 {"address": "elodie.nunez-dupont@exemple.fr", "kind": "personal", "primary": True}
             ],
-            "addresses": [_address(rng, CITIES[0], True, "Domicile")],
+            "addresses": [_address(rng, CITIES[0], primary=True, label="Domicile")],
             "personal": {"birth_date": "1984-05-17", "gender": "F", "profession": "Architecte"},
             "important_notes": "Cliente historique de l'agence.",
         }
@@ -428,7 +431,7 @@ def demo_clients(count: int = DEMO_CLIENT_COUNT, seed: int = 360) -> list[Client
                 "civility": civility,
                 "first_name": first,
                 "last_name": last,
-                "addresses": [_address(rng, rng.choice(CITIES), True, "Domicile")],
+                "addresses": [_address(rng, rng.choice(CITIES), primary=True, label="Domicile")],
                 "personal": {"birth_date": birth, "gender": "F" if sex == "2" else "M"},
             }
         )

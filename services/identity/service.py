@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Collection, Sequence
-from datetime import date
 from typing import Any
 
 from runtime.caller import Caller
+from runtime.clock import today
 from runtime.errors import FieldViolation, InvalidInput, NotFound
 from runtime.ids import new_id
 from runtime.kit.paging import Page, cursor_of, decode_cursor, encode_cursor, page_size
@@ -445,7 +445,7 @@ async def associate_clients(
 
 
 def _today() -> str:
-    return date.today().isoformat()
+    return today().isoformat()
 
 
 async def add_contact(

@@ -3,10 +3,11 @@ wrote it; valid values are normalized (E.164 phones, compact numbers)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from runtime.clock import today
 from runtime.errors import FieldViolation, InvalidInput
 from runtime.kit.common import Address, Email, Phone
 from runtime.kit.validators import (
@@ -130,7 +131,7 @@ def test_dates_are_iso_and_past_dates_not_in_the_future() -> None:
     assert check_date("17/05/1984", "birthDate") == [
         FieldViolation("birthDate", "not a date in the form YYYY-MM-DD")
     ]
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (today() + timedelta(days=1)).isoformat()
     assert check_date(tomorrow, "birthDate", past=True) == [
         FieldViolation("birthDate", "must not be in the future")
     ]
