@@ -14,7 +14,7 @@ from client360.compliance.v1 import compliance_pb2
 from gateway.clients import REGISTER_RELOAD_DEADLINE, ComplianceClient, ServiceCalls
 from runtime.caller import Caller
 from runtime.config import load_settings
-from tests.harness import free_port
+from tests.standin import standin_server, unary
 
 OPERATOR = Caller(tenant_id="agency", user_id="olga", role="operator")
 
@@ -37,32 +37,18 @@ class TimedCompliance:
         self.allowed["GetRegisterInfo"] = context.time_remaining()
         return compliance_pb2.RegisterInfo(entry_count=1)
 
-    def handler(self) -> grpc.GenericRpcHandler[Any, Any]:
-        def unary(method: Any, request_type: Any) -> grpc.RpcMethodHandler[Any, Any]:
-            return grpc.unary_unary_rpc_method_handler(
-                method,
-                request_deserializer=request_type.FromString,
-                response_serializer=lambda message: message.SerializeToString(),
-            )
-
-        return grpc.method_handlers_generic_handler(
-            ComplianceClient.DESCRIPTOR.full_name,
-            {
-                "ReloadRegister": unary(self.reload_register, compliance_pb2.ReloadRegisterRequest),
-                "GetRegisterInfo": unary(self.register_info, compliance_pb2.GetRegisterInfoRequest),
-            },
-        )
+    def methods(self) -> dict[str, grpc.RpcMethodHandler[Any, Any]]:
+        return {
+            "ReloadRegister": unary(self.reload_register, compliance_pb2.ReloadRegisterRequest),
+            "GetRegisterInfo": unary(self.register_info, compliance_pb2.GetRegisterInfoRequest),
+        }
 
 
 @pytest.fixture
 async def compliance() -> AsyncIterator[tuple[TimedCompliance, int]]:
     timed = TimedCompliance()
-    server = grpc.aio.server()
-    server.add_generic_rpc_handlers((timed.handler(),))
-    port = server.add_insecure_port(f"127.0.0.1:{free_port()}")
-    await server.start()
-    yield timed, port
-    await server.stop(grace=None)
+    async with standin_server(ComplianceClient.DESCRIPTOR.full_name, timed.methods()) as port:
+        yield timed, port
 
 
 async def test_the_register_reload_has_a_long_deadline_of_its_own(

@@ -18,7 +18,7 @@ from gateway.clients import IdentityClient, ServiceCalls, retry_config
 from gateway.errors import GatewayError
 from runtime.caller import Caller
 from runtime.config import load_settings
-from tests.harness import free_port
+from tests.standin import standin_server, unary
 
 CALLER = Caller(tenant_id="agency", user_id="alice", role="advisor")
 
@@ -53,34 +53,18 @@ class FlakyIdentity:
         await self._attempt("CreateClient", context)
         return identity_pb2.Client(id="created")
 
-    def handler(self) -> grpc.GenericRpcHandler[Any, Any]:
-        def unary(method: Any, request_type: Any) -> grpc.RpcMethodHandler[Any, Any]:
-            return grpc.unary_unary_rpc_method_handler(
-                method,
-                request_deserializer=request_type.FromString,
-                response_serializer=lambda message: message.SerializeToString(),
-            )
-
-        return grpc.method_handlers_generic_handler(
-            IdentityClient.DESCRIPTOR.full_name,
-            {
-                "BatchGetClients": unary(
-                    self.batch_get_clients, identity_pb2.BatchGetClientsRequest
-                ),
-                "CreateClient": unary(self.create_client, identity_pb2.CreateClientRequest),
-            },
-        )
+    def methods(self) -> dict[str, grpc.RpcMethodHandler[Any, Any]]:
+        return {
+            "BatchGetClients": unary(self.batch_get_clients, identity_pb2.BatchGetClientsRequest),
+            "CreateClient": unary(self.create_client, identity_pb2.CreateClientRequest),
+        }
 
 
 @pytest.fixture
 async def servicer() -> AsyncIterator[tuple[FlakyIdentity, int]]:
     flaky = FlakyIdentity()
-    server = grpc.aio.server()
-    server.add_generic_rpc_handlers((flaky.handler(),))
-    port = server.add_insecure_port(f"127.0.0.1:{free_port()}")
-    await server.start()
-    yield flaky, port
-    await server.stop(grace=None)
+    async with standin_server(IdentityClient.DESCRIPTOR.full_name, flaky.methods()) as port:
+        yield flaky, port
 
 
 def _identity(port: int, **settings: str) -> tuple[IdentityClient, ServiceCalls]:

@@ -25,7 +25,7 @@ from runtime.rpc import (
     error_from_rpc,
     insecure_channel,
 )
-from tests.harness import free_port
+from tests.standin import standin_server, unary
 
 CALLER = Caller(tenant_id="t1", user_id="alice", role="advisor")
 Behaviour = Callable[[], Awaitable[Any]]
@@ -56,30 +56,18 @@ BEHAVIOURS: dict[str, Behaviour] = {
 
 @pytest.fixture
 async def channel() -> AsyncIterator[grpc.aio.Channel]:
-    def handler(behaviour: Behaviour) -> grpc.RpcMethodHandler[Any, Any]:
+    def answer(behaviour: Behaviour) -> Callable[[Any, Any], Awaitable[Any]]:
         async def serve(request: Any, context: Any) -> Any:
             return await behaviour()
 
-        return grpc.unary_unary_rpc_method_handler(
-            serve,
-            request_deserializer=empty_pb2.Empty.FromString,
-            response_serializer=empty_pb2.Empty.SerializeToString,
-        )
+        return serve
 
-    server = grpc.aio.server(interceptors=[ServiceInterceptor("test")])
-    server.add_generic_rpc_handlers(
-        [
-            grpc.method_handlers_generic_handler(
-                "test.Faults", {name: handler(b) for name, b in BEHAVIOURS.items()}
-            )
-        ]
-    )
-    port = free_port()
-    server.add_insecure_port(f"127.0.0.1:{port}")
-    await server.start()
-    async with insecure_channel(f"127.0.0.1:{port}") as opened:
+    methods = {name: unary(answer(b), empty_pb2.Empty) for name, b in BEHAVIOURS.items()}
+    async with (
+        standin_server("test.Faults", methods, interceptors=[ServiceInterceptor("test")]) as port,
+        insecure_channel(f"127.0.0.1:{port}") as opened,
+    ):
         yield opened
-    await server.stop(None)
 
 
 async def _call(channel: grpc.aio.Channel, method: str) -> grpc.aio.AioRpcError:
