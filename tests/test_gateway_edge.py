@@ -259,3 +259,18 @@ async def test_readiness_is_the_gateways_own_and_reports_services_beside(
     assert ready.json()["ready"] is True
     assert ready.json()["services"]["identity"] == "SERVING"
     assert ready.json()["services"]["compliance"] == "UNAVAILABLE"
+
+
+async def test_eighty_bad_emails_and_phones_are_bad_input_not_an_outage(
+    gql: GraphQLClient,
+) -> None:
+    emails = [{"address": f"not-an-email-{i}"} for i in range(40)]
+    phones = [{"number": f"12{i}"} for i in range(40)]
+    body = await gql.execute(CREATE, {"input": individual(emails=emails, phones=phones)})
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    fields = {v["field"] for v in error["extensions"]["violations"]}
+    assert {f"emails[{i}].address" for i in range(40)} <= fields
+    assert {f"phones[{i}].number" for i in range(40)} <= fields
+    assert body["data"]["createClient"] is None
+    assert (await gql.data("{ clients(first: 1) { totalCount } }"))["clients"]["totalCount"] == 0
