@@ -15,10 +15,11 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import strawberry
+from google.protobuf.message import Message
 from graphql import OperationDefinitionNode
 
 from client360.identity.v1 import identity_pb2
@@ -90,13 +91,22 @@ class Section:
 @dataclass(frozen=True, slots=True, eq=False)
 class ServiceSection:
     """A service's part of the client file: the sections it adds to Client, its queries and
-    mutations, and, for the one service that keeps them, how client records are read."""
+    mutations, its live events, and, for the one service that keeps them, how client records
+    are read."""
 
     service: str
     sections: tuple[Section, ...]
     query: type | None = None
     mutation: type | None = None
     records: RecordReader | None = None
+    # Its event payloads that reach subscriptions (clientEvents, by the envelope's key), and a
+    # Strawberry type whose fields ClientEvent gains to show them.
+    events: tuple[type[Message], ...] = ()
+    event_fields: type | None = None
+    # Those of its payloads that are notices to their actor, each with the message to show,
+    # and a Strawberry type whose fields Notification gains to show them.
+    notices: Mapping[type[Message], Callable[[Any], str]] = field(default_factory=dict)
+    notice_fields: type | None = None
 
 
 class ClientFile:

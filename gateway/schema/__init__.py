@@ -21,6 +21,7 @@ from strawberry.types import ExecutionContext
 
 from gateway.errors import report_errors
 from gateway.limits import Limits, limiting_extensions
+from gateway.schema.merge import merged_type
 
 
 class ClientFileSchema(strawberry.Schema):
@@ -40,16 +41,6 @@ def absent_as_null(root: object, name: str) -> object:
     return None if value == "" else value
 
 
-def _merged(name: str, description: str, types: tuple[type, ...]) -> type:
-    """One root type with the fields of every section's ``types``; two sections may not
-    declare the same field."""
-    names = [f.name for t in types for f in t.__strawberry_definition__.fields]  # type: ignore[attr-defined]
-    if len(set(names)) != len(names):
-        twice = sorted({n for n in names if names.count(n) > 1})
-        raise ValueError(f"{name} fields declared by two sections: {twice}")
-    return strawberry.type(type(name, types, {}), description=description)
-
-
 def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     from gateway.schema.subscription import Subscription
     from gateway.sections import SECTIONS
@@ -58,8 +49,10 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     mutations = tuple(part.mutation for part in SECTIONS if part.mutation is not None)
     # Parsed and validated documents are cached: a screen sends the same few queries all day.
     return ClientFileSchema(
-        query=_merged("Query", "Reads: one client's file, a page of clients, and more.", queries),
-        mutation=_merged("Mutation", "Changes, each answered with what it changed.", mutations),
+        query=merged_type(
+            "Query", "Reads: one client's file, a page of clients, and more.", queries
+        ),
+        mutation=merged_type("Mutation", "Changes, each answered with what it changed.", mutations),
         subscription=Subscription,
         config=StrawberryConfig(default_resolver=absent_as_null),
         extensions=[

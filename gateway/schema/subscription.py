@@ -5,47 +5,25 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
-from client360.compliance.v1 import compliance_pb2
-from client360.identity.v1 import identity_pb2
 from gateway.context import Info
 from gateway.errors import not_found
 from gateway.live import LiveEvent
-from gateway.sections.compliance import AssetFreezeStatus, Screening, ScreeningJob
-from runtime.contracts import payload_types, subject_of
+from gateway.schema.merge import merged_type
+from gateway.sections import SECTIONS
+from runtime.contracts import payload_types
 
-# The event payloads subscriptions show, as their services declare them.
-EVENT_PAYLOADS = payload_types(
-    identity_pb2.ClientCreated,
-    identity_pb2.ClientUpdated,
-    identity_pb2.ClientArchived,
-    identity_pb2.ClientRestored,
-    identity_pb2.ContactCreated,
-    identity_pb2.ContactUpdated,
-    identity_pb2.ContactEnded,
-    identity_pb2.ContactDeleted,
-    compliance_pb2.ScreeningCompleted,
-    compliance_pb2.AssetFreezeStatusChanged,
-    compliance_pb2.ScreeningJobFinished,
-)
-JOB_FINISHED = subject_of(compliance_pb2.ScreeningJobFinished)
-_CHANGES = (
-    identity_pb2.ClientCreated
-    | identity_pb2.ClientUpdated
-    | identity_pb2.ClientArchived
-    | identity_pb2.ClientRestored
-    | identity_pb2.ContactCreated
-    | identity_pb2.ContactUpdated
-    | identity_pb2.ContactEnded
-    | identity_pb2.ContactDeleted
-)
+# The event payloads subscriptions show, as the sections declare them.
+EVENT_PAYLOADS = payload_types(*(t for part in SECTIONS for t in part.events))
+# The payloads that are notices to their actor, with the message each shows.
+_NOTICES = {t: message for part in SECTIONS for t, message in part.notices.items()}
 
 
-@strawberry.type(description="Something that happened to a client, in any service.")
-class ClientEvent:
+@strawberry.type
+class _EventFields:
     id: strawberry.ID = strawberry.field(
         description="The event's id: the same event delivered twice has the same id."
     )
@@ -64,38 +42,9 @@ class ClientEvent:
     def client_id(root: strawberry.Parent[LiveEvent]) -> strawberry.ID:
         return strawberry.ID(root.key)
 
-    @strawberry.field(
-        description="Fields of the client or contact that changed, by their proto names "
-        '("addresses", "personal"...); empty for other events.'
-    )
-    @staticmethod
-    def changed_fields(root: strawberry.Parent[LiveEvent]) -> list[str]:
-        if isinstance(root.payload, _CHANGES):
-            return list(root.payload.changed_fields)
-        return []
 
-    @strawberry.field(description="The check, for a screening event; null for others.")
-    @staticmethod
-    def screening(root: strawberry.Parent[LiveEvent]) -> Screening | None:
-        if not isinstance(root.payload, compliance_pb2.ScreeningCompleted):
-            return None
-        return cast(Screening, root.payload.screening)
-
-    @strawberry.field(
-        description="The client's asset-freeze status after a compliance event; null for others."
-    )
-    @staticmethod
-    def asset_freeze_status(root: strawberry.Parent[LiveEvent]) -> AssetFreezeStatus | None:
-        payload = root.payload
-        if isinstance(payload, compliance_pb2.ScreeningCompleted):
-            return cast(AssetFreezeStatus, payload.screening.status_after)
-        if isinstance(payload, compliance_pb2.AssetFreezeStatusChanged):
-            return cast(AssetFreezeStatus, payload.decision.status)
-        return None
-
-
-@strawberry.type(description="A message for the caller, such as the end of a screening job.")
-class Notification:
+@strawberry.type
+class _NoticeFields:
     id: strawberry.ID = strawberry.field(description="The event's id.")
     type: str = strawberry.field(
         description="What the notification is about, for example c360.compliance.job.finished."
@@ -105,22 +54,25 @@ class Notification:
     @strawberry.field(description="The message to show the caller.")
     @staticmethod
     def message(root: strawberry.Parent[LiveEvent]) -> str:
-        if not isinstance(root.payload, compliance_pb2.ScreeningJobFinished):
-            return ""
-        job = root.payload.job
-        if job.error:
-            return job.error
-        return (
-            f"The asset-freeze check of {job.total} clients is finished: "
-            f"{job.matched} with matches to verify."
-        )
+        payload = root.payload
+        describe = _NOTICES.get(type(payload)) if payload is not None else None
+        return describe(payload) if describe is not None else ""
 
-    @strawberry.field(description="The screening job that ended, for a job notification.")
-    @staticmethod
-    def job(root: strawberry.Parent[LiveEvent]) -> ScreeningJob | None:
-        if not isinstance(root.payload, compliance_pb2.ScreeningJobFinished):
-            return None
-        return cast(ScreeningJob, root.payload.job)
+
+if TYPE_CHECKING:  # the merged types have the base types' fields and more
+    ClientEvent = _EventFields
+    Notification = _NoticeFields
+else:
+    ClientEvent = merged_type(
+        "ClientEvent",
+        "Something that happened to a client, in any service.",
+        (_EventFields, *(p.event_fields for p in SECTIONS if p.event_fields is not None)),
+    )
+    Notification = merged_type(
+        "Notification",
+        "A message for the caller, such as the end of a screening job.",
+        (_NoticeFields, *(p.notice_fields for p in SECTIONS if p.notice_fields is not None)),
+    )
 
 
 @strawberry.type(description="Live updates, over graphql-transport-ws on the same URL.")
@@ -152,5 +104,6 @@ class Subscription:
     async def notifications(self, info: Info) -> AsyncGenerator[Notification, None]:
         context = info.context
         async for event in context.live.events(context.caller.tenant_id):
-            if event.type == JOB_FINISHED and event.actor_id == context.caller.user_id:
+            notice = event.payload is not None and type(event.payload) in _NOTICES
+            if notice and event.actor_id == context.caller.user_id:
                 yield cast(Notification, event)

@@ -14,6 +14,7 @@ import strawberry
 from client360.compliance.v1 import compliance_pb2
 from gateway.context import Info, RequestContext
 from gateway.errors import graphql_error
+from gateway.live import LiveEvent
 from gateway.planner import Section, ServiceSection
 from gateway.schema.enums import enum_field, proto_enum
 from gateway.schema.timestamps import timestamp
@@ -385,9 +386,62 @@ async def _search_ids(info: Info, search: str) -> list[str]:
     return ids[:MAX_JOB_CLIENTS]
 
 
+# Live events
+
+
+@strawberry.type
+class ComplianceEventFields:
+    @strawberry.field(description="The check, for a screening event; null for others.")
+    @staticmethod
+    def screening(root: strawberry.Parent[LiveEvent]) -> Screening | None:
+        if not isinstance(root.payload, compliance_pb2.ScreeningCompleted):
+            return None
+        return cast(Screening, root.payload.screening)
+
+    @strawberry.field(
+        description="The client's asset-freeze status after a compliance event; null for others."
+    )
+    @staticmethod
+    def asset_freeze_status(root: strawberry.Parent[LiveEvent]) -> AssetFreezeStatus | None:
+        payload = root.payload
+        if isinstance(payload, compliance_pb2.ScreeningCompleted):
+            return cast(AssetFreezeStatus, payload.screening.status_after)
+        if isinstance(payload, compliance_pb2.AssetFreezeStatusChanged):
+            return cast(AssetFreezeStatus, payload.decision.status)
+        return None
+
+
+def _job_finished_message(payload: compliance_pb2.ScreeningJobFinished) -> str:
+    job = payload.job
+    if job.error:
+        return job.error
+    return (
+        f"The asset-freeze check of {job.total} clients is finished: "
+        f"{job.matched} with matches to verify."
+    )
+
+
+@strawberry.type
+class ComplianceNoticeFields:
+    @strawberry.field(description="The screening job that ended, for a job notification.")
+    @staticmethod
+    def job(root: strawberry.Parent[LiveEvent]) -> ScreeningJob | None:
+        if not isinstance(root.payload, compliance_pb2.ScreeningJobFinished):
+            return None
+        return cast(ScreeningJob, root.payload.job)
+
+
 SECTION = ServiceSection(
     service="compliance",
     sections=(COMPLIANCE,),
     query=ComplianceQuery,
     mutation=ComplianceMutation,
+    events=(
+        compliance_pb2.ScreeningCompleted,
+        compliance_pb2.AssetFreezeStatusChanged,
+        compliance_pb2.ScreeningJobFinished,
+    ),
+    event_fields=ComplianceEventFields,
+    notices={compliance_pb2.ScreeningJobFinished: _job_finished_message},
+    notice_fields=ComplianceNoticeFields,
 )

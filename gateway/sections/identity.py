@@ -18,6 +18,7 @@ from strawberry import UNSET
 from client360.identity.v1 import identity_pb2
 from gateway.context import Info, RequestContext
 from gateway.errors import not_found
+from gateway.live import LiveEvent
 from gateway.planner import (
     Argument,
     Link,
@@ -1107,10 +1108,39 @@ class IdentityMutation:
         return await _file(info, client)
 
 
+# Live events
+
+_CHANGES = (
+    identity_pb2.ClientCreated,
+    identity_pb2.ClientUpdated,
+    identity_pb2.ClientArchived,
+    identity_pb2.ClientRestored,
+    identity_pb2.ContactCreated,
+    identity_pb2.ContactUpdated,
+    identity_pb2.ContactEnded,
+    identity_pb2.ContactDeleted,
+)
+
+
+@strawberry.type
+class IdentityEventFields:
+    @strawberry.field(
+        description="Fields of the client or contact that changed, by their proto names "
+        '("addresses", "personal"...); empty for other events.'
+    )
+    @staticmethod
+    def changed_fields(root: strawberry.Parent[LiveEvent]) -> list[str]:
+        if isinstance(root.payload, _CHANGES):
+            return list(root.payload.changed_fields)
+        return []
+
+
 SECTION = ServiceSection(
     service="identity",
     sections=(IDENTITY, CONTACTS, RELATIONS),
     query=IdentityQuery,
     mutation=IdentityMutation,
     records=_read_clients,
+    events=_CHANGES,
+    event_fields=IdentityEventFields,
 )
