@@ -171,13 +171,19 @@ class System:
         return f"http://127.0.0.1:{self.gateway_port}/metrics"
 
     def start(self) -> None:
-        self.nats.start()
-        for service in self.services.values():
-            service.start()
-        self.gateway.start()
-        for service in self.services.values():
-            service.wait_ready()
-        self.gateway.wait_ready()
+        """Start everything; if any part fails to come up, stop what did (a fixture that
+        fails in its set-up never reaches its tear-down)."""
+        try:
+            self.nats.start()
+            for service in self.services.values():
+                service.start()
+            self.gateway.start()
+            for service in self.services.values():
+                service.wait_ready()
+            self.gateway.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         self.gateway.stop()
