@@ -1,0 +1,270 @@
+"""Direct mapping between the billing service's documents and its protos, field by field; the
+stored words of each closed vocabulary are tables over the proto enums."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+
+from client360.billing.v1 import billing_pb2
+from client360.common.v1 import common_pb2
+from runtime.clock import timestamp
+from runtime.clock import today as agency_today
+from runtime.kit.common import audit_to_proto
+from runtime.kit.vocabulary import Vocabulary
+from services.billing.models import (
+    CANCELLED,
+    CREDIT_NOTE,
+    CREDIT_NOTE_KIND,
+    DEBITS,
+    DEFAULT_CURRENCY,
+    DRAFT,
+    FEE,
+    FORMAL_NOTICE_SENT,
+    INVOICE,
+    INVOICE_KIND,
+    ISSUED,
+    NOT_PAID,
+    OVERDUE,
+    PAID,
+    PARTLY_PAID,
+    PAYMENT,
+    POSTED,
+    PREMIUM_NOTICE,
+    REFUND,
+    REVERSED,
+    SUSPENDED,
+    TERMINABLE,
+    UNPAID_AFTER_DAYS,
+    UNPAID_STATUS,
+    WRITE_OFF,
+    AccountDoc,
+    Entry,
+    Invoice,
+    Notice,
+    StepTaken,
+)
+from services.billing.models import REINSTATED as REINSTATED_STEP
+
+ENTRY_KINDS = Vocabulary(
+    billing_pb2.EntryKind,
+    {
+        billing_pb2.ENTRY_KIND_PREMIUM_NOTICE: PREMIUM_NOTICE,
+        billing_pb2.ENTRY_KIND_INVOICE: INVOICE,
+        billing_pb2.ENTRY_KIND_CREDIT_NOTE: CREDIT_NOTE,
+        billing_pb2.ENTRY_KIND_PAYMENT: PAYMENT,
+        billing_pb2.ENTRY_KIND_REFUND: REFUND,
+        billing_pb2.ENTRY_KIND_FEE: FEE,
+        billing_pb2.ENTRY_KIND_WRITE_OFF: WRITE_OFF,
+    },
+)
+INVOICE_KINDS = Vocabulary(
+    billing_pb2.InvoiceKind,
+    {
+        billing_pb2.INVOICE_KIND_INVOICE: INVOICE_KIND,
+        billing_pb2.INVOICE_KIND_CREDIT_NOTE: CREDIT_NOTE_KIND,
+    },
+)
+INVOICE_STATES = Vocabulary(
+    billing_pb2.InvoiceState,
+    {
+        billing_pb2.INVOICE_STATE_DRAFT: DRAFT,
+        billing_pb2.INVOICE_STATE_POSTED: POSTED,
+        billing_pb2.INVOICE_STATE_CANCELLED: CANCELLED,
+    },
+)
+PAYMENT_STATES = Vocabulary(
+    billing_pb2.PaymentState,
+    {
+        billing_pb2.PAYMENT_STATE_NOT_PAID: NOT_PAID,
+        billing_pb2.PAYMENT_STATE_PARTLY_PAID: PARTLY_PAID,
+        billing_pb2.PAYMENT_STATE_PAID: PAID,
+        billing_pb2.PAYMENT_STATE_REVERSED: REVERSED,
+    },
+)
+
+
+def payment_state(entry: Entry) -> str:
+    """How much of a debt is settled ("" for what is not a debt)."""
+    if entry["kind"] not in DEBITS:
+        return ""
+    amount, still_open = entry["amount"]["amount_minor"], entry["open_minor"]
+    if still_open == 0:
+        return REVERSED if entry.get("reversed_minor", 0) >= amount else PAID
+    return NOT_PAID if still_open == amount else PARTLY_PAID
+
+
+def _money(amount_minor: int, currency: str) -> common_pb2.Money:
+    return common_pb2.Money(amount_minor=amount_minor, currency=currency)
+
+
+def balances_to_proto(balances: Mapping[str, int]) -> list[common_pb2.Money]:
+    return [_money(balances[currency], currency) for currency in sorted(balances)]
+
+
+def entry_to_proto(entry: Entry) -> billing_pb2.LedgerEntry:
+    currency = entry["amount"]["currency"]
+    return billing_pb2.LedgerEntry(
+        id=entry["id"],
+        client_id=entry["client_id"],
+        kind=ENTRY_KINDS.to_proto(entry["kind"]),
+        date=entry["date"],
+        amount=_money(entry["amount"]["amount_minor"], currency),
+        open_amount=_money(entry["open_minor"], currency),
+        label=entry.get("label", ""),
+        invoice_id=entry.get("invoice_id", ""),
+        allocations=[
+            billing_pb2.Allocation(
+                entry_id=a["entry_id"], amount=_money(a["amount_minor"], currency)
+            )
+            for a in entry.get("allocations", [])
+        ],
+        payment_state=PAYMENT_STATES.to_proto(payment_state(entry)),
+        recorded_at=timestamp(entry.get("recorded_at", "")),
+        recorded_by=entry.get("recorded_by", ""),
+    )
+
+
+def invoice_to_proto(invoice: Invoice, entry: Entry | None = None) -> billing_pb2.Invoice:
+    """``entry``: the posted invoice's ledger entry, which says how much of it is settled."""
+    currency = invoice["currency"]
+    return billing_pb2.Invoice(
+        id=invoice["id"],
+        client_id=invoice["client_id"],
+        kind=INVOICE_KINDS.to_proto(invoice["kind"]),
+        state=INVOICE_STATES.to_proto(invoice["state"]),
+        series=invoice["series"],
+        number=invoice.get("number", ""),
+        issue_date=invoice.get("issue_date", ""),
+        currency=currency,
+        lines=[
+            billing_pb2.InvoiceLine(
+                designation=line["designation"],
+                quantity=line["quantity"],
+                unit_price=_money(line["unit_price_minor"], currency),
+                discount_basis_points=line["discount_basis_points"],
+                vat_basis_points=line["vat_basis_points"],
+                net_amount=_money(line["net_minor"], currency),
+            )
+            for line in invoice["lines"]
+        ],
+        total_excluding_tax=_money(invoice["total_excluding_tax_minor"], currency),
+        total_tax=_money(invoice["total_tax_minor"], currency),
+        total_including_tax=_money(invoice["total_including_tax_minor"], currency),
+        credited_invoice_id=invoice.get("credited_invoice_id", ""),
+        entry_id=invoice.get("entry_id", ""),
+        payment_state=PAYMENT_STATES.to_proto(payment_state(entry) if entry else ""),
+        exemption_reference=invoice.get("exemption_reference", ""),
+        version=invoice.get("version", 0),
+        audit=audit_to_proto(invoice.get("audit")),
+    )
+
+
+NOTICE_STATUSES = Vocabulary(
+    billing_pb2.NoticeStatus,
+    {
+        billing_pb2.NOTICE_STATUS_ISSUED: ISSUED,
+        billing_pb2.NOTICE_STATUS_PARTLY_PAID: PARTLY_PAID,
+        billing_pb2.NOTICE_STATUS_PAID: PAID,
+        billing_pb2.NOTICE_STATUS_UNPAID: UNPAID_STATUS,
+    },
+)
+
+
+UNPAID_STEPS = Vocabulary(
+    billing_pb2.UnpaidStep,
+    {
+        billing_pb2.UNPAID_STEP_OVERDUE: OVERDUE,
+        billing_pb2.UNPAID_STEP_FORMAL_NOTICE_SENT: FORMAL_NOTICE_SENT,
+        billing_pb2.UNPAID_STEP_SUSPENDED: SUSPENDED,
+        billing_pb2.UNPAID_STEP_TERMINABLE: TERMINABLE,
+        billing_pb2.UNPAID_STEP_REINSTATED: REINSTATED_STEP,
+    },
+)
+
+
+def step_to_proto(step: StepTaken) -> billing_pb2.UnpaidStepTaken:
+    return billing_pb2.UnpaidStepTaken(step=UNPAID_STEPS.to_proto(step["step"]), date=step["date"])
+
+
+def notice_status(notice: Notice, entry: Entry | None, today: datetime.date) -> str:
+    """Paid, or else unpaid once 10 days past its due date, or else issued or partly paid:
+    computed for ``today`` (the agency's), never stored."""
+    still_open = entry["open_minor"] if entry else notice["total_minor"]
+    if still_open <= 0:
+        return PAID
+    overdue_from = datetime.date.fromisoformat(notice["due_date"]) + datetime.timedelta(
+        days=UNPAID_AFTER_DAYS
+    )
+    if today >= overdue_from:
+        return UNPAID_STATUS
+    return ISSUED if still_open == notice["total_minor"] else PARTLY_PAID
+
+
+def notice_to_proto(
+    notice: Notice, entry: Entry | None, today: datetime.date
+) -> billing_pb2.PremiumNotice:
+    currency = notice["currency"]
+    return billing_pb2.PremiumNotice(
+        id=notice["id"],
+        client_id=notice["client_id"],
+        contract_id=notice["contract_id"],
+        period_start=notice["period_start"],
+        period_end=notice["period_end"],
+        due_date=notice["due_date"],
+        net_premium=_money(notice["net_premium_minor"], currency),
+        taxes=_money(notice["taxes_minor"], currency),
+        fees=_money(notice["fees_minor"], currency),
+        total=_money(notice["total_minor"], currency),
+        open_amount=_money(entry["open_minor"] if entry else notice["total_minor"], currency),
+        status=NOTICE_STATUSES.to_proto(notice_status(notice, entry, today)),
+        entry_id=notice["entry_id"],
+        issued_at=timestamp(notice.get("issued_at", "")),
+        issued_by=notice.get("issued_by", ""),
+        unpaid_step=UNPAID_STEPS.to_proto(notice.get("unpaid_step", "")),
+        unpaid_steps=[step_to_proto(t) for t in notice.get("unpaid_steps", [])],
+    )
+
+
+def debt_age(age_days: int) -> billing_pb2.DebtAge.ValueType:
+    if age_days < 0:
+        return billing_pb2.DEBT_AGE_NOT_DUE
+    if age_days <= 30:
+        return billing_pb2.DEBT_AGE_DAYS_0_TO_30
+    if age_days <= 60:
+        return billing_pb2.DEBT_AGE_DAYS_31_TO_60
+    if age_days <= 90:
+        return billing_pb2.DEBT_AGE_DAYS_61_TO_90
+    return billing_pb2.DEBT_AGE_DAYS_OVER_90
+
+
+def account_to_proto(
+    client_id: str,
+    account: AccountDoc | None,
+    entries: list[Entry],
+    invoices: list[Invoice],
+    invoice_entries: Mapping[str, Entry],
+    debts: Sequence[tuple[Entry, int]] = (),
+    notices: Sequence[Notice] = (),
+    today: datetime.date | None = None,
+) -> billing_pb2.Account:
+    balances = account["balances"] if account else {}
+    return billing_pb2.Account(
+        client_id=client_id,
+        balance=_money(balances.get(DEFAULT_CURRENCY, 0), DEFAULT_CURRENCY),
+        balances=balances_to_proto(balances),
+        entries=[entry_to_proto(e) for e in entries],
+        invoices=[
+            invoice_to_proto(i, invoice_entries.get(i.get("entry_id", ""))) for i in invoices
+        ],
+        entry_count=account["entry_count"] if account else 0,
+        invoice_count=account["invoice_count"] if account else 0,
+        debts=[
+            billing_pb2.Debt(entry=entry_to_proto(e), age_days=age, age=debt_age(age))
+            for e, age in debts
+        ],
+        notices=[
+            notice_to_proto(n, invoice_entries.get(n["entry_id"]), today or agency_today())
+            for n in notices
+        ],
+    )

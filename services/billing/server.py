@@ -1,0 +1,35 @@
+"""Wiring of the billing service process: repository, servicer, the runner of the unpaid
+path, and the demo accounts of identity's demo clients when demo data is on."""
+
+from __future__ import annotations
+
+from client360.billing.v1 import billing_pb2, billing_pb2_grpc
+from runtime.server import ServiceContext, main
+from services.billing import demo
+from services.billing.models import COLLECTIONS
+from services.billing.repository import BillingRepository
+from services.billing.servicer import BillingServicer
+from services.billing.unpaid import unpaid_path_runner
+
+SERVICE_NAME = billing_pb2.DESCRIPTOR.services_by_name["BillingService"].full_name
+
+
+async def wire(ctx: ServiceContext) -> None:
+    repo = BillingRepository(ctx.store)
+    runner = unpaid_path_runner(repo)
+    if ctx.settings.demo_data:
+        ctx.consume(
+            durable=demo.IDENTITY_DURABLE,
+            subjects=demo.IDENTITY_SUBJECTS,
+            handler=demo.DemoAccounts(repo, tenant_id=ctx.settings.demo_tenant),
+        )
+    ctx.background(runner.run(), "unpaid-path")
+    ctx.add_servicer(
+        billing_pb2_grpc.add_BillingServiceServicer_to_server,
+        BillingServicer(repo, runner),
+        SERVICE_NAME,
+    )
+
+
+def run() -> None:
+    main("billing", COLLECTIONS, wire)
