@@ -1,0 +1,5 @@
+"""``python -m services.contracts`` starts the contracts service."""
+
+from services.contracts.server import run
+
+run()

@@ -1,0 +1,273 @@
+"""gRPC transport of the contracts service: decode the request, call the domain, encode the
+answer. Errors travel as runtime errors and are mapped to status codes by the interceptor."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import grpc
+
+from client360.common.v1 import common_pb2
+from client360.contracts.v1 import contracts_pb2, contracts_pb2_grpc
+from runtime.contracts import max_items
+from runtime.errors import FieldViolation, InvalidInput
+from runtime.kit.paging import Page
+from runtime.rpc import current_caller
+from services.contracts import claims, service
+from services.contracts.mapping import (
+    claim_input_to_doc,
+    claim_to_proto,
+    contract_input_to_doc,
+    contract_to_proto,
+    settings_to_proto,
+)
+from services.contracts.models import (
+    BRANCHES,
+    CLAIM_STATUSES,
+    CONTRACT_STATUSES,
+    RENEWAL_STATES,
+    TERMINATION_REASONS,
+    TERMINATION_RULES,
+    Claim,
+)
+from services.contracts.repository import ContractsRepository
+
+Context = grpc.aio.ServicerContext[Any, Any]
+MAX_CLIENTS = max_items(contracts_pb2.BatchGetClientContractsRequest, "client_ids")
+
+
+def _contract_out(view: service.ContractView, names: Mapping[str, str]) -> contracts_pb2.Contract:
+    return contract_to_proto(
+        view.contract,
+        names=names,
+        markers=view.markers,
+        open_claims=view.open_claims,
+        rights=view.rights,
+        open_tickets=view.open_tickets,
+    )
+
+
+def _page_info(page: Page[Any], after: str) -> common_pb2.PageInfo:
+    return common_pb2.PageInfo(
+        end_cursor=page.end_cursor or after, has_next_page=page.has_next_page
+    )
+
+
+def _claims_page(
+    page: Page[Claim], names: Mapping[str, str], after: str
+) -> contracts_pb2.ClaimPage:
+    return contracts_pb2.ClaimPage(
+        claims=[claim_to_proto(c, names=names) for c in page.rows],
+        cursors=page.cursors,
+        page_info=_page_info(page, after),
+        total_count=page.total_count,
+    )
+
+
+def _words(values: Any, vocabulary: Any, field: str) -> frozenset[str]:
+    """The stored words of a repeated enum filter; an unknown value is bad input."""
+    words = [vocabulary.to_word(v) for v in values]
+    violations = [v for i, w in enumerate(words) for v in vocabulary.check(w, f"{field}[{i}]")]
+    if violations:
+        raise InvalidInput(violations)
+    return frozenset(words)
+
+
+class ContractsServicer(contracts_pb2_grpc.ContractsServiceServicer):
+    def __init__(self, repo: ContractsRepository) -> None:
+        self._repo = repo
+
+    async def BatchGetClientContracts(
+        self, request: contracts_pb2.BatchGetClientContractsRequest, context: Context
+    ) -> contracts_pb2.BatchGetClientContractsResponse:
+        if len(request.client_ids) > MAX_CLIENTS:
+            raise InvalidInput(FieldViolation("clientIds", f"at most {MAX_CLIENTS}"))
+        wanted = request.contract_filter
+        answer = await service.client_contracts(
+            repo=self._repo,
+            caller=current_caller(),
+            client_ids=list(request.client_ids),
+            with_contracts=request.with_contracts,
+            contract_filter=service.ContractFilter(
+                statuses=_words(wanted.statuses, CONTRACT_STATUSES, "contracts.statuses"),
+                branches=_words(wanted.branches, BRANCHES, "contracts.branches"),
+                renewal_states=_words(
+                    wanted.renewal_states, RENEWAL_STATES, "contracts.renewalStates"
+                ),
+                include_past_participations=wanted.include_past_participations,
+            ),
+            contract_page=service.PageAsk(request.contract_page.first, request.contract_page.after),
+            with_rights=request.with_termination_rights,
+            with_claims=request.with_claims,
+            claim_filter=service.ClaimFilter(
+                statuses=_words(request.claim_filter.statuses, CLAIM_STATUSES, "claims.statuses"),
+                open_only=request.claim_filter.open_only,
+            ),
+            claim_page=service.PageAsk(request.claim_page.first, request.claim_page.after),
+        )
+        response = contracts_pb2.BatchGetClientContractsResponse(today=answer.today.isoformat())
+        for part in answer.clients:
+            out = response.clients.add(client_id=part.client_id, open_claims_count=part.open_claims)
+            if part.contracts is not None:
+                out.contracts.CopyFrom(
+                    contracts_pb2.ContractPage(
+                        contracts=[_contract_out(v, answer.names) for v in part.contracts.rows],
+                        cursors=part.contracts.cursors,
+                        page_info=_page_info(part.contracts, request.contract_page.after),
+                        total_count=part.contracts.total_count,
+                    )
+                )
+            if part.claims is not None:
+                out.claims.CopyFrom(
+                    _claims_page(part.claims, answer.names, request.claim_page.after)
+                )
+        return response
+
+    async def GetContract(
+        self, request: contracts_pb2.GetContractRequest, context: Context
+    ) -> contracts_pb2.Contract:
+        view, names = await service.get_contract(
+            repo=self._repo,
+            caller=current_caller(),
+            contract_id=request.id,
+            notice_received_on=request.notice_received_on,
+        )
+        return _contract_out(view, names)
+
+    async def CreateContract(
+        self, request: contracts_pb2.CreateContractRequest, context: Context
+    ) -> contracts_pb2.Contract:
+        contract = await service.create_contract(
+            repo=self._repo,
+            caller=current_caller(),
+            data=contract_input_to_doc(request.contract),
+        )
+        return await self._read_back(contract["id"])
+
+    async def UpdateContract(
+        self, request: contracts_pb2.UpdateContractRequest, context: Context
+    ) -> contracts_pb2.Contract:
+        contract = await service.update_contract(
+            repo=self._repo,
+            caller=current_caller(),
+            contract_id=request.id,
+            version=request.version,
+            changes=contract_input_to_doc(request.contract),
+            paths=list(request.update_mask.paths),
+        )
+        return await self._read_back(contract["id"])
+
+    async def RenewContract(
+        self, request: contracts_pb2.RenewContractRequest, context: Context
+    ) -> contracts_pb2.Contract:
+        contract = await service.renew_contract(
+            repo=self._repo,
+            caller=current_caller(),
+            contract_id=request.id,
+            version=request.version,
+            next_due_date=request.next_due_date,
+        )
+        return await self._read_back(contract["id"])
+
+    async def TerminateContract(
+        self, request: contracts_pb2.TerminateContractRequest, context: Context
+    ) -> contracts_pb2.Contract:
+        contract = await service.terminate_contract(
+            repo=self._repo,
+            caller=current_caller(),
+            contract_id=request.id,
+            version=request.version,
+            termination_date=request.termination_date,
+            reason=TERMINATION_REASONS.to_word(request.reason),
+        )
+        return await self._read_back(contract["id"])
+
+    async def RequestTermination(
+        self, request: contracts_pb2.RequestTerminationRequest, context: Context
+    ) -> contracts_pb2.Contract:
+        contract = await service.request_termination(
+            repo=self._repo,
+            caller=current_caller(),
+            contract_id=request.id,
+            version=request.version,
+            received_on=request.received_on,
+            rule=TERMINATION_RULES.to_word(request.rule),
+            end_date=request.end_date,
+        )
+        return await self._read_back(contract["id"])
+
+    async def _read_back(self, contract_id: str) -> contracts_pb2.Contract:
+        """A written contract as a read shows it: markers, rights and names."""
+        view, names = await service.get_contract(
+            repo=self._repo, caller=current_caller(), contract_id=contract_id
+        )
+        return _contract_out(view, names)
+
+    async def GetClaim(
+        self, request: contracts_pb2.GetClaimRequest, context: Context
+    ) -> contracts_pb2.Claim:
+        claim, names = await claims.get_claim(
+            repo=self._repo, caller=current_caller(), claim_id=request.id
+        )
+        return claim_to_proto(claim, names=names)
+
+    async def DeclareClaim(
+        self, request: contracts_pb2.DeclareClaimRequest, context: Context
+    ) -> contracts_pb2.Claim:
+        claim = await claims.declare_claim(
+            repo=self._repo, caller=current_caller(), data=claim_input_to_doc(request.claim)
+        )
+        return await self._claim_back(claim)
+
+    async def UpdateClaim(
+        self, request: contracts_pb2.UpdateClaimRequest, context: Context
+    ) -> contracts_pb2.Claim:
+        claim = await claims.update_claim(
+            repo=self._repo,
+            caller=current_caller(),
+            claim_id=request.id,
+            version=request.version,
+            changes=claim_input_to_doc(request.claim),
+            paths=list(request.update_mask.paths),
+        )
+        return await self._claim_back(claim)
+
+    async def ChangeClaimStatus(
+        self, request: contracts_pb2.ChangeClaimStatusRequest, context: Context
+    ) -> contracts_pb2.Claim:
+        claim = await claims.change_claim_status(
+            repo=self._repo,
+            caller=current_caller(),
+            claim_id=request.id,
+            version=request.version,
+            status=CLAIM_STATUSES.to_word(request.status),
+            note=request.note,
+        )
+        return await self._claim_back(claim)
+
+    async def _claim_back(self, claim: Claim) -> contracts_pb2.Claim:
+        ids = [p.get("client_id", "") for p in claim.get("participants", [])]
+        names = await self._repo.client_names(current_caller().tenant_id, ids)
+        return claim_to_proto(claim, names=names)
+
+    async def GetContractSettings(
+        self, request: contracts_pb2.GetContractSettingsRequest, context: Context
+    ) -> contracts_pb2.ContractSettings:
+        settings = await service.get_settings(repo=self._repo, caller=current_caller())
+        return settings_to_proto(settings)
+
+    async def UpdateContractSettings(
+        self, request: contracts_pb2.UpdateContractSettingsRequest, context: Context
+    ) -> contracts_pb2.ContractSettings:
+        settings = await service.update_settings(
+            repo=self._repo,
+            caller=current_caller(),
+            version=request.version,
+            changes={
+                "renewal_window_days": request.settings.renewal_window_days,
+                "timezone": request.settings.timezone,
+            },
+            paths=list(request.update_mask.paths),
+        )
+        return settings_to_proto(settings)

@@ -1,0 +1,95 @@
+"""Latency of the contracts section through the gateway over HTTP, on this machine: ``make bench``
+prints p50 and p95 of one client's section and of a page of 50 files, 200 clients holding two
+or three contracts each (one in four shared with the previous client) and a claim on one in
+three. The budgets are generous because machines vary; a figure over one fails the bench,
+never ``make test``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.bench.bench_latency import _report, _timed
+from tests.contracts.fixtures import day
+from tests.contracts.queries import CREATE, CREATE_CLIENT, DECLARE, contract, participant
+from tests.harness import GraphQLClient, System, new_tenant, wait_serving
+
+SECTION = """
+contracts {
+  openClaimsCount totalCount
+  nodes {
+    id reference policyNumber insurer product branch status effectiveDate dueDate tacitRenewal
+    terminationDate premium { amount currency } paymentFrequency premiumCollector consumer
+    participants { clientId clientName roles validFrom validTo }
+    markers { renewalState openClaim daysToDueDate }
+  }
+  claims(first: 10) { totalCount nodes { id reference type status lossDate open } }
+}
+"""
+ONE = "query($id: ID!) { client(id: $id) { id displayName " + SECTION + " } }"
+PAGE = "{ clients(first: 50) { edges { node { id displayName " + SECTION + " } } } }"
+
+
+@pytest.fixture(scope="module")
+def quiet_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    """A system as in production: no span file written on every call."""
+    running = System(
+        Path(tmp_path_factory.mktemp("contracts-latency")),
+        services=("identity", "contracts"),
+        settings={"C360_TRACE_FILE": ""},
+    )
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+async def gql(quiet_system: System, http: httpx.AsyncClient) -> GraphQLClient:
+    for name in quiet_system.services:
+        await wait_serving(quiet_system.address(name))
+    return GraphQLClient(quiet_system, http, new_tenant())
+
+
+@pytest.fixture(scope="module")
+async def client_ids(gql: GraphQLClient) -> list[str]:
+    async def one(n: int) -> str:
+        body = await gql.data(
+            CREATE_CLIENT,
+            {"input": {"kind": "INDIVIDUAL", "firstName": "Léa", "lastName": f"Banc {n:03}"}},
+        )
+        created: str = body["createClient"]["id"]
+        return created
+
+    ids = []
+    for start in range(0, 200, 25):
+        ids += await asyncio.gather(*(one(n) for n in range(start, start + 25)))
+    for n, client_id in enumerate(ids):
+        held = [participant(client_id, "POLICYHOLDER", "INSURED", "PAYER")]
+        if n % 4 == 1:
+            held.append(participant(ids[n - 1], "INSURED"))
+        for branch, due in (("MOTOR", day(30 + n)), ("HOME", day(-5 + n)), ("HEALTH", day(200)))[
+            : 2 + n % 2
+        ]:
+            made = (await gql.data(CREATE, {"input": contract(*held, branch=branch, dueDate=due)}))[
+                "createContract"
+            ]
+            if branch == "MOTOR" and n % 3 == 0:
+                await gql.data(
+                    DECLARE,
+                    {"input": {"contractId": made["id"], "type": "COLLISION", "lossDate": day(-3)}},
+                )
+    return ids
+
+
+async def test_the_contracts_section(gql: GraphQLClient, client_ids: list[str]) -> None:
+    p50_one, p95_one = await _timed(lambda: gql.data(ONE, {"id": client_ids[42]}))
+    p50_page, p95_page = await _timed(lambda: gql.data(PAGE))
+    print()
+    _report("client(id) with its contracts section", p50_one, p95_one)
+    _report("clients(first: 50) with the contracts section", p50_page, p95_page)
+    assert p50_one < 60
+    assert p50_page < 300
