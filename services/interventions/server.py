@@ -1,0 +1,35 @@
+"""Wiring of the interventions service process: repository, the consumer of identity's client
+events (the copy the technician's day reads) and the servicer."""
+
+from __future__ import annotations
+
+from client360.interventions.v1 import interventions_pb2, interventions_pb2_grpc
+from runtime.server import ServiceContext, main
+from services.interventions import consumers, maintenance
+from services.interventions.models import COLLECTIONS
+from services.interventions.repository import InterventionsRepository
+from services.interventions.servicer import InterventionsServicer
+
+SERVICE_NAME = interventions_pb2.DESCRIPTOR.services_by_name["InterventionsService"].full_name
+
+
+async def wire(ctx: ServiceContext) -> None:
+    repo = InterventionsRepository(ctx.store)
+    ctx.consume(
+        durable=consumers.IDENTITY_DURABLE,
+        subjects=consumers.IDENTITY_SUBJECTS,
+        handler=consumers.IdentityEventHandler(
+            repo, demo_tenant=ctx.settings.demo_tenant if ctx.settings.demo_data else ""
+        ),
+    )
+    visits = maintenance.visits_runner(repo)
+    ctx.background(visits.run(), "maintenance-visits")
+    ctx.add_servicer(
+        interventions_pb2_grpc.add_InterventionsServiceServicer_to_server,
+        InterventionsServicer(repo, visits),
+        SERVICE_NAME,
+    )
+
+
+def run() -> None:
+    main("interventions", COLLECTIONS, wire)
