@@ -1,0 +1,149 @@
+"""The rules a communication record must follow before anything is written.
+
+Each rule broken gives one FieldViolation naming the input field as the caller wrote it
+(``occurredAt``, ``deadline``); the whole input is checked, so that every violation is reported
+at once. Dates go through the runtime's shared validator, timezones through the IANA database
+(``zoneinfo``), the closed vocabularies through the words of models.py.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from runtime.errors import FieldViolation
+from runtime.kit.validators import check_date, normalize_phone
+from services.communication.models import (
+    ACTION_STATUSES,
+    ACTIVITY_KINDS,
+    DIRECTIONS,
+    MAX_NOTE,
+    MAX_SMS_TEXT,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    TASK_STATUSES,
+    TICKET_STATUSES,
+    Action,
+    Activity,
+    Task,
+    Ticket,
+)
+
+# A clock a little ahead of ours is not "the future".
+_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _required(value: str, field: str, *, limit: int) -> list[FieldViolation]:
+    if not value.strip():
+        return [FieldViolation(field, "required")]
+    if len(value) > limit:
+        return [FieldViolation(field, f"at most {limit} characters")]
+    return []
+
+
+def _required_word(word: str, field: str, check: list[FieldViolation]) -> list[FieldViolation]:
+    """An enum field that must be given: blank (UNSPECIFIED) is its own violation."""
+    if not word:
+        return [FieldViolation(field, "required")]
+    return check
+
+
+def timezone_of(name: str) -> ZoneInfo | None:
+    """The IANA timezone called ``name``, or None when there is none by that name."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def check_activity(activity: Activity) -> list[FieldViolation]:
+    out = _required(activity["client_id"], "clientId", limit=MAX_TITLE)
+    out += _required_word(activity["kind"], "kind", ACTIVITY_KINDS.check(activity["kind"], "kind"))
+    out += _required_word(
+        activity["direction"], "direction", DIRECTIONS.check(activity["direction"], "direction")
+    )
+    out += _required(activity["summary"], "summary", limit=MAX_SUMMARY)
+    occurred = activity["occurred_at"]
+    if occurred and datetime.fromisoformat(occurred) > datetime.now(UTC) + _CLOCK_SKEW:
+        out.append(FieldViolation("occurredAt", "must not be in the future"))
+    return out
+
+
+def check_note(client_id: str, note_date: str, text: str) -> list[FieldViolation]:
+    out = _required(client_id, "clientId", limit=MAX_TITLE)
+    out += check_date(note_date, "noteDate")
+    out += _required(text, "text", limit=MAX_NOTE)
+    return out
+
+
+def check_note_text(text: str) -> list[FieldViolation]:
+    return _required(text, "text", limit=MAX_NOTE)
+
+
+def check_task(task: Task) -> list[FieldViolation]:
+    out = _required(task["client_id"], "clientId", limit=MAX_TITLE)
+    out += _required(task["title"], "title", limit=MAX_TITLE)
+    out += _required(task["assignee_id"], "assigneeId", limit=MAX_TITLE)
+    if timezone_of(task["assignee_timezone"]) is None:
+        out.append(FieldViolation("assigneeTimezone", "not an IANA timezone (Europe/Paris...)"))
+    if not task["deadline"]:
+        out.append(FieldViolation("deadline", "required"))
+    out += check_date(task["deadline"], "deadline")
+    return out
+
+
+def check_task_status(word: str) -> list[FieldViolation]:
+    return _required_word(word, "status", TASK_STATUSES.check(word, "status"))
+
+
+def check_action(action: Action) -> list[FieldViolation]:
+    out = _required(action["client_id"], "clientId", limit=MAX_TITLE)
+    out += _required(action["name"], "name", limit=MAX_TITLE)
+    out += ACTION_STATUSES.check(action["status"], "status")
+    out += check_date(action["due_date"], "dueDate")
+    return out
+
+
+def check_action_status(word: str) -> list[FieldViolation]:
+    return _required_word(word, "status", ACTION_STATUSES.check(word, "status"))
+
+
+def check_ticket(ticket: Ticket) -> list[FieldViolation]:
+    out = _required(ticket["client_id"], "clientId", limit=MAX_TITLE)
+    out += _required(ticket["subject"], "subject", limit=MAX_TITLE)
+    if len(ticket["contract_id"]) > MAX_TITLE:
+        out.append(FieldViolation("contractId", f"at most {MAX_TITLE} characters"))
+    return out
+
+
+def check_ticket_status(word: str) -> list[FieldViolation]:
+    return _required_word(word, "status", TICKET_STATUSES.check(word, "status"))
+
+
+def check_sms(client_id: str, number: str, text: str) -> list[FieldViolation]:
+    """``number`` as given (blank: the client's mobile, checked by the service)."""
+    out = _required(client_id, "clientId", limit=MAX_TITLE)
+    if number and normalize_phone(number) is None:
+        out.append(FieldViolation("number", "not a valid phone number"))
+    out += _required(text, "text", limit=MAX_SMS_TEXT)
+    return out
+
+
+def check_mailing_list(name: str, description: str) -> list[FieldViolation]:
+    out = _required(name, "name", limit=MAX_TITLE)
+    if len(description) > MAX_SUMMARY:
+        out.append(FieldViolation("description", f"at most {MAX_SUMMARY} characters"))
+    return out
+
+
+def check_subscription(list_id: str, client_id: str) -> list[FieldViolation]:
+    return _required(list_id, "listId", limit=MAX_TITLE) + _required(
+        client_id, "clientId", limit=MAX_TITLE
+    )
+
+
+def check_campaign(list_id: str, name: str, text: str) -> list[FieldViolation]:
+    out = _required(list_id, "listId", limit=MAX_TITLE)
+    out += _required(name, "name", limit=MAX_TITLE)
+    out += _required(text, "text", limit=MAX_SMS_TEXT)
+    return out

@@ -1,0 +1,66 @@
+"""Received emails end to end: ingested over gRPC (as the mailbox poller does), linked to the
+client whose address identity announced, the last three on the file through the gateway."""
+
+from __future__ import annotations
+
+import asyncio
+
+import grpc
+
+from client360.communication.v1 import communication_pb2 as pb
+from client360.communication.v1 import communication_pb2_grpc
+from runtime.caller import Caller
+from runtime.rpc import caller_metadata
+from tests.communication.queries import EMAILS_OF
+from tests.harness import GraphQLClient
+from tests.identity.queries import CREATE, individual
+
+
+def rfc5322(subject: str, day: int) -> bytes:
+    return (
+        "From: Léa Martin <lea.martin@example.fr>\r\n"
+        "To: agence@courtier.fr\r\n"
+        f"Subject: {subject}\r\n"
+        f"Date: Mon, {day:02d} Mar 2026 09:00:00 +0100\r\n"
+        f"Message-ID: <{subject}.{day}@example.fr>\r\n"
+        "\r\n"
+        "Bonjour\r\n"
+    ).encode()
+
+
+async def test_the_file_shows_the_last_three_emails_received_newest_first(
+    cgql: GraphQLClient,
+) -> None:
+    emails = [{"address": "Lea.Martin@example.fr"}]
+    client = (await cgql.data(CREATE, {"input": {**individual(last="Martin"), "emails": emails}}))[
+        "createClient"
+    ]["id"]
+    caller = Caller(cgql.tenant, "mailbox", "advisor")
+    async with grpc.aio.insecure_channel(cgql.system.address("communication")) as channel:
+        stub = communication_pb2_grpc.CommunicationServiceStub(channel)
+
+        async def ingest(subject: str, day: int) -> pb.EmailMessage:
+            request = pb.IngestEmailRequest(raw=rfc5322(subject, day))
+            async with asyncio.timeout(10):
+                while True:  # until identity's event has reached the service
+                    try:
+                        return await stub.IngestEmail(
+                            request, metadata=caller_metadata(caller), timeout=5
+                        )
+                    except grpc.aio.AioRpcError as error:
+                        if error.code() != grpc.StatusCode.NOT_FOUND:
+                            raise
+                    await asyncio.sleep(0.05)
+
+        for subject, day in (("Un", 2), ("Quatre", 5), ("Deux", 3), ("Trois", 4)):
+            await ingest(subject, day)
+
+    shown = (await cgql.data(EMAILS_OF, {"id": client}))["client"]["communication"]["emails"]
+    assert [e["subject"] for e in shown] == ["Quatre", "Trois", "Deux"]
+    assert shown[0] == {
+        "sender": "Léa Martin <lea.martin@example.fr>",
+        "subject": "Quatre",
+        "sentAt": "2026-03-05T08:00:00+00:00",
+        "direction": "INBOUND",
+        "to": ["agence@courtier.fr"],
+    }
