@@ -20,9 +20,13 @@ import orjson
 from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 from google.protobuf.descriptor_pb2 import MethodOptions
 
+from client360.billing.v1 import billing_pb2, billing_pb2_grpc
 from client360.common.v1 import common_pb2
+from client360.communication.v1 import communication_pb2, communication_pb2_grpc
 from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
+from client360.contracts.v1 import contracts_pb2, contracts_pb2_grpc
 from client360.identity.v1 import identity_pb2, identity_pb2_grpc
+from client360.interventions.v1 import interventions_pb2, interventions_pb2_grpc
 from gateway.breaker import CircuitBreaker
 from gateway.errors import GatewayError, graphql_error
 from runtime.caller import Caller
@@ -379,15 +383,508 @@ class ComplianceClient(_ServiceClient):
         return await self._call(self._stub.GetRegisterInfo, request, caller)
 
 
+class ContractsClient(_ServiceClient):
+    SERVICE = "contracts"
+    DESCRIPTOR = contracts_pb2.DESCRIPTOR.services_by_name["ContractsService"]
+
+    def __init__(self, calls: ServiceCalls) -> None:
+        super().__init__(calls)
+        self._stub = contracts_pb2_grpc.ContractsServiceStub(calls.channel(self.SERVICE))
+
+    async def batch_get_client_contracts(
+        self, caller: Caller, request: contracts_pb2.BatchGetClientContractsRequest
+    ) -> contracts_pb2.BatchGetClientContractsResponse:
+        return await self._call(self._stub.BatchGetClientContracts, request, caller)
+
+    async def get_contract(
+        self, caller: Caller, contract_id: str, notice_received_on: str = ""
+    ) -> contracts_pb2.Contract:
+        request = contracts_pb2.GetContractRequest(
+            id=contract_id, notice_received_on=notice_received_on
+        )
+        return await self._call(self._stub.GetContract, request, caller)
+
+    async def create_contract(
+        self, caller: Caller, contract: contracts_pb2.ContractInput
+    ) -> contracts_pb2.Contract:
+        request = contracts_pb2.CreateContractRequest(contract=contract)
+        return await self._call(self._stub.CreateContract, request, caller)
+
+    async def update_contract(
+        self,
+        caller: Caller,
+        contract_id: str,
+        version: int,
+        contract: contracts_pb2.ContractInput,
+        paths: Sequence[str],
+    ) -> contracts_pb2.Contract:
+        request = contracts_pb2.UpdateContractRequest(
+            id=contract_id, version=version, contract=contract
+        )
+        request.update_mask.paths.extend(paths)
+        return await self._call(self._stub.UpdateContract, request, caller)
+
+    async def renew_contract(
+        self, caller: Caller, contract_id: str, version: int, next_due_date: str
+    ) -> contracts_pb2.Contract:
+        request = contracts_pb2.RenewContractRequest(
+            id=contract_id, version=version, next_due_date=next_due_date
+        )
+        return await self._call(self._stub.RenewContract, request, caller)
+
+    async def terminate_contract(
+        self, caller: Caller, contract_id: str, version: int, termination_date: str, reason: int
+    ) -> contracts_pb2.Contract:
+        request = contracts_pb2.TerminateContractRequest(
+            id=contract_id,
+            version=version,
+            termination_date=termination_date,
+            reason=reason,  # type: ignore[arg-type]
+        )
+        return await self._call(self._stub.TerminateContract, request, caller)
+
+    async def request_termination(
+        self,
+        caller: Caller,
+        contract_id: str,
+        version: int,
+        *,
+        received_on: str,
+        rule: int,
+        end_date: str,
+    ) -> contracts_pb2.Contract:
+        request = contracts_pb2.RequestTerminationRequest(
+            id=contract_id,
+            version=version,
+            received_on=received_on,
+            rule=rule,  # type: ignore[arg-type]
+            end_date=end_date,
+        )
+        return await self._call(self._stub.RequestTermination, request, caller)
+
+    async def get_claim(self, caller: Caller, claim_id: str) -> contracts_pb2.Claim:
+        request = contracts_pb2.GetClaimRequest(id=claim_id)
+        return await self._call(self._stub.GetClaim, request, caller)
+
+    async def declare_claim(
+        self, caller: Caller, claim: contracts_pb2.ClaimInput
+    ) -> contracts_pb2.Claim:
+        request = contracts_pb2.DeclareClaimRequest(claim=claim)
+        return await self._call(self._stub.DeclareClaim, request, caller)
+
+    async def update_claim(
+        self,
+        caller: Caller,
+        claim_id: str,
+        version: int,
+        claim: contracts_pb2.ClaimInput,
+        paths: Sequence[str],
+    ) -> contracts_pb2.Claim:
+        request = contracts_pb2.UpdateClaimRequest(id=claim_id, version=version, claim=claim)
+        request.update_mask.paths.extend(paths)
+        return await self._call(self._stub.UpdateClaim, request, caller)
+
+    async def change_claim_status(
+        self, caller: Caller, claim_id: str, version: int, status: int, note: str
+    ) -> contracts_pb2.Claim:
+        request = contracts_pb2.ChangeClaimStatusRequest(
+            id=claim_id,
+            version=version,
+            status=status,  # type: ignore[arg-type]
+            note=note,
+        )
+        return await self._call(self._stub.ChangeClaimStatus, request, caller)
+
+    async def get_settings(self, caller: Caller) -> contracts_pb2.ContractSettings:
+        request = contracts_pb2.GetContractSettingsRequest()
+        return await self._call(self._stub.GetContractSettings, request, caller)
+
+    async def update_settings(
+        self,
+        caller: Caller,
+        version: int,
+        settings: contracts_pb2.ContractSettings,
+        paths: Sequence[str],
+    ) -> contracts_pb2.ContractSettings:
+        request = contracts_pb2.UpdateContractSettingsRequest(version=version, settings=settings)
+        request.update_mask.paths.extend(paths)
+        return await self._call(self._stub.UpdateContractSettings, request, caller)
+
+
 class ServiceClients:
     """The clients of every service, shared by all requests of one gateway process."""
 
     def __init__(self, settings: Settings) -> None:
         self.calls = ServiceCalls(
-            settings, {c.SERVICE: c.DESCRIPTOR for c in (IdentityClient, ComplianceClient)}
+            settings,
+            {
+                c.SERVICE: c.DESCRIPTOR
+                for c in (
+                    IdentityClient,
+                    ComplianceClient,
+                    ContractsClient,
+                    BillingClient,
+                    CommunicationClient,
+                    InterventionsClient,
+                )
+            },
         )
         self.identity = IdentityClient(self.calls)
         self.compliance = ComplianceClient(self.calls)
+        self.contracts = ContractsClient(self.calls)
+        self.billing = BillingClient(self.calls)
+        self.communication = CommunicationClient(self.calls)
+        self.interventions = InterventionsClient(self.calls)
 
     async def close(self) -> None:
         await self.calls.close()
+
+
+class InterventionsClient(_ServiceClient):
+    SERVICE = "interventions"
+    DESCRIPTOR = interventions_pb2.DESCRIPTOR.services_by_name["InterventionsService"]
+
+    def __init__(self, calls: ServiceCalls) -> None:
+        super().__init__(calls)
+        self._stub = interventions_pb2_grpc.InterventionsServiceStub(calls.channel(self.SERVICE))
+
+    async def batch_list_interventions(
+        self,
+        caller: Caller,
+        client_ids: Sequence[str],
+        *,
+        wanted: interventions_pb2.InterventionFilter,
+        first: int,
+        after: str,
+        include_equipment: bool = False,
+        include_worksites: bool = False,
+        include_maintenance_plans: bool = False,
+        include_workshop: bool = False,
+    ) -> list[interventions_pb2.ClientInterventions]:
+        request = interventions_pb2.BatchListInterventionsRequest(
+            client_ids=client_ids,
+            filter=wanted,
+            page=common_pb2.PageRequest(first=first, after=after),
+            include_equipment=include_equipment,
+            include_worksites=include_worksites,
+            include_maintenance_plans=include_maintenance_plans,
+            include_workshop=include_workshop,
+        )
+        response = await self._call(self._stub.BatchListInterventions, request, caller)
+        return list(response.clients)
+
+    async def list_my_interventions(
+        self, caller: Caller, date: str
+    ) -> list[interventions_pb2.TechnicianVisit]:
+        request = interventions_pb2.ListMyInterventionsRequest(date=date)
+        response = await self._call(self._stub.ListMyInterventions, request, caller)
+        return list(response.visits)
+
+    async def get_intervention(
+        self, caller: Caller, intervention_id: str
+    ) -> interventions_pb2.Intervention:
+        request = interventions_pb2.GetInterventionRequest(id=intervention_id)
+        return await self._call(self._stub.GetIntervention, request, caller)
+
+    async def create_intervention(
+        self, caller: Caller, client_id: str, data: interventions_pb2.InterventionInput
+    ) -> interventions_pb2.Intervention:
+        request = interventions_pb2.CreateInterventionRequest(
+            client_id=client_id, intervention=data
+        )
+        return await self._call(self._stub.CreateIntervention, request, caller)
+
+    async def update_intervention(
+        self,
+        caller: Caller,
+        intervention_id: str,
+        version: int,
+        data: interventions_pb2.InterventionInput,
+        paths: Sequence[str],
+    ) -> interventions_pb2.Intervention:
+        request = interventions_pb2.UpdateInterventionRequest(
+            id=intervention_id, version=version, intervention=data
+        )
+        request.update_mask.paths.extend(paths)
+        return await self._call(self._stub.UpdateIntervention, request, caller)
+
+    async def schedule_intervention(
+        self, request: interventions_pb2.ScheduleInterventionRequest, caller: Caller
+    ) -> interventions_pb2.Intervention:
+        return await self._call(self._stub.ScheduleIntervention, request, caller)
+
+    async def move_intervention_stage(
+        self, caller: Caller, intervention_id: str, version: int, stage: int
+    ) -> interventions_pb2.Intervention:
+        request = interventions_pb2.MoveInterventionStageRequest(
+            id=intervention_id,
+            version=version,
+            stage=stage,  # type: ignore[arg-type]
+        )
+        return await self._call(self._stub.MoveInterventionStage, request, caller)
+
+    async def complete_intervention(
+        self,
+        caller: Caller,
+        intervention_id: str,
+        version: int,
+        report: str,
+        idempotency_key: str = "",
+    ) -> interventions_pb2.Intervention:
+        request = interventions_pb2.CompleteInterventionRequest(
+            id=intervention_id, version=version, report=report, idempotency_key=idempotency_key
+        )
+        return await self._call(self._stub.CompleteIntervention, request, caller)
+
+    async def delete_intervention(
+        self, caller: Caller, intervention_id: str, version: int
+    ) -> interventions_pb2.Intervention:
+        request = interventions_pb2.DeleteInterventionRequest(id=intervention_id, version=version)
+        return await self._call(self._stub.DeleteIntervention, request, caller)
+
+    async def create_equipment(
+        self, caller: Caller, client_id: str, data: interventions_pb2.EquipmentInput
+    ) -> interventions_pb2.Equipment:
+        request = interventions_pb2.CreateEquipmentRequest(client_id=client_id, equipment=data)
+        return await self._call(self._stub.CreateEquipment, request, caller)
+
+    async def update_equipment(
+        self,
+        caller: Caller,
+        equipment_id: str,
+        version: int,
+        data: interventions_pb2.EquipmentInput,
+        paths: Sequence[str],
+    ) -> interventions_pb2.Equipment:
+        request = interventions_pb2.UpdateEquipmentRequest(
+            id=equipment_id, version=version, equipment=data
+        )
+        request.update_mask.paths.extend(paths)
+        return await self._call(self._stub.UpdateEquipment, request, caller)
+
+    async def create_worksite(
+        self, caller: Caller, client_id: str, data: interventions_pb2.WorksiteInput
+    ) -> interventions_pb2.Worksite:
+        request = interventions_pb2.CreateWorksiteRequest(client_id=client_id, worksite=data)
+        return await self._call(self._stub.CreateWorksite, request, caller)
+
+    async def update_worksite(
+        self,
+        caller: Caller,
+        worksite_id: str,
+        version: int,
+        data: interventions_pb2.WorksiteInput,
+        paths: Sequence[str],
+    ) -> interventions_pb2.Worksite:
+        request = interventions_pb2.UpdateWorksiteRequest(
+            id=worksite_id, version=version, worksite=data
+        )
+        request.update_mask.paths.extend(paths)
+        return await self._call(self._stub.UpdateWorksite, request, caller)
+
+    async def list_intervention_changes(
+        self, caller: Caller, since: str
+    ) -> interventions_pb2.ListInterventionChangesResponse:
+        request = interventions_pb2.ListInterventionChangesRequest(since=since)
+        return await self._call(self._stub.ListInterventionChanges, request, caller)
+
+    async def create_maintenance_plan(
+        self, caller: Caller, client_id: str, plan: interventions_pb2.MaintenancePlanInput
+    ) -> interventions_pb2.MaintenancePlan:
+        request = interventions_pb2.CreateMaintenancePlanRequest(client_id=client_id, plan=plan)
+        return await self._call(self._stub.CreateMaintenancePlan, request, caller)
+
+    async def create_vehicle(
+        self, caller: Caller, client_id: str, vehicle: interventions_pb2.VehicleInput
+    ) -> interventions_pb2.Vehicle:
+        request = interventions_pb2.CreateVehicleRequest(client_id=client_id, vehicle=vehicle)
+        return await self._call(self._stub.CreateVehicle, request, caller)
+
+    async def book_workshop_appointment(
+        self, request: interventions_pb2.BookWorkshopAppointmentRequest, caller: Caller
+    ) -> interventions_pb2.WorkshopAppointment:
+        return await self._call(self._stub.BookWorkshopAppointment, request, caller)
+
+    async def set_workshop_appointment_status(
+        self, caller: Caller, appointment_id: str, version: int, status: int
+    ) -> interventions_pb2.WorkshopAppointment:
+        request = interventions_pb2.SetWorkshopAppointmentStatusRequest(
+            id=appointment_id,
+            version=version,
+            status=status,  # type: ignore[arg-type]
+        )
+        return await self._call(self._stub.SetWorkshopAppointmentStatus, request, caller)
+
+
+class CommunicationClient(_ServiceClient):
+    SERVICE = "communication"
+    DESCRIPTOR = communication_pb2.DESCRIPTOR.services_by_name["CommunicationService"]
+
+    def __init__(self, calls: ServiceCalls) -> None:
+        super().__init__(calls)
+        self._stub = communication_pb2_grpc.CommunicationServiceStub(calls.channel(self.SERVICE))
+
+    async def batch_get_communication(
+        self,
+        caller: Caller,
+        client_ids: Sequence[str],
+        *,
+        activity_limit: int,
+        sms_limit: int,
+        email_limit: int,
+    ) -> list[communication_pb2.ClientCommunication]:
+        request = communication_pb2.BatchGetCommunicationRequest(
+            client_ids=client_ids,
+            activity_limit=activity_limit,
+            sms_limit=sms_limit,
+            email_limit=email_limit,
+        )
+        response = await self._call(self._stub.BatchGetCommunication, request, caller)
+        return list(response.clients)
+
+    async def log_activity(
+        self, caller: Caller, request: communication_pb2.LogActivityRequest
+    ) -> communication_pb2.Activity:
+        return await self._call(self._stub.LogActivity, request, caller)
+
+    async def add_memo_note(
+        self, caller: Caller, request: communication_pb2.AddMemoNoteRequest
+    ) -> communication_pb2.MemoNote:
+        return await self._call(self._stub.AddMemoNote, request, caller)
+
+    async def edit_memo_note(
+        self, caller: Caller, request: communication_pb2.EditMemoNoteRequest
+    ) -> communication_pb2.MemoNote:
+        return await self._call(self._stub.EditMemoNote, request, caller)
+
+    async def create_task(
+        self, caller: Caller, request: communication_pb2.CreateTaskRequest
+    ) -> communication_pb2.Task:
+        return await self._call(self._stub.CreateTask, request, caller)
+
+    async def set_task_status(
+        self, caller: Caller, request: communication_pb2.SetTaskStatusRequest
+    ) -> communication_pb2.Task:
+        return await self._call(self._stub.SetTaskStatus, request, caller)
+
+    async def create_action(
+        self, caller: Caller, request: communication_pb2.CreateActionRequest
+    ) -> communication_pb2.Action:
+        return await self._call(self._stub.CreateAction, request, caller)
+
+    async def set_action_status(
+        self, caller: Caller, request: communication_pb2.SetActionStatusRequest
+    ) -> communication_pb2.Action:
+        return await self._call(self._stub.SetActionStatus, request, caller)
+
+    async def open_ticket(
+        self, caller: Caller, request: communication_pb2.OpenTicketRequest
+    ) -> communication_pb2.Ticket:
+        return await self._call(self._stub.OpenTicket, request, caller)
+
+    async def set_ticket_status(
+        self, caller: Caller, request: communication_pb2.SetTicketStatusRequest
+    ) -> communication_pb2.Ticket:
+        return await self._call(self._stub.SetTicketStatus, request, caller)
+
+    async def send_sms(
+        self, caller: Caller, request: communication_pb2.SendSmsRequest
+    ) -> communication_pb2.Sms:
+        return await self._call(self._stub.SendSms, request, caller)
+
+    async def create_mailing_list(
+        self, caller: Caller, request: communication_pb2.CreateMailingListRequest
+    ) -> communication_pb2.MailingList:
+        return await self._call(self._stub.CreateMailingList, request, caller)
+
+    async def mailing_lists(self, caller: Caller) -> list[communication_pb2.MailingList]:
+        request = communication_pb2.ListMailingListsRequest()
+        response = await self._call(self._stub.ListMailingLists, request, caller)
+        return list(response.lists)
+
+    async def set_subscription(
+        self, caller: Caller, request: communication_pb2.SetSubscriptionRequest
+    ) -> communication_pb2.MailingListSubscription:
+        return await self._call(self._stub.SetSubscription, request, caller)
+
+    async def start_sms_campaign(
+        self, caller: Caller, request: communication_pb2.StartSmsCampaignRequest
+    ) -> communication_pb2.Campaign:
+        return await self._call(self._stub.StartSmsCampaign, request, caller)
+
+    async def campaign(self, caller: Caller, campaign_id: str) -> communication_pb2.Campaign:
+        request = communication_pb2.GetCampaignRequest(id=campaign_id)
+        return await self._call(self._stub.GetCampaign, request, caller)
+
+    async def actions_dashboard(self, caller: Caller) -> communication_pb2.ActionsDashboard:
+        request = communication_pb2.GetActionsDashboardRequest()
+        return await self._call(self._stub.GetActionsDashboard, request, caller)
+
+
+class BillingClient(_ServiceClient):
+    SERVICE = "billing"
+    DESCRIPTOR = billing_pb2.DESCRIPTOR.services_by_name["BillingService"]
+
+    def __init__(self, calls: ServiceCalls) -> None:
+        super().__init__(calls)
+        self._stub = billing_pb2_grpc.BillingServiceStub(calls.channel(self.SERVICE))
+
+    async def batch_get_accounts(
+        self,
+        caller: Caller,
+        client_ids: Sequence[str],
+        *,
+        entries_limit: int,
+        invoices_limit: int,
+        with_debts: bool = False,
+        notices_limit: int = 0,
+    ) -> list[billing_pb2.Account]:
+        request = billing_pb2.BatchGetAccountsRequest(
+            client_ids=client_ids,
+            entries_limit=entries_limit,
+            invoices_limit=invoices_limit,
+            with_debts=with_debts,
+            notices_limit=notices_limit,
+        )
+        response = await self._call(self._stub.BatchGetAccounts, request, caller)
+        return list(response.accounts)
+
+    async def list_ledger(
+        self, caller: Caller, request: billing_pb2.ListLedgerRequest
+    ) -> billing_pb2.ListLedgerResponse:
+        return await self._call(self._stub.ListLedger, request, caller)
+
+    async def record_entry(
+        self, caller: Caller, request: billing_pb2.RecordEntryRequest
+    ) -> billing_pb2.LedgerEntry:
+        return await self._call(self._stub.RecordEntry, request, caller)
+
+    async def record_payment(
+        self, caller: Caller, request: billing_pb2.RecordPaymentRequest
+    ) -> billing_pb2.LedgerEntry:
+        return await self._call(self._stub.RecordPayment, request, caller)
+
+    async def issue_premium_notice(
+        self, caller: Caller, request: billing_pb2.IssuePremiumNoticeRequest
+    ) -> billing_pb2.PremiumNotice:
+        return await self._call(self._stub.IssuePremiumNotice, request, caller)
+
+    async def run_unpaid_path(self, caller: Caller) -> billing_pb2.UnpaidPathJob:
+        request = billing_pb2.RunUnpaidPathRequest()
+        return await self._call(self._stub.RunUnpaidPath, request, caller)
+
+    async def create_invoice(
+        self, caller: Caller, request: billing_pb2.CreateInvoiceRequest
+    ) -> billing_pb2.Invoice:
+        return await self._call(self._stub.CreateInvoice, request, caller)
+
+    async def post_invoice(
+        self, caller: Caller, request: billing_pb2.PostInvoiceRequest
+    ) -> billing_pb2.Invoice:
+        return await self._call(self._stub.PostInvoice, request, caller)
+
+    async def cancel_invoice(
+        self, caller: Caller, invoice_id: str, version: int
+    ) -> billing_pb2.Invoice:
+        request = billing_pb2.CancelInvoiceRequest(id=invoice_id, version=version)
+        return await self._call(self._stub.CancelInvoice, request, caller)

@@ -34,6 +34,10 @@ class ServiceSpec:
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("identity", 50051),
     ServiceSpec("compliance", 50056),
+    ServiceSpec("contracts", 50052),
+    ServiceSpec("billing", 50054),
+    ServiceSpec("communication", 50055),
+    ServiceSpec("interventions", 50053),
 )
 
 SERVICE_NAMES: tuple[str, ...] = tuple(spec.name for spec in SERVICES)

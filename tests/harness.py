@@ -25,6 +25,7 @@ from gateway.auth import issue_token
 from runtime.config import load_settings
 from runtime.ids import new_id
 from runtime.natsd import nats_server_command
+from runtime.services import SERVICE_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0
@@ -130,7 +131,7 @@ class System:
     def __init__(
         self,
         directory: Path,
-        services: tuple[str, ...] = ("identity", "compliance"),
+        services: tuple[str, ...] = SERVICE_NAMES,
         settings: Mapping[str, str] | None = None,
     ) -> None:
         self.directory = directory

@@ -4,9 +4,20 @@ Query and Mutation, and the query planner are all built from it."""
 from __future__ import annotations
 
 from gateway.planner import ServiceSection
-from gateway.sections import compliance, identity
+from gateway.sections import (
+    billing,
+    communication,
+    compliance,
+    contracts,
+    identity,
+    interventions,
+)
 
 SECTIONS: tuple[ServiceSection, ...] = (
     identity.SECTION,
     compliance.SECTION,
+    contracts.SECTION,
+    billing.SECTION,
+    communication.SECTION,
+    interventions.SECTION,
 )

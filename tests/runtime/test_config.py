@@ -170,5 +170,5 @@ def test_every_registered_service_has_an_address_setting():
     assert {spec.name: settings.service_addr(spec.name) for spec in SERVICES} == {
         spec.name: f"{spec.name}.internal:7000" for spec in SERVICES
     }
-    with pytest.raises(SettingsError, match="no service named 'billing'"):
-        settings.service_addr("billing")
+    with pytest.raises(SettingsError, match="no service named 'payroll'"):
+        settings.service_addr("payroll")
