@@ -240,12 +240,13 @@ def test_a_second_ctrl_c_cuts_the_stop_short_and_leaves_nothing_running(
     try:
         running.wait_started()
         children = _running(running.data_dir)
+        # A gateway that cannot answer its stop signal holds the stop for its whole grace.
         os.kill(children["gateway"], signal.SIGSTOP)
         running.process.send_signal(signal.SIGINT)
-        _wait_until(lambda: _sigterm_pending(children["gateway"]), "the gateway was not stopped")
+        _wait_until(lambda: "stopping" in running.stderr.read_text(), "the supervisor did not stop")
         running.process.send_signal(signal.SIGINT)
         assert running.wait_exit() == 0
         assert _running(running.data_dir) == {}
-        assert "gateway did not stop in time, killing it" in running.stderr.read_text()
+        assert "did not stop in time, killing it" in running.stderr.read_text()
     finally:
         running.end()
