@@ -17,6 +17,7 @@ import strawberry
 from client360.common.v1 import common_pb2
 from gateway.schema.enums import enum_field, proto_enum
 from gateway.schema.timestamps import timestamp
+from runtime.kit.money import Money
 
 
 @proto_enum(common_pb2.PhoneKind)
@@ -112,3 +113,31 @@ class PageInfo:
         description="Pass it as `after` to get the next page; null on an empty page."
     )
     has_next_page: bool = strawberry.field(description="Whether another page follows.")
+
+
+# Money, shared by every section that shows or takes an amount.
+
+
+@strawberry.type(
+    description="An amount of money: an exact decimal in major units and its ISO 4217 currency."
+)
+class MoneyAmount:
+    amount: str = strawberry.field(
+        description='The exact amount in major units, with the currency\'s decimals ("12.50" '
+        'EUR, "1200" JPY, "1.250" BHD); negative in the client\'s favour.'
+    )
+    currency: str = strawberry.field(description="ISO 4217 code.")
+
+
+@strawberry.input(description="An amount as typed, in major units, with its currency.")
+class MoneyInput:
+    amount: str = strawberry.field(
+        description='A positive decimal with at most the currency\'s decimals ("12.50" EUR, '
+        '"1200" JPY, "1.250" BHD).'
+    )
+    currency: str = strawberry.field(description="ISO 4217 code.")
+
+
+def money(message: common_pb2.Money) -> MoneyAmount:
+    amount = Money(message.amount_minor, message.currency).to_decimal()
+    return MoneyAmount(amount=str(amount), currency=message.currency)

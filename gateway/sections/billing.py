@@ -22,10 +22,9 @@ from gateway.live import LiveEvent
 from gateway.planner import Section, ServiceSection
 from gateway.schema.enums import proto_enum
 from gateway.schema.timestamps import timestamp
-from gateway.schema.types import PageInfo
+from gateway.schema.types import MoneyAmount, MoneyInput, PageInfo, money
 from gateway.selection import SelectedField, fields_named
 from runtime.contracts import max_items
-from runtime.kit.money import Money
 
 _DATE = "YYYY-MM-DD"
 # Who sees the section: the same rule as the service's (services/billing/roles.py). A
@@ -66,17 +65,6 @@ class NoticeStatus(Enum):
 @proto_enum(billing_pb2.UnpaidStep)
 class UnpaidStep(Enum):
     """The steps of a premium notice's unpaid path (article L113-3 of the Insurance Code)."""
-
-
-@strawberry.type(
-    description="An amount of money: an exact decimal in major units and its ISO 4217 currency."
-)
-class MoneyAmount:
-    amount: str = strawberry.field(
-        description='The exact amount in major units, with the currency\'s decimals ("12.50" '
-        'EUR, "1200" JPY, "1.250" BHD); negative in the client\'s favour.'
-    )
-    currency: str = strawberry.field(description="ISO 4217 code.")
 
 
 @strawberry.type(description="Part of a payment, credit note or write-off set against a debt.")
@@ -255,11 +243,6 @@ class Account:
 
 
 # Protos to the section's types, once per answer: every leaf is then an attribute read.
-
-
-def money(message: common_pb2.Money) -> MoneyAmount:
-    amount = Money(message.amount_minor, message.currency).to_decimal()
-    return MoneyAmount(amount=str(amount), currency=message.currency)
 
 
 def _payment_state(value: int) -> PaymentState | None:
@@ -451,15 +434,6 @@ class BillingQuery:
 
 
 # Inputs
-
-
-@strawberry.input(description="An amount as typed, in major units, with its currency.")
-class MoneyInput:
-    amount: str = strawberry.field(
-        description='A positive decimal with at most the currency\'s decimals ("12.50" EUR, '
-        '"1200" JPY, "1.250" BHD).'
-    )
-    currency: str = strawberry.field(description="ISO 4217 code.")
 
 
 @strawberry.input(description="Part of a payment or write-off set against one debt.")

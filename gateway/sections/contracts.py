@@ -27,8 +27,7 @@ from gateway.planner import Argument, Section, ServiceSection
 from gateway.schema.enums import enum_field, proto_enum
 from gateway.schema.inputs import given_fields, proto_value
 from gateway.schema.timestamps import timestamp
-from gateway.schema.types import AuditStamps, PageInfo
-from gateway.sections.billing import MoneyAmount, MoneyInput, money
+from gateway.schema.types import AuditStamps, MoneyAmount, MoneyInput, PageInfo, money
 from gateway.selection import SelectedField, below, fields_named
 from runtime.errors import Client360Error, FieldViolation, InvalidInput
 from runtime.kit.money import from_decimal
