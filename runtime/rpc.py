@@ -48,6 +48,9 @@ def caller_metadata(caller: Caller) -> tuple[tuple[str, str], ...]:
 
 _current_caller: contextvars.ContextVar[Caller] = contextvars.ContextVar("caller")
 
+# What a servicer method receives beside its request (every service's servicers use it).
+ServicerContext = grpc.aio.ServicerContext[Any, Any]
+
 
 def current_caller() -> Caller:
     """The caller of the RPC being served (set by the server interceptor)."""
@@ -275,6 +278,7 @@ __all__ = [
     "ROLES",
     "Caller",
     "ServiceInterceptor",
+    "ServicerContext",
     "caller_metadata",
     "current_caller",
     "error_from_rpc",

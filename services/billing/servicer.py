@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import grpc
-
 from client360.billing.v1 import billing_pb2, billing_pb2_grpc
 from client360.common.v1 import common_pb2
 from runtime.clock import today
 from runtime.contracts import max_items
 from runtime.errors import FieldViolation, InvalidInput
 from runtime.kit.jobs import JobRunner
+from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
 from services.billing import service, unpaid
 from services.billing.mapping import (
@@ -25,8 +24,6 @@ from services.billing.mapping import (
 )
 from services.billing.repository import BillingRepository
 from services.billing.validation import LineInput
-
-Context = grpc.aio.ServicerContext[Any, Any]
 
 
 def _at_most(items: int, message: type[Any], field: str, path: str) -> None:

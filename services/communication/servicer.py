@@ -3,13 +3,10 @@ answer. Errors travel as runtime errors and are mapped to status codes by the in
 
 from __future__ import annotations
 
-from typing import Any
-
-import grpc
-
 from client360.communication.v1 import communication_pb2 as pb
 from client360.communication.v1 import communication_pb2_grpc
 from runtime.kit.jobs import JobQueue, JobRunner
+from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
 from services.communication import service
 from services.communication.mapping import (
@@ -32,8 +29,6 @@ from services.communication.mapping import (
 )
 from services.communication.models import ACTION_STATUSES, TASK_STATUSES, TICKET_STATUSES
 from services.communication.repository import CommunicationRepository
-
-Context = grpc.aio.ServicerContext[Any, Any]
 
 
 class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer):

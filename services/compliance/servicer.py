@@ -3,12 +3,9 @@ answer. Errors travel as runtime errors and are mapped to status codes by the in
 
 from __future__ import annotations
 
-from typing import Any
-
-import grpc
-
 from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
 from runtime.kit.jobs import JobRunner
+from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
 from services.compliance import jobs, service
 from services.compliance.mapping import (
@@ -20,8 +17,6 @@ from services.compliance.mapping import (
 )
 from services.compliance.repository import ComplianceRepository
 from services.compliance.service import ScreeningRegister
-
-Context = grpc.aio.ServicerContext[Any, Any]
 
 
 class ComplianceServicer(compliance_pb2_grpc.ComplianceServiceServicer):

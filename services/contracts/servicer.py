@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import grpc
-
 from client360.common.v1 import common_pb2
 from client360.contracts.v1 import contracts_pb2, contracts_pb2_grpc
 from runtime.contracts import max_items
 from runtime.errors import FieldViolation, InvalidInput
 from runtime.kit.paging import Page
+from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
 from services.contracts import claims, service
 from services.contracts.mapping import (
@@ -33,7 +32,6 @@ from services.contracts.models import (
 )
 from services.contracts.repository import ContractsRepository
 
-Context = grpc.aio.ServicerContext[Any, Any]
 MAX_CLIENTS = max_items(contracts_pb2.BatchGetClientContractsRequest, "client_ids")
 
 

@@ -4,14 +4,13 @@ answer. Errors travel as runtime errors and are mapped to status codes by the in
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
-import grpc
 from google.protobuf import field_mask_pb2
 
 from client360.common.v1 import common_pb2
 from client360.identity.v1 import identity_pb2, identity_pb2_grpc
 from runtime.errors import FieldViolation, InvalidInput
+from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
 from services.identity import service
 from services.identity.mapping import (
@@ -25,8 +24,6 @@ from services.identity.mapping import (
 from services.identity.models import Client, ClientItem, ItemList
 from services.identity.privacy import visible_to
 from services.identity.repository import IdentityRepository
-
-Context = grpc.aio.ServicerContext[Any, Any]
 
 
 def _client_out(client: Client, fields: Collection[str] | None = None) -> identity_pb2.Client:

@@ -3,15 +3,12 @@ answer. Errors travel as runtime errors and are mapped to status codes by the in
 
 from __future__ import annotations
 
-from typing import Any
-
-import grpc
-
 from client360.common.v1 import common_pb2
 from client360.interventions.v1 import interventions_pb2 as pb
 from client360.interventions.v1 import interventions_pb2_grpc
 from runtime.kit.common import address_to_proto
 from runtime.kit.jobs import JobRunner
+from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
 from services.interventions import maintenance, places, service, workshop
 from services.interventions.mapping import (
@@ -32,8 +29,6 @@ from services.interventions.mapping import (
 from services.interventions.models import STAGES, WORKSHOP_STATUSES
 from services.interventions.repository import InterventionsRepository
 from services.interventions.status import Today
-
-Context = grpc.aio.ServicerContext[Any, Any]
 
 
 class InterventionsServicer(interventions_pb2_grpc.InterventionsServiceServicer):
