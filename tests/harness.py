@@ -11,7 +11,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from runtime.config import load_settings
 from runtime.ids import new_id
 from runtime.natsd import nats_server_command
 from runtime.services import SERVICE_NAMES
+from tests.waiting import eventually, until_true, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0
@@ -74,11 +74,14 @@ class NatsServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + START_TIMEOUT
-        while not _port_open(self.port):
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError("nats-server did not start")
-            time.sleep(0.05)
+        process = self.process
+
+        def listening() -> bool:
+            if process.poll() is not None:
+                raise RuntimeError("nats-server exited while starting")
+            return _port_open(self.port)
+
+        wait_until(listening, what="nats-server to listen", timeout=START_TIMEOUT)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -110,13 +113,14 @@ class ServiceProcess:
         )
 
     def wait_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not _port_open(self.port):
+        def listening() -> bool:
             if self.process is None or self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited; see {self.log_path}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.name} did not start; see {self.log_path}")
-            time.sleep(0.05)
+            return _port_open(self.port)
+
+        wait_until(
+            listening, what=f"{self.name} to listen (see {self.log_path})", timeout=START_TIMEOUT
+        )
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process and self.process.poll() is None:
@@ -210,19 +214,17 @@ class System:
 
 
 async def wait_serving(address: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
     async with grpc.aio.insecure_channel(address) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
-        while True:
+
+        async def serving() -> bool:
             try:
                 reply = await stub.Check(health_pb2.HealthCheckRequest(), timeout=1.0)
-                if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                    return
             except grpc.aio.AioRpcError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{address} not serving")
-            await asyncio.sleep(0.1)
+                return False
+            return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
+
+        await eventually(serving, what=f"{address} serving", timeout=START_TIMEOUT)
 
 
 class GraphQLClient:
@@ -297,9 +299,11 @@ def unpublished_events(system: System, service: str) -> int:
 
 async def wait_outbox_published(system: System, service: str) -> None:
     """Until every event ``service`` committed is on the stream: no copy of them comes later."""
-    async with asyncio.timeout(START_TIMEOUT):
-        while unpublished_events(system, service):
-            await asyncio.sleep(0.05)
+    await until_true(
+        lambda: not unpublished_events(system, service),
+        what=f"{service}'s outbox published",
+        timeout=START_TIMEOUT,
+    )
 
 
 async def wait_consumed(nats_url: str, durable: str) -> None:
@@ -312,12 +316,12 @@ async def wait_consumed(nats_url: str, durable: str) -> None:
     nc = await nats.connect(nats_url)
     try:
         js = nc.jetstream()
-        async with asyncio.timeout(START_TIMEOUT):
-            while True:
-                info = await js.consumer_info(STREAM, durable)
-                if info.num_pending == 0 and info.num_ack_pending == 0:
-                    return
-                await asyncio.sleep(0.05)
+        await eventually(
+            lambda: js.consumer_info(STREAM, durable),
+            lambda info: info.num_pending == 0 and info.num_ack_pending == 0,
+            what=f"{durable} caught up",
+            timeout=START_TIMEOUT,
+        )
     finally:
         await nc.drain()
 
@@ -391,28 +395,34 @@ class Subscription:
         # The lowest count seen is the baseline: a subscription that another test closed may
         # be let go while this one is being registered.
         lowest = self._open_before
-        deadline = time.monotonic() + START_TIMEOUT
-        while self._messages.empty():
+
+        async def registered() -> bool:
+            nonlocal lowest
+            if not self._messages.empty():
+                return True  # already answered (a refused subscription never registers)
             count = await self._open_subscriptions()
             if count > lowest:
-                return
+                return True
             lowest = min(lowest, count)
-            if time.monotonic() > deadline:
-                raise TimeoutError("the gateway never registered the subscription")
-            await asyncio.sleep(0.01)
+            return False
+
+        await eventually(
+            registered, what="the gateway registering the subscription", timeout=START_TIMEOUT
+        )
 
     async def _released(self) -> bool:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
+        async def released() -> bool:
             try:
                 count = await self._open_subscriptions()
             except httpx.TransportError:
                 return True  # the gateway is gone, and its subscriptions with it
-            if count <= self._open_before:
-                return True
-            if time.monotonic() > deadline:
-                return False
-            await asyncio.sleep(0.01)
+            return count <= self._open_before
+
+        try:
+            await eventually(released, what="the subscription released", timeout=START_TIMEOUT)
+        except TimeoutError:
+            return False
+        return True
 
     async def _read(self) -> None:
         """Answers the server's pings; queues every other message, then the reason it ended."""

@@ -3,7 +3,6 @@ without waiting, one probe goes through after the pause, and its outcome closes 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ import pytest
 from gateway.breaker import BreakerState, CircuitBreaker
 from tests.harness import GraphQLClient, System, new_tenant, wait_serving
 from tests.identity.queries import CREATE, individual
+from tests.waiting import eventually
 
 
 class Clock:
@@ -141,10 +141,10 @@ async def test_a_hung_service_opens_its_circuit_and_a_probe_closes_it_when_back(
         os.kill(process.pid, signal.SIGCONT)
 
     # After the pause one call goes through as a probe; the service answers, the circuit closes.
-    async with asyncio.timeout(15):
-        while True:
-            body = await gql.execute(ONE, {"id": client["id"]})
-            if body["data"]["client"]["compliance"] is not None:
-                break
-            await asyncio.sleep(0.1)
+    body = await eventually(
+        lambda: gql.execute(ONE, {"id": client["id"]}),
+        lambda found: found["data"]["client"]["compliance"] is not None,
+        what="compliance back in the file",
+        timeout=15,
+    )
     assert "errors" not in body

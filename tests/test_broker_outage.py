@@ -3,9 +3,9 @@ wait in the outbox, and are published once the broker comes up."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -13,6 +13,7 @@ from nats.js.errors import NotFoundError
 
 from tests.harness import GraphQLClient, System, new_tenant, stream_events, wait_serving
 from tests.identity.queries import CREATE, individual
+from tests.waiting import eventually
 
 
 @pytest.fixture
@@ -39,14 +40,15 @@ async def test_a_service_started_without_the_broker_serves_and_publishes_later(
     assert created["id"]
 
     brokerless.nats.start()
-    async with asyncio.timeout(30):
-        while True:
-            try:
-                events = await stream_events(brokerless.nats.url, "c360.identity.>")
-            except NotFoundError:  # the service has not created the stream yet
-                events = []
-            if any(e.key == created["id"] for e in events):
-                break
-            await asyncio.sleep(0.2)
+
+    async def stored() -> list[Any]:
+        try:
+            return await stream_events(brokerless.nats.url, "c360.identity.>")
+        except NotFoundError:  # the service has not created the stream yet
+            return []
+
+    events = await eventually(
+        stored, lambda found: any(e.key == created["id"] for e in found), what="the event stored"
+    )
     ours = [e.type for e in events if e.key == created["id"]]
     assert ours == ["c360.identity.client.created"]

@@ -16,6 +16,7 @@ from gateway.live import QUEUE_LIMIT, LiveEvent, LiveEvents, SubscriberTooSlow
 from runtime.contracts import payload_types
 from runtime.outbox import new_event
 from tests.harness import NatsServer
+from tests.waiting import until_true
 
 PAYLOADS = payload_types(identity_pb2.ClientUpdated)
 
@@ -51,9 +52,9 @@ async def _publish(broker: NatsServer, tenant: str, count: int) -> None:
 
 
 async def _wait_for_subscribers(live: LiveEvents, count: int) -> None:
-    async with asyncio.timeout(5):
-        while live.subscriber_count() != count:
-            await asyncio.sleep(0.01)
+    await until_true(
+        lambda: live.subscriber_count() == count, what=f"{count} subscribers", timeout=5
+    )
 
 
 async def test_a_subscriber_gets_its_tenants_events_decoded_and_no_other(

@@ -19,6 +19,7 @@ import pytest
 from tests.compliance.queries import CLIENT_EVENTS
 from tests.harness import GraphQLClient, Subscription, System, new_tenant, wait_serving
 from tests.identity.queries import CREATE, UPDATE, individual
+from tests.waiting import eventually, until_true
 
 PAGE = """
 query {
@@ -67,9 +68,9 @@ async def _traced(gql: GraphQLClient, query: str, variables: dict[str, Any] | No
     assert response.status_code == 200
     assert "errors" not in response.json(), response.json()
     # Each process writes its spans as they end, a little after the answer has left.
-    async with asyncio.timeout(10):
-        while not _complete(_spans(gql.system, trace_id)):
-            await asyncio.sleep(0.02)
+    await until_true(
+        lambda: _complete(_spans(gql.system, trace_id)), what="every span of the trace", timeout=10
+    )
     return trace_id
 
 
@@ -164,12 +165,16 @@ async def test_a_stopped_service_blanks_only_its_section_and_recovers(
         compliance.wait_ready()
 
     # The gateway reconnects by itself: no restart, no request lost after the service is back.
-    async with asyncio.timeout(10):
-        while True:
-            body = (await _timed(gql, ONE, {"id": client["id"]}))[0].json()
-            if body["data"]["client"]["compliance"] is not None:
-                break
-            await asyncio.sleep(0.2)
+    async def answer() -> dict[str, Any]:
+        body: dict[str, Any] = (await _timed(gql, ONE, {"id": client["id"]}))[0].json()
+        return body
+
+    body = await eventually(
+        answer,
+        lambda found: found["data"]["client"]["compliance"] is not None,
+        what="compliance back in the file",
+        timeout=10,
+    )
     assert "errors" not in body
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import nats
 import orjson
@@ -20,6 +21,7 @@ from runtime.store.sqlite import SqliteStore
 from runtime.telemetry import configure_telemetry
 from tests.harness import GraphQLClient, System
 from tests.identity.queries import CREATE, individual
+from tests.waiting import eventually, until_true
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 
@@ -56,21 +58,22 @@ async def test_one_trace_spans_gateway_service_and_consumer(
     )
     task = asyncio.create_task(consumer.run())
     try:
-        async with asyncio.timeout(15):
-            while not consumed:
-                await asyncio.sleep(0.05)
+        await until_true(lambda: consumed, what="the event consumed", timeout=15)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await nc.drain()
 
-    async with asyncio.timeout(5):
-        while True:
-            spans = [orjson.loads(line) for line in system.trace_file.read_bytes().splitlines()]
-            ours = [s for s in spans if s["trace_id"] == TRACE_ID]
-            if {"gateway", "identity", "test-consumer"} <= {s["service"] for s in ours}:
-                break
-            await asyncio.sleep(0.1)
+    async def written() -> list[dict[str, Any]]:
+        spans = [orjson.loads(line) for line in system.trace_file.read_bytes().splitlines()]
+        return [s for s in spans if s["trace_id"] == TRACE_ID]
+
+    ours = await eventually(
+        written,
+        lambda found: {"gateway", "identity", "test-consumer"} <= {s["service"] for s in found},
+        what="every process's span of the trace",
+        timeout=5,
+    )
     by_service = {s["service"]: s for s in ours}
     assert by_service["identity"]["name"] == "/client360.identity.v1.IdentityService/CreateClient"
     assert by_service["test-consumer"]["name"] == "consume c360.identity.client.created"

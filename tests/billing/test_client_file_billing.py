@@ -19,6 +19,7 @@ import pytest
 from runtime.clock import today
 from tests.gateway.traces import calls, traced
 from tests.harness import GraphQLClient, Subscription, System, new_tenant, wait_serving
+from tests.waiting import eventually
 
 CREATE_CLIENT = "mutation($input: ClientInput!) { createClient(input: $input) { id } }"
 MONEY = "{ amount currency }"
@@ -212,9 +213,13 @@ async def test_a_notice_open_ten_days_after_its_due_date_is_unpaid_and_gets_its_
 
     run = await gql.data("mutation { runUnpaidPath { id total } }")
     assert run["runUnpaidPath"]["total"] == 1
-    async with asyncio.timeout(10):
-        while (shown := (await account_of(gql, client_id))["notices"][0])["unpaidStep"] is None:
-            await asyncio.sleep(0.05)
+    account = await eventually(
+        lambda: account_of(gql, client_id),
+        lambda found: found["notices"][0]["unpaidStep"] is not None,
+        what="the notice's unpaid step",
+        timeout=10,
+    )
+    shown = account["notices"][0]
     assert shown["unpaidSteps"] == [
         {"step": "OVERDUE", "date": today().isoformat()},
         {"step": "FORMAL_NOTICE_SENT", "date": today().isoformat()},
@@ -372,11 +377,11 @@ async def test_the_account_alone_is_null_with_billings_error_when_billing_is_dow
         billing.wait_ready()
         await wait_serving(gql.system.address("billing"))
         # The gateway tries billing again once its circuit's pause is over.
-        async with asyncio.timeout(30):
-            while (await gql.execute(ACCOUNT, {"id": client_id}))["data"]["client"][
-                "account"
-            ] is None:
-                await asyncio.sleep(0.1)
+        await eventually(
+            lambda: gql.execute(ACCOUNT, {"id": client_id}),
+            lambda body: body["data"]["client"]["account"] is not None,
+            what="the account back in the file",
+        )
 
 
 @pytest.mark.parametrize("role", ["technician", "partner"])

@@ -3,14 +3,15 @@ balances in euros and, for some, in Swiss francs, through the real processes."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.harness import GraphQLClient, System, wait_serving
+from tests.waiting import eventually
 
 DEMO_TENANT = "agency-demo"
 PAGE = """
@@ -40,13 +41,13 @@ async def test_the_demo_clients_get_accounts_showing_every_notice_status(
     for name in demo_system.services:
         await wait_serving(demo_system.address(name))
     gql = GraphQLClient(demo_system, http, DEMO_TENANT)
-    async with asyncio.timeout(60):
-        while True:
-            edges = (await gql.data(PAGE))["clients"]["edges"]
-            accounts = [e["node"]["account"] for e in edges]
-            if len(edges) == 200 and all(a["notices"] for a in accounts):
-                break
-            await asyncio.sleep(0.2)
+
+    def filled(page: dict[str, Any]) -> bool:
+        edges = page["clients"]["edges"]
+        return len(edges) == 200 and all(e["node"]["account"]["notices"] for e in edges)
+
+    page = await eventually(lambda: gql.data(PAGE), filled, what="the demo accounts", timeout=60)
+    accounts = [e["node"]["account"] for e in page["clients"]["edges"]]
     statuses = {n["status"] for a in accounts for n in a["notices"]}
     assert statuses == {"ISSUED", "PAID", "PARTLY_PAID", "UNPAID"}
     currencies = {b["currency"] for a in accounts for b in a["balances"]}

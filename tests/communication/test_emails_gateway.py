@@ -3,8 +3,6 @@ client whose address identity announced, the last three on the file through the 
 
 from __future__ import annotations
 
-import asyncio
-
 import grpc
 
 from client360.communication.v1 import communication_pb2 as pb
@@ -14,6 +12,7 @@ from runtime.rpc import caller_metadata
 from tests.communication.queries import EMAILS_OF
 from tests.harness import GraphQLClient
 from tests.identity.queries import CREATE, individual
+from tests.waiting import eventually
 
 
 def rfc5322(subject: str, day: int) -> bytes:
@@ -41,16 +40,22 @@ async def test_the_file_shows_the_last_three_emails_received_newest_first(
 
         async def ingest(subject: str, day: int) -> pb.EmailMessage:
             request = pb.IngestEmailRequest(raw=rfc5322(subject, day))
-            async with asyncio.timeout(10):
-                while True:  # until identity's event has reached the service
-                    try:
-                        return await stub.IngestEmail(
-                            request, metadata=caller_metadata(caller), timeout=5
-                        )
-                    except grpc.aio.AioRpcError as error:
-                        if error.code() != grpc.StatusCode.NOT_FOUND:
-                            raise
-                    await asyncio.sleep(0.05)
+
+            async def attempt() -> pb.EmailMessage | None:
+                try:
+                    return await stub.IngestEmail(
+                        request, metadata=caller_metadata(caller), timeout=5
+                    )
+                except grpc.aio.AioRpcError as error:
+                    if error.code() != grpc.StatusCode.NOT_FOUND:
+                        raise
+                    return None  # identity's event has not reached the service yet
+
+            ingested = await eventually(
+                attempt, lambda found: found is not None, what="the email ingested", timeout=10
+            )
+            assert ingested is not None
+            return ingested
 
         for subject, day in (("Un", 2), ("Quatre", 5), ("Deux", 3), ("Trois", 4)):
             await ingest(subject, day)

@@ -4,7 +4,6 @@ this module stops a service."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from tests.communication.conftest import SERVICES
 from tests.harness import GraphQLClient, System, new_tenant, wait_serving
 from tests.identity.queries import CREATE, individual
+from tests.waiting import eventually
 
 ONE = """
 query($id: ID!) { client(id: $id) {
@@ -56,10 +56,11 @@ async def test_a_stopped_communication_service_nulls_only_its_section(
         communication.start()
         communication.wait_ready()
 
-    async with asyncio.timeout(10):
-        while (body := await gql.execute(ONE, {"id": client["id"]}))["data"]["client"][
-            "communication"
-        ] is None:
-            await asyncio.sleep(0.2)
+    body = await eventually(
+        lambda: gql.execute(ONE, {"id": client["id"]}),
+        lambda found: found["data"]["client"]["communication"] is not None,
+        what="communication back in the file",
+        timeout=10,
+    )
     assert "errors" not in body
     assert body["data"]["client"]["communication"] == {"memo": [], "actionsLeft": 0}

@@ -4,7 +4,6 @@ development provider and shows as sent on the file."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import orjson
@@ -19,6 +18,7 @@ from tests.communication.queries import (
 )
 from tests.harness import GraphQLClient
 from tests.identity.queries import CREATE, individual
+from tests.waiting import eventually
 
 MOBILE = {"number": "06 12 34 56 78", "kind": "MOBILE"}
 
@@ -32,13 +32,14 @@ async def created(gql: GraphQLClient, **extra: object) -> str:
 async def send_once_known(gql: GraphQLClient, variables: dict[str, Any]) -> dict[str, Any]:
     """The answer to sendSms once the service has the client's copy (identity's event is
     applied a moment after the creation answered)."""
-    async with asyncio.timeout(10):
-        while True:
-            body = await gql.execute(SEND_SMS, variables)
-            errors = body.get("errors") or []
-            if not errors or errors[0]["extensions"]["code"] != "NOT_FOUND":
-                return body
-            await asyncio.sleep(0.05)
+
+    def known(body: dict[str, Any]) -> bool:
+        errors = body.get("errors") or []
+        return not errors or errors[0]["extensions"]["code"] != "NOT_FOUND"
+
+    return await eventually(
+        lambda: gql.execute(SEND_SMS, variables), known, what="the client known", timeout=10
+    )
 
 
 async def test_a_text_to_a_client_whose_communication_is_blocked_is_refused(
@@ -62,12 +63,13 @@ async def test_a_text_reaches_the_development_provider_and_shows_as_sent(
     body = await send_once_known(cgql, {"client": client, "text": "Rendez-vous jeudi"})
     sms = body["data"]["sendSms"]
     assert (sms["number"], sms["status"]) == ("+33612345678", "QUEUED")
-    async with asyncio.timeout(10):
-        while True:
-            [shown] = (await cgql.data(SMS_OF, {"id": client}))["client"]["communication"]["sms"]
-            if shown["status"] == "SENT":
-                break
-            await asyncio.sleep(0.05)
+    found = await eventually(
+        lambda: cgql.data(SMS_OF, {"id": client}),
+        lambda page: page["client"]["communication"]["sms"][0]["status"] == "SENT",
+        what="the text sent",
+        timeout=10,
+    )
+    [shown] = found["client"]["communication"]["sms"]
     assert shown["sentAt"]
     record = cgql.system.directory / "data" / "communication-sms.jsonl"
     lines = [orjson.loads(line) for line in record.read_bytes().splitlines()]
@@ -91,10 +93,12 @@ async def test_a_campaign_texts_the_list_s_subscribers_and_skips_a_blocked_one(
         START_CAMPAIGN, {"list": offers["id"], "name": "Printemps", "text": "-10 %"}
     )
     campaign_id = started["startSmsCampaign"]["id"]
-    async with asyncio.timeout(10):
-        while (campaign := (await cgql.data(CAMPAIGN, {"id": campaign_id}))["smsCampaign"])[
-            "state"
-        ] != "SUCCEEDED":
-            await asyncio.sleep(0.05)
+    found = await eventually(
+        lambda: cgql.data(CAMPAIGN, {"id": campaign_id}),
+        lambda page: page["smsCampaign"]["state"] == "SUCCEEDED",
+        what="the campaign's end",
+        timeout=10,
+    )
+    campaign = found["smsCampaign"]
     assert (campaign["total"], campaign["queued"], campaign["skipped"]) == (2, 1, 1)
     assert campaign["finishedAt"]

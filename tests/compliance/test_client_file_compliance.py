@@ -4,7 +4,6 @@ reloaded by a platform operator only."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from services.compliance.sources import SOURCE_RULE
 from tests.compliance.queries import COMPLIANCE, SCREEN, SCREEN_MANY, SET_STATUS
 from tests.harness import GraphQLClient, wait_consumed
 from tests.identity.queries import ADD_CONTACT, CREATE, UPDATE, individual
+from tests.waiting import eventually
 
 PETROV_ENTRY = "15530"
 
@@ -29,14 +29,19 @@ async def _compliance_after(
     gql: GraphQLClient, client_id: str, screenings: int = 1
 ) -> dict[str, Any]:
     """The compliance section once at least ``screenings`` checks are recorded."""
-    async with asyncio.timeout(10):
-        while True:
-            section: dict[str, Any] = (await gql.data(COMPLIANCE, {"id": client_id}))["client"][
-                "compliance"
-            ]
-            if len(section["history"]) >= screenings:
-                return section
-            await asyncio.sleep(0.1)
+
+    async def section() -> dict[str, Any]:
+        found: dict[str, Any] = (await gql.data(COMPLIANCE, {"id": client_id}))["client"][
+            "compliance"
+        ]
+        return found
+
+    return await eventually(
+        section,
+        lambda found: len(found["history"]) >= screenings,
+        what=f"{screenings} screenings recorded",
+        timeout=10,
+    )
 
 
 async def test_creating_a_client_leads_to_a_screening(gql: GraphQLClient) -> None:

@@ -3,7 +3,6 @@ its service being killed mid-way."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 from tests.compliance.queries import COMPLIANCE, JOB, NOTIFICATIONS, SCREEN_MANY
 from tests.harness import GraphQLClient, Subscription, System, new_tenant, wait_serving
 from tests.identity.queries import CREATE, individual
+from tests.waiting import eventually
 
 CLIENTS = 200
 
@@ -37,12 +37,12 @@ async def _clients(gql: GraphQLClient, count: int, family: str) -> list[str]:
         created = await gql.data(CREATE, {"input": individual(first=f"Jean{i}", last=family)})
         ids.append(created["createClient"]["id"])
     # Compliance knows a client once it screened it on creation; the events come in order.
-    async with asyncio.timeout(30):
-        while True:
-            last = (await gql.data(COMPLIANCE, {"id": ids[-1]}))["client"]["compliance"]
-            if last["lastScreening"]:
-                return ids
-            await asyncio.sleep(0.1)
+    await eventually(
+        lambda: gql.data(COMPLIANCE, {"id": ids[-1]}),
+        lambda found: found["client"]["compliance"]["lastScreening"],
+        what="the last client's screening on creation",
+    )
+    return ids
 
 
 async def _job(gql: GraphQLClient, job_id: str) -> dict[str, Any]:
@@ -67,10 +67,12 @@ async def test_a_job_reports_progress_and_notifies_the_requester(
         assert job["total"] == 40
         assert job["requestedBy"] == "tester"
         progress = set()
-        async with asyncio.timeout(30):
-            while (current := await _job(gql, job["id"]))["state"] != "SUCCEEDED":
-                progress.add(current["done"])
-                await asyncio.sleep(0.02)
+
+        def finished(seen: dict[str, Any]) -> bool:
+            progress.add(seen["done"])
+            return bool(seen["state"] == "SUCCEEDED")
+
+        current = await eventually(lambda: _job(gql, job["id"]), finished, what="the job's end")
         assert len(progress) > 1, "progress was never seen between start and end"
         assert current["done"] == current["total"] == 40
         assert current["matched"] == 0
@@ -92,9 +94,9 @@ async def test_a_job_over_200_clients_resumes_after_the_service_is_killed(
     notifications = await Subscription(slow_jobs_system, token, NOTIFICATIONS, {}).__aenter__()
     job = (await gql.data(SCREEN_MANY, {"ids": ids}))["screenClients"]
     assert job["total"] == CLIENTS
-    async with asyncio.timeout(30):
-        while (await _job(gql, job["id"]))["done"] < 30:
-            await asyncio.sleep(0.01)
+    await eventually(
+        lambda: _job(gql, job["id"]), lambda seen: seen["done"] >= 30, what="30 clients screened"
+    )
 
     compliance = slow_jobs_system.services["compliance"]
     compliance.kill()
@@ -104,9 +106,12 @@ async def test_a_job_over_200_clients_resumes_after_the_service_is_killed(
     resumed = await _job(gql, job["id"])
     assert 30 <= resumed["done"] < CLIENTS, "the job should have stopped part-way"
 
-    async with asyncio.timeout(60):
-        while (current := await _job(gql, job["id"]))["state"] != "SUCCEEDED":
-            await asyncio.sleep(0.1)
+    current = await eventually(
+        lambda: _job(gql, job["id"]),
+        lambda seen: seen["state"] == "SUCCEEDED",
+        what="the resumed job's end",
+        timeout=60,
+    )
     assert current["done"] == CLIENTS
     try:
         message = await notifications.next(timeout=5)

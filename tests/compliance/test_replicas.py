@@ -16,6 +16,7 @@ from services.compliance.models import COLLECTIONS
 from services.compliance.repository import ComplianceRepository
 from services.compliance.service import ScreeningRegister
 from tests.compliance.register_server import serving_register_files, small_register
+from tests.waiting import until_true
 
 SMALL_REGISTER = small_register(
     published="2026-11-22T09:00:00", entry_id=7, first="Boris", last="TESTOV"
@@ -53,9 +54,11 @@ async def test_a_replica_puts_in_force_the_register_another_one_loaded(
     )
     follower = asyncio.create_task(service.follow_register(repo=repo, register=second, every=0.05))
     try:
-        async with asyncio.timeout(10):
-            while second.info["entry_count"] != 1:
-                await asyncio.sleep(0.05)
+        await until_true(
+            lambda: second.info is not None and second.info["entry_count"] == 1,
+            what="the follower's register",
+            timeout=10,
+        )
     finally:
         follower.cancel()
         await asyncio.gather(follower, return_exceptions=True)

@@ -48,6 +48,7 @@ from tests.compliance.register_server import (
     serving_register_files,
     small_register,
 )
+from tests.waiting import eventually
 
 TENANT = "agency-a"
 OTHER_TENANT = "agency-b"
@@ -834,11 +835,12 @@ async def test_the_runner_takes_a_queued_job_when_woken(
     try:
         job = await jobs.start_screening_job(repo=repo, caller=ADVISOR, client_ids=[client_id])
         runner.wake()
-        async with asyncio.timeout(5):
-            while (await jobs.get_screening_job(repo=repo, caller=ADVISOR, job_id=job["id"]))[
-                "state"
-            ] != "succeeded":
-                await asyncio.sleep(0.01)
+        await eventually(
+            lambda: jobs.get_screening_job(repo=repo, caller=ADVISOR, job_id=job["id"]),
+            lambda found: found["state"] == "succeeded",
+            what="the screening job succeeded",
+            timeout=5,
+        )
     finally:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections import Counter
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import orjson
 
 from tests.harness import GraphQLClient
+from tests.waiting import until_true
 
 CALLER_SPAN = "00f067aa0ba902b7"
 
@@ -26,9 +26,9 @@ async def traced(
     )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
-    async with asyncio.timeout(10):
-        while not _complete(spans(gql, trace_id)):
-            await asyncio.sleep(0.02)
+    await until_true(
+        lambda: _complete(spans(gql, trace_id)), what="every span of the trace", timeout=10
+    )
     return trace_id, body
 
 

@@ -38,6 +38,7 @@ from tests.interventions.queries import (
     SECTION,
     UPDATE,
 )
+from tests.waiting import eventually
 
 
 async def _client(gql: GraphQLClient, last_name: str = "Martin") -> str:
@@ -449,13 +450,12 @@ async def test_a_maintenance_plans_visits_are_generated_in_the_background(
         )
     )["createMaintenancePlan"]
     assert plan["horizonDays"] == 20
-    async with asyncio.timeout(30):
-        while True:
-            body = await gql.data(PLANS, {"id": client_id})
-            [shown] = body["client"]["interventions"]["maintenancePlans"]
-            if shown["generatedUntil"]:
-                break
-            await asyncio.sleep(0.05)
+    body = await eventually(
+        lambda: gql.data(PLANS, {"id": client_id}),
+        lambda found: found["client"]["interventions"]["maintenancePlans"][0]["generatedUntil"],
+        what="the plan's visits generated",
+    )
+    [shown] = body["client"]["interventions"]["maintenancePlans"]
     assert len(shown["visits"]) == 3
     assert {v["colour"] for v in shown["visits"]} == {"NOT_PLANNED"}
     assert shown["nextDueDate"] == shown["visits"][0]["dueDate"]

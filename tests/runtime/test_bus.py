@@ -19,6 +19,7 @@ from runtime.outbox import queue_event
 from runtime.store import CollectionSpec, Transaction
 from runtime.store.sqlite import SqliteStore
 from tests.harness import NatsServer
+from tests.waiting import eventually
 
 EFFECTS = CollectionSpec("effects")
 
@@ -168,9 +169,10 @@ async def test_a_failing_handler_changes_nothing_and_the_event_comes_back(
     )
     task = asyncio.create_task(consumer.run())
     try:
-        async with asyncio.timeout(30):
-            while len(await store.find("effects", "t1", {"kind": "flaky"})) < 1:
-                await asyncio.sleep(0.05)
+        await eventually(
+            lambda: store.find("effects", "t1", {"kind": "flaky"}),
+            what="the flaky handler's effect",
+        )
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

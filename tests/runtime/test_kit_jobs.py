@@ -19,6 +19,7 @@ from runtime.kit.jobs import (
 )
 from runtime.store import CollectionSpec, Transaction
 from runtime.store.sqlite import SqliteStore
+from tests.waiting import eventually
 
 KIND = "stamping"
 
@@ -180,11 +181,12 @@ async def test_the_runner_takes_a_queued_job_when_woken(
     try:
         job = await submit(queue, 4)
         runner.wake()
-        async with asyncio.timeout(5):
-            while (current := await queue.get("t1", job["id"])) is None or current[
-                "state"
-            ] != "succeeded":
-                await asyncio.sleep(0.01)
+        await eventually(
+            lambda: queue.get("t1", job["id"]),
+            lambda current: current is not None and current["state"] == "succeeded",
+            what="the job succeeded",
+            timeout=5,
+        )
     finally:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):

@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from runtime.config import load_settings
 from runtime.services import SERVICES
 from runtime.supervisor import Supervisor
 from tests.harness import ROOT, free_port
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
 
@@ -88,11 +88,7 @@ def _sigterm_pending(pid: int) -> bool:
 
 
 def _wait_until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(what)
-        time.sleep(0.05)
+    wait_until(condition, what=what, timeout=TIMEOUT)
 
 
 class _SupervisorProcess:
