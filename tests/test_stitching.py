@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import orjson
 import pytest
 
 from tests.compliance.queries import CLIENT_EVENTS
+from tests.gateway.traces import calls, spans, traced
 from tests.harness import GraphQLClient, Subscription, System, new_tenant, wait_serving
 from tests.identity.queries import CREATE, UPDATE, individual
-from tests.waiting import eventually, until_true
+from tests.waiting import eventually
 
 PAGE = """
 query {
@@ -43,43 +43,14 @@ query($id: ID!) {
 """
 
 
-CALLER_SPAN = "00f067aa0ba902b7"
-
-
-def _spans(system: System, trace_id: str) -> list[dict[str, Any]]:
-    lines = system.trace_file.read_bytes().splitlines()
-    return [span for line in lines if (span := orjson.loads(line))["trace_id"] == trace_id]
-
-
-def _complete(spans: list[dict[str, Any]]) -> bool:
-    """The gateway's request span is written (it ends last) and every call it made has the
-    span of the service that answered it."""
-    answered = {span["parent_id"] for span in spans if span["kind"] == "SERVER"}
-    calls = [span for span in spans if span["kind"] == "CLIENT" and span["service"] == "gateway"]
-    return CALLER_SPAN in answered and all(call["span_id"] in answered for call in calls)
-
-
 async def _traced(gql: GraphQLClient, query: str, variables: dict[str, Any] | None = None) -> str:
-    trace_id = os.urandom(16).hex()
-    headers = {**gql.headers, "traceparent": f"00-{trace_id}-{CALLER_SPAN}-01"}
-    response = await gql.http.post(
-        gql.system.graphql_url, json={"query": query, "variables": variables or {}}, headers=headers
-    )
-    assert response.status_code == 200
-    assert "errors" not in response.json(), response.json()
-    # Each process writes its spans as they end, a little after the answer has left.
-    await until_true(
-        lambda: _complete(_spans(gql.system, trace_id)), what="every span of the trace", timeout=10
-    )
+    trace_id, body = await traced(gql, query, variables)
+    assert "errors" not in body, body
     return trace_id
 
 
-def _server_calls(spans: list[dict[str, Any]]) -> dict[str, int]:
-    calls: dict[str, int] = {}
-    for span in spans:
-        if span["kind"] == "SERVER" and span["service"] != "gateway":
-            calls[span["service"]] = calls.get(span["service"], 0) + 1
-    return calls
+def _server_calls(gql: GraphQLClient, trace_id: str) -> dict[str, int]:
+    return {service: sum(made.values()) for service, made in calls(gql, trace_id).items()}
 
 
 async def _page_of_clients(gql: GraphQLClient, count: int) -> list[str]:
@@ -93,12 +64,12 @@ async def _page_of_clients(gql: GraphQLClient, count: int) -> list[str]:
 async def test_a_page_of_50_clients_costs_one_call_per_service(gql: GraphQLClient) -> None:
     await _page_of_clients(gql, 55)
     trace_id = await _traced(gql, PAGE)
-    assert _server_calls(_spans(gql.system, trace_id)) == {"identity": 1, "compliance": 1}
+    assert _server_calls(gql, trace_id) == {"identity": 1, "compliance": 1}
 
     with_contacts = PAGE.replace("identity { lastName", "contacts { lastName } identity { lastName")
     trace_id = await _traced(gql, with_contacts)
     # Contacts are one more identity call for the whole page, never one per client.
-    assert _server_calls(_spans(gql.system, trace_id)) == {"identity": 2, "compliance": 1}
+    assert _server_calls(gql, trace_id) == {"identity": 2, "compliance": 1}
 
 
 async def test_the_sections_of_one_client_are_fetched_in_parallel(gql: GraphQLClient) -> None:
@@ -106,7 +77,7 @@ async def test_the_sections_of_one_client_are_fetched_in_parallel(gql: GraphQLCl
     trace_id = await _traced(gql, ONE, {"id": client["id"]})
     calls = {
         span["name"].rsplit("/", 1)[-1]: span
-        for span in _spans(gql.system, trace_id)
+        for span in spans(gql, trace_id)
         if span["kind"] == "CLIENT"
     }
     identity, compliance = calls["BatchGetClients"], calls["BatchGetCompliance"]
