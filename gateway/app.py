@@ -39,6 +39,7 @@ from gateway.auth import caller_from_header
 from gateway.clients import ServiceClients
 from gateway.context import RequestContext
 from gateway.errors import RequestRefused
+from gateway.files import FileLinks, download
 from gateway.limits import Limits, RequestSizeLimits, json_depth, load_limits
 from gateway.live import LiveEvents
 from gateway.persisted import PersistedQueries, load_manifest
@@ -66,7 +67,10 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
     """Strawberry's ASGI view with our caller, context and JSON encoder."""
 
     def __init__(self, settings: Settings, limits: Limits) -> None:
-        super().__init__(build_schema(limits), graphql_ide="graphiql")
+        # Mutations that carry files use the GraphQL multipart request spec (gateway.files).
+        super().__init__(
+            build_schema(limits), graphql_ide="graphiql", multipart_uploads_enabled=True
+        )
         self._settings = settings
         self._limits = limits
         trusted = load_manifest(settings.trusted_documents) if settings.trusted_documents else None
@@ -76,6 +80,7 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
         self.clients: ServiceClients | None = None
         self.live = LiveEvents(settings.nats_url, EVENT_PAYLOADS)
         self.planner = Planner(SECTIONS)
+        self.files = FileLinks(settings)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         assert self.clients is not None, "the application has not started"
@@ -84,14 +89,22 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
         ):
             # The GraphiQL page itself is public; the queries it sends carry a token.
             return RequestContext(
-                caller=ANONYMOUS, clients=self.clients, live=self.live, planner=self.planner
+                caller=ANONYMOUS,
+                clients=self.clients,
+                live=self.live,
+                planner=self.planner,
+                files=self.files,
             )
         if isinstance(request, WebSocket):
             # Browsers cannot set headers on a WebSocket: the token may come in the
             # connection_init payload instead (see on_ws_connect).
             header = request.headers.get("authorization")
             context = RequestContext(
-                caller=ANONYMOUS, clients=self.clients, live=self.live, planner=self.planner
+                caller=ANONYMOUS,
+                clients=self.clients,
+                live=self.live,
+                planner=self.planner,
+                files=self.files,
             )
             if header:
                 # A bad header does not end the upgrade here: the connection is refused at
@@ -101,7 +114,11 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
             return context
         caller = self._caller(request.headers.get("authorization"))
         return RequestContext(
-            caller=caller, clients=self.clients, live=self.live, planner=self.planner
+            caller=caller,
+            clients=self.clients,
+            live=self.live,
+            planner=self.planner,
+            files=self.files,
         )
 
     def _caller(self, authorization: str | None) -> Caller:
@@ -259,6 +276,9 @@ def create_app(settings: Settings, limits: Limits | None = None) -> Starlette:
         services = dict(zip(SERVICE_NAMES, statuses, strict=True))
         return JSONResponse({"ready": True, "services": services})
 
+    async def files(request: Request) -> Response:
+        return await download(request, settings, graphql_app.files, request.app.state.clients)
+
     async def metrics(request: Request) -> Response:
         # Prometheus text format; the test harness also waits on it for a subscription to be
         # registered before it triggers the events that subscription should receive.
@@ -287,6 +307,7 @@ def create_app(settings: Settings, limits: Limits | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            Route("/files/{service}/{file_id}", files, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -146,6 +146,23 @@ class ServiceCalls:
         breaker.succeeded()
         return response
 
+    def serves_files(self, service: str) -> bool:
+        """Whether ``service`` answers GetFile (it stores or draws files for its records)."""
+        descriptor = self._services.get(service)
+        return descriptor is not None and "GetFile" in descriptor.methods_by_name
+
+    async def get_file(
+        self, service: str, caller: Caller, request: common_pb2.FileRequest
+    ) -> common_pb2.FileContent:
+        """One file from ``service``'s GetFile, for the /files route."""
+        descriptor = self._services[service]
+        method = self.channel(service).unary_unary(
+            f"/{descriptor.full_name}/GetFile",
+            request_serializer=common_pb2.FileRequest.SerializeToString,
+            response_deserializer=common_pb2.FileContent.FromString,
+        )
+        return await self.call(service, method, request, caller)
+
     async def close(self) -> None:
         for channel in self._channels.values():
             await channel.close(grace=None)

@@ -1,5 +1,5 @@
 """Per-request state: the caller, the service clients, and the planner that fetches the
-sections of the clients a request shows."""
+sections of the clients a request shows, and the signer of file links."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from gateway.live import LiveEvents
 from runtime.caller import Caller
 
 if TYPE_CHECKING:
+    from gateway.files import FileLinks
     from gateway.planner import Planner
 
 
@@ -25,6 +26,8 @@ class RequestContext:
     clients: ServiceClients
     live: LiveEvents
     planner: Planner
+    # Signs the links a record's fields give to its files (see gateway.files).
+    files: FileLinks
     # Filled by Strawberry from a WebSocket's connection_init payload.
     connection_params: dict[str, Any] | None = None
 

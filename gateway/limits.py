@@ -52,6 +52,8 @@ class Limits:
     max_tokens: int = 5_000
     max_cost: int = 100_000
     max_body_bytes: int = 1_048_576
+    # A multipart request (a mutation with files) may be this large in all.
+    max_upload_bytes: int = 10_485_760
     max_header_bytes: int = 16_384
     max_variables_depth: int = 16
 
@@ -326,8 +328,10 @@ class RequestSizeLimits:
         if scope["type"] == "websocket":
             await self._app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        limit = self._limits.max_body_bytes
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        multipart = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
+        limit = self._limits.max_upload_bytes if multipart else self._limits.max_body_bytes
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, send, 413, f"request body over {limit} bytes")
             return

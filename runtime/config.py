@@ -66,6 +66,8 @@ class Settings:
     service_addrs: Mapping[str, str]
     service_deadline: float
     read_retries: int
+    # How long a file link a record's field gives stays valid, in seconds.
+    file_link_ttl: float
     # Consecutive outages of a service after which the gateway stops calling it for a pause.
     breaker_failures: int
     breaker_pause: float
@@ -223,6 +225,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         },
         service_deadline=parse(env, "C360_SERVICE_DEADLINE", "2.0", positive_float),
         read_retries=parse(env, "C360_READ_RETRIES", "1", count),
+        file_link_ttl=parse(env, "C360_FILE_LINK_TTL", "900", positive_float),
         breaker_failures=parse(env, "C360_BREAKER_FAILURES", "5", positive_int),
         breaker_pause=parse(env, "C360_BREAKER_PAUSE", "5", positive_float),
         otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT", ""),

@@ -74,6 +74,13 @@ MAX_RULE_CHARS = 200
 MAX_FIELD_CHARS = 100
 MAX_MESSAGE_CHARS = 1000
 MAX_METADATA_BYTES = 64 * 1024
+# Files (photos, documents, PDFs) travel whole in one message: gRPC's default of 4 MiB would
+# refuse an upload the gateway accepted (C360_MAX_UPLOAD_BYTES, 10 MiB by default).
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+MESSAGE_SIZE_OPTIONS: tuple[tuple[str, int], ...] = (
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+)
 
 
 def sent_violations(violations: Sequence[FieldViolation]) -> list[FieldViolation]:
@@ -261,6 +268,7 @@ def insecure_channel(address: str, *, service_config: str | None = None) -> grpc
         ("grpc.max_reconnect_backoff_ms", 2_000),
         # Room for a bad input's field violations in the trailers (see sent_violations).
         ("grpc.max_metadata_size", MAX_METADATA_BYTES),
+        *MESSAGE_SIZE_OPTIONS,
     ]
     if service_config is None:
         options.append(("grpc.enable_retries", 0))

@@ -23,7 +23,7 @@ from nats.aio.client import Client as Nats
 from runtime.bus import EventConsumer, EventHandler, OutboxRelay, connect_nats, ensure_stream
 from runtime.config import Settings, load_settings
 from runtime.logs import configure_logging
-from runtime.rpc import ServiceInterceptor
+from runtime.rpc import MESSAGE_SIZE_OPTIONS, ServiceInterceptor
 from runtime.store import CollectionSpec, DocumentStore, open_store
 from runtime.telemetry import configure_telemetry
 
@@ -83,7 +83,9 @@ async def run_service(
     configure_logging(name, settings.log_level)
     provider = configure_telemetry(name, settings)
     store = await open_store(settings, name, collections)
-    server = grpc.aio.server(interceptors=[ServiceInterceptor(name)])
+    server = grpc.aio.server(
+        interceptors=[ServiceInterceptor(name)], options=list(MESSAGE_SIZE_OPTIONS)
+    )
     health_servicer = health.aio.HealthServicer()  # type: ignore[attr-defined]
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     ctx = ServiceContext(name, settings, store, server)

@@ -178,6 +178,39 @@ async def test_a_ten_megabyte_body_is_refused_unread(gql: GraphQLClient) -> None
     assert _code(response) == "REQUEST_TOO_LARGE"
 
 
+def _multipart(file_bytes: int) -> dict[str, Any]:
+    operations = {"query": "{ __typename }", "variables": {"f": None}}
+    return {
+        "data": {"operations": orjson.dumps(operations).decode(), "map": '{"0": ["variables.f"]}'},
+        "files": {"0": ("photo.jpg", b"\xff" * file_bytes, "image/jpeg")},
+    }
+
+
+async def test_a_file_upload_has_its_own_larger_limit(gql: GraphQLClient) -> None:
+    # Two megabytes: over the 1 MB of a JSON body, within the 10 MB of a multipart request.
+    accepted = await gql.http.post(
+        gql.system.graphql_url, headers=gql.headers, **_multipart(2_000_000)
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["data"] == {"__typename": "Query"}
+    refused = await gql.http.post(
+        gql.system.graphql_url, headers=gql.headers, **_multipart(11_000_000)
+    )
+    assert refused.status_code == 413
+    assert _code(refused) == "REQUEST_TOO_LARGE"
+
+
+async def test_files_of_a_service_that_keeps_none_are_not_found(gql: GraphQLClient) -> None:
+    url = gql.system.graphql_url.replace("/graphql", "/files/identity/01HX")
+    response = await gql.http.get(url, headers=gql.headers)
+    assert response.status_code == 404
+    assert _code(response) == "NOT_FOUND"
+    anonymous = await gql.http.get(
+        gql.system.graphql_url.replace("/graphql", "/files/nowhere/01HX")
+    )
+    assert anonymous.status_code == 404
+
+
 async def test_oversized_headers_are_refused(gql: GraphQLClient) -> None:
     response = await _post(gql, {"query": "{ __typename }"}, **{"X-Padding": "a" * 20_000})
     assert response.status_code == 431

@@ -157,6 +157,7 @@ async def _execute(
         clients=cast(Any, clients),
         live=cast(Any, None),
         planner=Planner(SECTIONS),
+        files=cast(Any, None),
     )
     return await SCHEMA.execute(query, variable_values=dict(variables or {}), context_value=context)
 

@@ -156,6 +156,7 @@ async def execute(
         clients=cast(Any, clients),
         live=cast(Any, None),
         planner=planner or Planner(SECTIONS),
+        files=cast(Any, None),
     )
     return await SCHEMA.execute(query, variable_values=dict(variables or {}), context_value=context)
 

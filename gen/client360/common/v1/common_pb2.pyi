@@ -278,6 +278,100 @@ class AuditStamps(_message.Message):
 
 Global___AuditStamps: _TypeAlias = AuditStamps  # noqa: Y015
 
+@_typing.final
+class FileRequest(_message.Message):
+    """Asks a service for one file it stores or draws: a photo, a document, an invoice's PDF. Every
+    service that holds files answers it through a method named GetFile, which the gateway's
+    /files route calls; the service checks the caller's tenant and scope as for any read.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    VARIANT_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """The file's id, as the service gave it in the record that shows the file."""
+    variant: _builtins.str
+    """A form of the file the service can also give ("thumbnail" for a photo); empty for the file
+    as it was stored.
+    """
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        variant: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "variant", b"variant"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FileRequest: _TypeAlias = FileRequest  # noqa: Y015
+
+@_typing.final
+class FileContent(_message.Message):
+    """One file's content, whole."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    MEDIA_TYPE_FIELD_NUMBER: _builtins.int
+    DATA_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """The file name offered to whoever downloads it."""
+    media_type: _builtins.str
+    """The media type, as the service found it from the content (never the uploader's say-so)."""
+    data: _builtins.bytes
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        media_type: _builtins.str = ...,
+        data: _builtins.bytes = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["data", b"data", "media_type", b"media_type", "name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FileContent: _TypeAlias = FileContent  # noqa: Y015
+
+@_typing.final
+class FileInfo(_message.Message):
+    """What a record shows of a file it holds: enough to list it and link to it, without the content."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    MEDIA_TYPE_FIELD_NUMBER: _builtins.int
+    SIZE_BYTES_FIELD_NUMBER: _builtins.int
+    SHA256_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    name: _builtins.str
+    media_type: _builtins.str
+    size_bytes: _builtins.int
+    sha256: _builtins.str
+    """Hex SHA-256 of the content."""
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        media_type: _builtins.str = ...,
+        size_bytes: _builtins.int = ...,
+        sha256: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "media_type", b"media_type", "name", b"name", "sha256", b"sha256", "size_bytes", b"size_bytes"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FileInfo: _TypeAlias = FileInfo  # noqa: Y015
+
 MAX_ITEMS_FIELD_NUMBER: _builtins.int
 DESCRIPTION_FIELD_NUMBER: _builtins.int
 max_items: _extension_dict._ExtensionFieldDescriptor[_descriptor_pb2.FieldOptions, _builtins.int]
