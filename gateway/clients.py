@@ -347,6 +347,16 @@ class IdentityClient(_ServiceClient):
         )
         return await self._call(self._stub.AssociateClients, request, caller)
 
+    async def find_duplicate_suspects(
+        self, caller: Caller, client_ids: Sequence[str], *, limit: int
+    ) -> Sequence[identity_pb2.ClientDuplicateSuspects]:
+        response = await self._call(
+            self._stub.FindDuplicateSuspects,
+            identity_pb2.FindDuplicateSuspectsRequest(client_ids=client_ids, limit=limit),
+            caller,
+        )
+        return response.clients
+
 
 class ComplianceClient(_ServiceClient):
     SERVICE = "compliance"

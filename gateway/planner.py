@@ -21,6 +21,7 @@ from typing import Annotated, Any
 import strawberry
 from google.protobuf.message import Message
 from graphql import OperationDefinitionNode
+from strawberry.utils.str_converters import to_camel_case
 
 from client360.identity.v1 import identity_pb2
 from gateway.context import Info, RequestContext
@@ -248,7 +249,9 @@ class Planner:
     """Plans and runs the backend calls of the clients a field returns; one per process."""
 
     def __init__(self, registry: Sequence[ServiceSection]) -> None:
-        self._sections = {s.name: s for part in registry for s in part.sections}
+        # By the field's GraphQL name, as a selection names it (duplicate_suspects is
+        # duplicateSuspects).
+        self._sections = {to_camel_case(s.name): s for part in registry for s in part.sections}
         self._services = {s: part.service for part in registry for s in part.sections}
         readers = [part.records for part in registry if part.records is not None]
         if len(readers) != 1:

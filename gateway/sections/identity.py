@@ -94,6 +94,11 @@ class PreferredChannel(Enum):
     """How the client prefers to be contacted."""
 
 
+@proto_enum(identity_pb2.DuplicateReason)
+class DuplicateReason(Enum):
+    """Why an existing file looks like the same client."""
+
+
 # The types.
 
 
@@ -291,6 +296,23 @@ class Relations:
     def parent_id(root: strawberry.Parent[Linked]) -> strawberry.ID | None:
         parent_id = root.record.parent_client_id
         return strawberry.ID(parent_id) if parent_id else None
+
+
+@strawberry.type(
+    description="An existing file this client resembles: possibly the same client typed twice. "
+    "Nothing is blocked; the advisor decides (merge, or leave both)."
+)
+class DuplicateSuspect:
+    client_id: strawberry.ID = strawberry.field(description="The resembling client's id.")
+    reference: str = strawberry.field(description="Its reference, CL000123.")
+    display_name: str = strawberry.field(description="Its name to show.")
+    archived: bool = strawberry.field(description="Whether that file is archived.")
+    score: float = strawberry.field(
+        description="How alike, 0 to 1; files from 0.75 up are suspects. Best first."
+    )
+    reasons: list[DuplicateReason] = strawberry.field(
+        description="What the two files have in common."
+    )
 
 
 @strawberry.type(description="A client in a page of clients, with its cursor.")
@@ -691,6 +713,33 @@ CONTACTS = Section(
         ),
     ),
 )
+
+
+async def _load_suspects(
+    context: RequestContext, client_ids: list[str], limit: int
+) -> dict[str, list[identity_pb2.DuplicateSuspect]]:
+    found = await context.clients.identity.find_duplicate_suspects(
+        context.caller, client_ids, limit=limit
+    )
+    return {entry.client_id: list(entry.suspects) for entry in found}
+
+
+def _suspects_limit(field: SelectedField) -> int:
+    return int(field.arguments.get("limit", 5))
+
+
+DUPLICATE_SUSPECTS = Section(
+    name="duplicate_suspects",
+    type=list[DuplicateSuspect],
+    description="Existing files this client resembles (name and birth date despite accents, "
+    "case and small misspellings; a phone, email, SIREN or IBAN in common), best first, "
+    "computed when asked. Null, with identity's error, when they could not be read.",
+    load=_load_suspects,
+    request=_suspects_limit,
+    arguments=(
+        Argument("limit", int, default=5, description="At most this many suspects, 1 to 20."),
+    ),
+)
 PARENT = Link(
     "parent", targets=lambda record: [record.parent_client_id] if record.parent_client_id else []
 )
@@ -774,6 +823,26 @@ class IdentityQuery:
             ),
             total_count=response.total_count,
         )
+
+    @strawberry.field(
+        description="The existing files a client resembles, best first (the same as the "
+        "client's duplicateSuspects field); NOT_FOUND if the client is not yours."
+    )
+    async def duplicate_suspects(
+        self,
+        info: Info,
+        client_id: ClientId,
+        limit: Annotated[
+            int, strawberry.argument(description="At most this many suspects, 1 to 20.")
+        ] = 5,
+    ) -> list[DuplicateSuspect]:
+        context = info.context
+        found = await context.clients.identity.find_duplicate_suspects(
+            context.caller, [client_id], limit=limit
+        )
+        if not found:
+            raise not_found()
+        return cast(list[DuplicateSuspect], list(found[0].suspects))
 
 
 async def _file(info: Info, record: identity_pb2.Client) -> Client:
@@ -1137,7 +1206,7 @@ class IdentityEventFields:
 
 SECTION = ServiceSection(
     service="identity",
-    sections=(IDENTITY, CONTACTS, RELATIONS),
+    sections=(IDENTITY, CONTACTS, RELATIONS, DUPLICATE_SUSPECTS),
     query=IdentityQuery,
     mutation=IdentityMutation,
     records=_read_clients,

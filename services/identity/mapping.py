@@ -17,6 +17,7 @@ from runtime.kit.common import (
     phones_from_proto,
     phones_to_proto,
 )
+from services.identity.duplicates import Suspect
 from services.identity.models import (
     CIVILITIES,
     CLIENT_KINDS,
@@ -325,3 +326,21 @@ def contact_input_to_doc(m: identity_pb2.ContactInput) -> ContactInput:
         },
         "portal_access": m.portal_access,
     }
+
+
+DUPLICATE_REASONS = {
+    name.removeprefix("DUPLICATE_REASON_"): value
+    for name, value in identity_pb2.DuplicateReason.items()
+    if value
+}
+
+
+def suspect_to_proto(s: Suspect) -> identity_pb2.DuplicateSuspect:
+    return identity_pb2.DuplicateSuspect(
+        client_id=s.client["id"],
+        reference=s.client.get("reference", ""),
+        display_name=s.client.get("display_name", ""),
+        archived=bool((s.client.get("flags") or {}).get("archived", False)),
+        score=s.score,
+        reasons=[DUPLICATE_REASONS[r] for r in s.reasons],
+    )

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any, cast
 
+from stdnum.iban import compact as iban_compact
+
 from runtime.crypto import FieldCipher
 from runtime.kit.repository import Repository
 from runtime.store import DocumentStore, Filter, Sort, Transaction
@@ -21,7 +23,20 @@ class IdentityRepository(Repository):
         self._cipher = cipher
 
     def _seal(self, client: Client) -> dict[str, Any]:
-        return cast(dict[str, Any], SENSITIVE.encrypt(client, self._cipher))
+        sealed = cast(dict[str, Any], SENSITIVE.encrypt(client, self._cipher))
+        # IBANs are found in common (duplicate suspects) by a keyed hash, never in clear.
+        ibans = {
+            self.iban_key(account["iban"])
+            for account in client.get("bank_accounts", [])
+            if account.get("iban") and not account["iban"].startswith("enc:")
+        }
+        kept = [k for k in sealed.get("search_keys", []) if not k.startswith("i:")]
+        sealed["search_keys"] = sorted({*kept, *ibans})
+        return sealed
+
+    def iban_key(self, iban: str) -> str:
+        """The match key of an IBAN: its blind index, spaces and case set aside."""
+        return f"i:{self._cipher.blind(iban_compact(iban))}"
 
     def _open(self, found: dict[str, Any], fields: Collection[str] | None = None) -> Client:
         return fill_client_ids(SENSITIVE.decrypt(cast(Client, found), self._cipher, fields))

@@ -2,7 +2,8 @@
 
 Names are folded to ASCII lowercase words (``Élodie Núñez-Dupont`` → ``elodie``, ``nunez``,
 ``dupont``) and matched by prefix; references, DMS and registration numbers match exactly;
-phones match in E.164 whatever way they were typed; emails match by prefix.
+phones match in E.164 whatever way they were typed; emails match by prefix. Birth dates and
+SIRENs are keys too, for duplicate suspects (duplicates.py).
 """
 
 from __future__ import annotations
@@ -44,6 +45,14 @@ def search_keys(client: ClientInput) -> list[str]:
             keys.add(f"{prefix}:{_code(value)}")
     keys.update(f"p:{p['number']}" for p in client.get("phones", []) if p.get("number"))
     keys.update(f"e:{e['address'].lower()}" for e in client.get("emails", []) if e.get("address"))
+    # What duplicate suspects are also found by (duplicates.py); a blind index of each IBAN
+    # is added by the repository, which holds the key.
+    birth_date = (client.get("personal") or {}).get("birth_date", "")
+    if birth_date:
+        keys.add(f"b:{birth_date}")
+    siren = professional.get("siren", "") or professional.get("siret", "")[:9]
+    if siren:
+        keys.add(f"s:{_code(siren)}")
     return sorted(keys)
 
 

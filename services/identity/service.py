@@ -25,7 +25,7 @@ from runtime.kit.updates import (
     touched_stamps,
 )
 from runtime.kit.validators import reject_invalid
-from services.identity import events, items, search
+from services.identity import duplicates, events, items, search
 from services.identity.models import (
     CLIENT_INPUT_FIELDS,
     CLIENT_ITEM_LISTS,
@@ -551,3 +551,34 @@ async def list_contacts(
     return await repo.find_contacts(
         caller.tenant_id, client_ids, valid_on=None if include_historical else _today()
     )
+
+
+# Duplicate suspects
+
+MAX_SUSPECTS = 20
+DEFAULT_SUSPECTS = 5
+# Matching reads names, birth dates and match keys, which are stored in clear: no sensitive
+# number is decrypted for it (IBANs are compared by their blind index).
+_MATCH_FIELDS = ("display_name",)
+
+
+async def find_duplicate_suspects(
+    *, repo: IdentityRepository, caller: Caller, client_ids: Sequence[str], limit: int
+) -> dict[str, list[duplicates.Suspect]]:
+    """The suspects of each of ``client_ids`` found in the caller's tenant (ids of other
+    tenants' clients, or unknown ids, get none), in one store query for the whole batch."""
+    if limit < 0 or limit > MAX_SUSPECTS:
+        raise InvalidInput(FieldViolation("limit", f"must be between 0 and {MAX_SUSPECTS}"))
+    limit = limit or DEFAULT_SUSPECTS
+    clients = await repo.get_clients(
+        caller.tenant_id, list(dict.fromkeys(client_ids)), _MATCH_FIELDS
+    )
+    where = duplicates.candidate_filter(clients)
+    candidates = (
+        await repo.find_clients(
+            caller.tenant_id, where, limit=duplicates.MAX_CANDIDATES, fields=_MATCH_FIELDS
+        )
+        if where is not None
+        else []
+    )
+    return {c["id"]: duplicates.suspects_of(c, candidates, limit) for c in clients}

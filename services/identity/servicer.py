@@ -20,6 +20,7 @@ from services.identity.mapping import (
     client_to_proto,
     contact_input_to_doc,
     contact_to_proto,
+    suspect_to_proto,
 )
 from services.identity.models import Client, ClientItem, ItemList
 from services.identity.privacy import visible_to
@@ -270,3 +271,21 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             associated=request.associated,
         )
         return _client_out(client)
+
+    async def FindDuplicateSuspects(
+        self, request: identity_pb2.FindDuplicateSuspectsRequest, context: Context
+    ) -> identity_pb2.FindDuplicateSuspectsResponse:
+        found = await service.find_duplicate_suspects(
+            repo=self._repo,
+            caller=current_caller(),
+            client_ids=list(request.client_ids),
+            limit=request.limit,
+        )
+        return identity_pb2.FindDuplicateSuspectsResponse(
+            clients=[
+                identity_pb2.ClientDuplicateSuspects(
+                    client_id=client_id, suspects=[suspect_to_proto(s) for s in suspects]
+                )
+                for client_id, suspects in found.items()
+            ]
+        )

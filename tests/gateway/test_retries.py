@@ -144,6 +144,7 @@ def test_the_retry_policy_names_the_reads_of_the_proto_and_nothing_else() -> Non
     [policy] = config["methodConfig"]
     assert sorted(name["method"] for name in policy["name"]) == [
         "BatchGetClients",
+        "FindDuplicateSuspects",
         "GetClient",
         "ListContacts",
         "SearchClients",

@@ -185,6 +185,34 @@ PREFERRED_CHANNEL_PHONE: PreferredChannel.ValueType  # 3
 PREFERRED_CHANNEL_POST: PreferredChannel.ValueType  # 4
 Global___PreferredChannel: _TypeAlias = PreferredChannel  # noqa: Y015
 
+class _DuplicateReason:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _DuplicateReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_DuplicateReason.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    DUPLICATE_REASON_UNSPECIFIED: _DuplicateReason.ValueType  # 0
+    DUPLICATE_REASON_SAME_NAME: _DuplicateReason.ValueType  # 1
+    DUPLICATE_REASON_SIMILAR_NAME: _DuplicateReason.ValueType  # 2
+    DUPLICATE_REASON_SAME_BIRTH_DATE: _DuplicateReason.ValueType  # 3
+    DUPLICATE_REASON_SAME_PHONE: _DuplicateReason.ValueType  # 4
+    DUPLICATE_REASON_SAME_EMAIL: _DuplicateReason.ValueType  # 5
+    DUPLICATE_REASON_SAME_SIREN: _DuplicateReason.ValueType  # 6
+    DUPLICATE_REASON_SAME_IBAN: _DuplicateReason.ValueType  # 7
+
+class DuplicateReason(_DuplicateReason, metaclass=_DuplicateReasonEnumTypeWrapper):
+    """Why an existing file looks like the same client as another."""
+
+DUPLICATE_REASON_UNSPECIFIED: DuplicateReason.ValueType  # 0
+DUPLICATE_REASON_SAME_NAME: DuplicateReason.ValueType  # 1
+DUPLICATE_REASON_SIMILAR_NAME: DuplicateReason.ValueType  # 2
+DUPLICATE_REASON_SAME_BIRTH_DATE: DuplicateReason.ValueType  # 3
+DUPLICATE_REASON_SAME_PHONE: DuplicateReason.ValueType  # 4
+DUPLICATE_REASON_SAME_EMAIL: DuplicateReason.ValueType  # 5
+DUPLICATE_REASON_SAME_SIREN: DuplicateReason.ValueType  # 6
+DUPLICATE_REASON_SAME_IBAN: DuplicateReason.ValueType  # 7
+Global___DuplicateReason: _TypeAlias = DuplicateReason  # noqa: Y015
+
 @_typing.final
 class PersonalInfo(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
@@ -1310,6 +1338,111 @@ class ListContactsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListContactsResponse: _TypeAlias = ListContactsResponse  # noqa: Y015
+
+@_typing.final
+class DuplicateSuspect(_message.Message):
+    """One existing file a client resembles, with how much and why."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    REFERENCE_FIELD_NUMBER: _builtins.int
+    DISPLAY_NAME_FIELD_NUMBER: _builtins.int
+    ARCHIVED_FIELD_NUMBER: _builtins.int
+    SCORE_FIELD_NUMBER: _builtins.int
+    REASONS_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    reference: _builtins.str
+    display_name: _builtins.str
+    archived: _builtins.bool
+    score: _builtins.float
+    """0 to 1; a file is a suspect from DUPLICATE_THRESHOLD (0.75) up."""
+    @_builtins.property
+    def reasons(self) -> _containers.RepeatedScalarFieldContainer[Global___DuplicateReason.ValueType]: ...
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        reference: _builtins.str = ...,
+        display_name: _builtins.str = ...,
+        archived: _builtins.bool = ...,
+        score: _builtins.float = ...,
+        reasons: _abc.Iterable[Global___DuplicateReason.ValueType] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["archived", b"archived", "client_id", b"client_id", "display_name", b"display_name", "reasons", b"reasons", "reference", b"reference", "score", b"score"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DuplicateSuspect: _TypeAlias = DuplicateSuspect  # noqa: Y015
+
+@_typing.final
+class FindDuplicateSuspectsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_IDS_FIELD_NUMBER: _builtins.int
+    LIMIT_FIELD_NUMBER: _builtins.int
+    limit: _builtins.int
+    """Suspects per client, best first; 5 when 0, at most 20."""
+    @_builtins.property
+    def client_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        client_ids: _abc.Iterable[_builtins.str] | None = ...,
+        limit: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_ids", b"client_ids", "limit", b"limit"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FindDuplicateSuspectsRequest: _TypeAlias = FindDuplicateSuspectsRequest  # noqa: Y015
+
+@_typing.final
+class ClientDuplicateSuspects(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    SUSPECTS_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    @_builtins.property
+    def suspects(self) -> _containers.RepeatedCompositeFieldContainer[Global___DuplicateSuspect]: ...
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        suspects: _abc.Iterable[Global___DuplicateSuspect] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_id", b"client_id", "suspects", b"suspects"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ClientDuplicateSuspects: _TypeAlias = ClientDuplicateSuspects  # noqa: Y015
+
+@_typing.final
+class FindDuplicateSuspectsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENTS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def clients(self) -> _containers.RepeatedCompositeFieldContainer[Global___ClientDuplicateSuspects]: ...
+    def __init__(
+        self,
+        *,
+        clients: _abc.Iterable[Global___ClientDuplicateSuspects] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["clients", b"clients"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FindDuplicateSuspectsResponse: _TypeAlias = FindDuplicateSuspectsResponse  # noqa: Y015
 
 @_typing.final
 class SetParentClientRequest(_message.Message):

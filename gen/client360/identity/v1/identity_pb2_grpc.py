@@ -119,6 +119,11 @@ class IdentityServiceStub:
                 request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.SetParentClientRequest.SerializeToString,
                 response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
                 _registered_method=True)
+        self.FindDuplicateSuspects = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/FindDuplicateSuspects',
+                request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.FindDuplicateSuspectsRequest.SerializeToString,
+                response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.FindDuplicateSuspectsResponse.FromString,
+                _registered_method=True)
         self.AssociateClients = channel.unary_unary(
                 '/client360.identity.v1.IdentityService/AssociateClients',
                 request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.AssociateClientsRequest.SerializeToString,
@@ -242,6 +247,15 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def FindDuplicateSuspects(self, request, context):
+        """The existing files each client resembles (name and birth date despite accents, case and
+        small misspellings; a phone, email, SIREN or IBAN in common), computed when asked, so a
+        file created later is found too. Nothing is blocked: the advisor decides.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def AssociateClients(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -335,6 +349,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.SetParentClient,
                     request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.SetParentClientRequest.FromString,
                     response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.SerializeToString,
+            ),
+            'FindDuplicateSuspects': grpc.unary_unary_rpc_method_handler(
+                    servicer.FindDuplicateSuspects,
+                    request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.FindDuplicateSuspectsRequest.FromString,
+                    response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.FindDuplicateSuspectsResponse.SerializeToString,
             ),
             'AssociateClients': grpc.unary_unary_rpc_method_handler(
                     servicer.AssociateClients,
@@ -801,6 +820,33 @@ class IdentityService:
             '/client360.identity.v1.IdentityService/SetParentClient',
             client360_dot_identity_dot_v1_dot_identity__pb2.SetParentClientRequest.SerializeToString,
             client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FindDuplicateSuspects(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/FindDuplicateSuspects',
+            client360_dot_identity_dot_v1_dot_identity__pb2.FindDuplicateSuspectsRequest.SerializeToString,
+            client360_dot_identity_dot_v1_dot_identity__pb2.FindDuplicateSuspectsResponse.FromString,
             options,
             channel_credentials,
             insecure,

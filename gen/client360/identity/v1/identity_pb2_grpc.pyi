@@ -64,6 +64,11 @@ class IdentityServiceStub:
     """
     ListContacts: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListContactsRequest, _identity_pb2.ListContactsResponse]
     SetParentClient: _grpc.UnaryUnaryMultiCallable[_identity_pb2.SetParentClientRequest, _identity_pb2.Client]
+    FindDuplicateSuspects: _grpc.UnaryUnaryMultiCallable[_identity_pb2.FindDuplicateSuspectsRequest, _identity_pb2.FindDuplicateSuspectsResponse]
+    """The existing files each client resembles (name and birth date despite accents, case and
+    small misspellings; a phone, email, SIREN or IBAN in common), computed when asked, so a
+    file created later is found too. Nothing is blocked: the advisor decides.
+    """
     AssociateClients: _grpc.UnaryUnaryMultiCallable[_identity_pb2.AssociateClientsRequest, _identity_pb2.Client]
 
 @_typing.type_check_only
@@ -102,6 +107,11 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     """
     ListContacts: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListContactsRequest, _identity_pb2.ListContactsResponse]  # type: ignore[assignment]
     SetParentClient: _aio.UnaryUnaryMultiCallable[_identity_pb2.SetParentClientRequest, _identity_pb2.Client]  # type: ignore[assignment]
+    FindDuplicateSuspects: _aio.UnaryUnaryMultiCallable[_identity_pb2.FindDuplicateSuspectsRequest, _identity_pb2.FindDuplicateSuspectsResponse]  # type: ignore[assignment]
+    """The existing files each client resembles (name and birth date despite accents, case and
+    small misspellings; a phone, email, SIREN or IBAN in common), computed when asked, so a
+    file created later is found too. Nothing is blocked: the advisor decides.
+    """
     AssociateClients: _aio.UnaryUnaryMultiCallable[_identity_pb2.AssociateClientsRequest, _identity_pb2.Client]  # type: ignore[assignment]
 
 class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -239,6 +249,17 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _identity_pb2.SetParentClientRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_identity_pb2.Client, _abc.Awaitable[_identity_pb2.Client]]: ...
+
+    @_abc_1.abstractmethod
+    def FindDuplicateSuspects(
+        self,
+        request: _identity_pb2.FindDuplicateSuspectsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.FindDuplicateSuspectsResponse, _abc.Awaitable[_identity_pb2.FindDuplicateSuspectsResponse]]:
+        """The existing files each client resembles (name and birth date despite accents, case and
+        small misspellings; a phone, email, SIREN or IBAN in common), computed when asked, so a
+        file created later is found too. Nothing is blocked: the advisor decides.
+        """
 
     @_abc_1.abstractmethod
     def AssociateClients(
