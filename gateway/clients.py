@@ -215,11 +215,15 @@ class IdentityClient(_ServiceClient):
         after: str,
         include_archived: bool,
         fields: Sequence[str] = (),
+        leasing_company: bool | None = None,
+        area: identity_pb2.GeoArea | None = None,
     ) -> identity_pb2.SearchClientsResponse:
         request = identity_pb2.SearchClientsRequest(
             query=query,
             page=common_pb2.PageRequest(first=first, after=after),
             include_archived=include_archived,
+            leasing_company=leasing_company,
+            area=area,
         )
         request.read_mask.paths.extend(fields)
         return await self._call(self._stub.SearchClients, request, caller)

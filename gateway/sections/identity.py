@@ -180,6 +180,10 @@ class Management:
 class Flags:
     internal: bool = strawberry.field(description="The client is the agency itself or its staff.")
     leasing_company: bool = strawberry.field(description="The client is a leasing company.")
+    leasing_identifier: str | None = strawberry.field(
+        description="A leasing company's special identifier in the workshop's DMS; null for "
+        "other clients."
+    )
     archived: bool = strawberry.field(
         description="Archived: left out of the lists unless asked for (restoreClient undoes it)."
     )
@@ -450,6 +454,11 @@ class ManagementInput:
 class FlagsInput:
     internal: bool | None = strawberry.field(default=UNSET, description="The agency or its staff.")
     leasing_company: bool | None = strawberry.field(default=UNSET, description="A leasing company.")
+    leasing_identifier: str | None = strawberry.field(
+        default=UNSET,
+        description="A leasing company's special identifier in the workshop's DMS, up to 40 "
+        "characters; only for a leasing company.",
+    )
     communication_blocked: bool | None = strawberry.field(
         default=UNSET, description="Nothing may be sent to the client."
     )
@@ -764,6 +773,54 @@ ClientVersion = Annotated[
 ]
 
 
+@strawberry.input(description="A point on the map, in decimal degrees (WGS 84).")
+class GeoPointInput:
+    latitude: float = strawberry.field(description="Latitude, -90 to 90.")
+    longitude: float = strawberry.field(description="Longitude, -180 to 180.")
+
+
+@strawberry.input(description="Everything within a distance of a point, along the Earth's surface.")
+class CircleInput:
+    latitude: float = strawberry.field(description="The centre's latitude, -90 to 90.")
+    longitude: float = strawberry.field(description="The centre's longitude, -180 to 180.")
+    radius_km: float = strawberry.field(description="The radius in kilometres, up to 500.")
+
+
+@strawberry.input(
+    one_of=True,
+    description="An area on the map: a circle, or a polygon drawn by its corners (in order, "
+    "the first not repeated at the end). Give exactly one.",
+)
+class AreaInput:
+    circle: CircleInput | None = strawberry.field(
+        default=UNSET, description="A circle around a point."
+    )
+    polygon: list[GeoPointInput] | None = strawberry.field(
+        default=UNSET, description="A polygon's corners, 3 to 200."
+    )
+
+
+def area_proto(area: AreaInput) -> identity_pb2.GeoArea:
+    if area.polygon:
+        return identity_pb2.GeoArea(
+            polygon=identity_pb2.GeoPolygon(
+                points=[
+                    identity_pb2.GeoPoint(latitude=p.latitude, longitude=p.longitude)
+                    for p in area.polygon
+                ]
+            )
+        )
+    if area.circle:
+        circle = area.circle
+        return identity_pb2.GeoArea(
+            circle=identity_pb2.GeoCircle(
+                centre=identity_pb2.GeoPoint(latitude=circle.latitude, longitude=circle.longitude),
+                radius_km=circle.radius_km,
+            )
+        )
+    return identity_pb2.GeoArea(polygon=identity_pb2.GeoPolygon())
+
+
 @strawberry.type(description="Identity's queries.")
 class IdentityQuery:
     @strawberry.field(description="One client's file; null with NOT_FOUND if it is not yours.")
@@ -799,6 +856,20 @@ class IdentityQuery:
         include_archived: Annotated[
             bool, strawberry.argument(description="Also list archived clients.")
         ] = False,
+        leasing_company: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Only leasing companies (true), only the others (false); both "
+                "when not given."
+            ),
+        ] = None,
+        area: Annotated[
+            AreaInput | None,
+            strawberry.argument(
+                description="Only the clients with an address in this area (to plan a round), "
+                "by name; exact references are not put first."
+            ),
+        ] = None,
     ) -> ClientConnection:
         context = info.context
         plan = context.planner.plan(info, ("edges", "node"), ("nodes",))
@@ -809,6 +880,8 @@ class IdentityQuery:
             after=after or "",
             include_archived=include_archived,
             fields=_read_mask(plan.mask),
+            leasing_company=leasing_company,
+            area=None if area is None else area_proto(area),
         )
         at_edges, at_nodes = await context.planner.complete(context, plan, response.clients)
         return ClientConnection(

@@ -159,6 +159,25 @@ CITIES = [
     ("Angers", "49000", "49", "007"),
     ("Brest", "29200", "29", "019"),
 ]
+# Each town's centre (latitude, longitude): a demo address lies within about 4 km of it, so
+# that an area drawn around a town on a map selects that town's clients.
+CENTRES = {
+    "Paris": (48.8566, 2.3522),
+    "Lyon": (45.7640, 4.8357),
+    "Marseille": (43.2965, 5.3698),
+    "Toulouse": (43.6047, 1.4442),
+    "Nantes": (47.2184, -1.5536),
+    "Bordeaux": (44.8378, -0.5792),
+    "Lille": (50.6292, 3.0573),
+    "Rennes": (48.1173, -1.6778),
+    "Strasbourg": (48.5734, 7.7521),
+    "Montpellier": (43.6108, 3.8767),
+    "Nice": (43.7102, 7.2620),
+    "Grenoble": (45.1885, 5.7245),
+    "Dijon": (47.3220, 5.0415),
+    "Angers": (47.4784, -0.5632),
+    "Brest": (48.3904, -4.4861),
+}
 STREETS = [
     "rue de la République",
     "avenue Jean Jaurès",
@@ -266,9 +285,9 @@ def _address(
         "city": city[0],
         "country": "FR",
         "primary": primary,
-        # Rough coordinates around metropolitan France, for round planning demos.
-        "latitude": round(rng.uniform(43.3, 50.6), 5),
-        "longitude": round(rng.uniform(-4.4, 7.7), 5),
+        # Within about 4 km of the town's centre, for round planning.
+        "latitude": round(CENTRES[city[0]][0] + rng.uniform(-0.035, 0.035), 5),
+        "longitude": round(CENTRES[city[0]][1] + rng.uniform(-0.05, 0.05), 5),
     }
 
 
@@ -439,6 +458,9 @@ def demo_clients(count: int = DEMO_CLIENT_COUNT, seed: int = 360) -> list[Client
     while len(clients) < count:
         index += 1
         clients.append(_professional(rng, index) if rng.random() < 0.3 else _individual(rng, index))
+    leasing = [c for c in clients if (c.get("flags") or {}).get("leasing_company")]
+    for number, company in enumerate(leasing, start=1):
+        company["flags"]["leasing_identifier"] = f"LLD-{number:04d}"
     return clients
 
 

@@ -17,6 +17,7 @@ from runtime.kit.common import (
     phones_from_proto,
     phones_to_proto,
 )
+from services.identity import geo
 from services.identity.duplicates import Suspect
 from services.identity.models import (
     CIVILITIES,
@@ -109,6 +110,7 @@ def _flags(c: Client) -> identity_pb2.Flags:
     return identity_pb2.Flags(
         internal=flags.get("internal", False),
         leasing_company=flags.get("leasing_company", False),
+        leasing_identifier=flags.get("leasing_identifier", ""),
         archived=flags.get("archived", False),
         communication_blocked=flags.get("communication_blocked", False),
         preferred_channel=PREFERRED_CHANNELS.to_proto(flags.get("preferred_channel", "")),
@@ -291,6 +293,7 @@ def client_input_to_doc(m: identity_pb2.ClientInput) -> ClientInput:
         "flags": {
             "internal": f.internal,
             "leasing_company": f.leasing_company,
+            "leasing_identifier": f.leasing_identifier,
             "archived": f.archived,
             "communication_blocked": f.communication_blocked,
             "preferred_channel": PREFERRED_CHANNELS.to_word(f.preferred_channel),
@@ -344,3 +347,9 @@ def suspect_to_proto(s: Suspect) -> identity_pb2.DuplicateSuspect:
         score=s.score,
         reasons=[DUPLICATE_REASONS[r] for r in s.reasons],
     )
+
+
+def area_from_proto(m: identity_pb2.GeoArea) -> geo.Area:
+    if m.WhichOneof("shape") == "polygon":
+        return geo.Shape(tuple((p.latitude, p.longitude) for p in m.polygon.points))
+    return geo.Circle(m.circle.centre.latitude, m.circle.centre.longitude, m.circle.radius_km)

@@ -156,6 +156,7 @@ class Management(TypedDict, total=False):
 class Flags(TypedDict, total=False):
     internal: bool
     leasing_company: bool
+    leasing_identifier: str
     archived: bool
     communication_blocked: bool
     preferred_channel: str

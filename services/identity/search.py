@@ -14,6 +14,7 @@ from typing import Any
 from anyascii import anyascii
 
 from runtime.kit.validators import normalize_phone
+from services.identity import geo
 from services.identity.models import ClientInput
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -53,6 +54,9 @@ def search_keys(client: ClientInput) -> list[str]:
     siren = professional.get("siren", "") or professional.get("siret", "")[:9]
     if siren:
         keys.add(f"s:{_code(siren)}")
+    # Where the client's addresses are, for area selection (geo.py).
+    for latitude, longitude in geo.points_of(client.get("addresses", [])):
+        keys.update(geo.point_keys(latitude, longitude))
     return sorted(keys)
 
 

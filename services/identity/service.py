@@ -25,7 +25,7 @@ from runtime.kit.updates import (
     touched_stamps,
 )
 from runtime.kit.validators import reject_invalid
-from services.identity import duplicates, events, items, search
+from services.identity import duplicates, events, geo, items, search
 from services.identity.models import (
     CLIENT_INPUT_FIELDS,
     CLIENT_ITEM_LISTS,
@@ -302,12 +302,29 @@ async def search_clients(
     after: str = "",
     include_archived: bool = False,
     fields: Collection[str] | None = None,
+    leasing_company: bool | None = None,
+    area: geo.Area | None = None,
 ) -> Page[Client]:
     """A page of clients matching ``query`` (all clients when blank), exact references first,
-    then by name, with a cursor per client and the total count; ``fields`` as in get_clients."""
+    then by name, with a cursor per client and the total count; ``fields`` as in get_clients.
+    ``leasing_company`` keeps only leasing companies (or only the others); ``area`` only the
+    clients with an address in it, by name."""
     first = page_size(first, default=DEFAULT_PAGE, maximum=MAX_PAGE)
     base = search.query_filter(query)
     scope: list[dict[str, Any]] = [] if include_archived else [{"flags.archived": False}]
+    if leasing_company is not None:
+        scope.append({"flags.leasing_company": leasing_company})
+    if area is not None:
+        reject_invalid(geo.check_area(area))
+        return await _search_area(
+            repo=repo,
+            caller=caller,
+            where={"$and": [*scope, *([base] if base else [])]},
+            area=area,
+            first=first,
+            after=after,
+            fields=fields,
+        )
     where: dict[str, Any] = {"$and": [*scope, *([base] if base else [])]}
     exact: list[Client] = []
     if base:
@@ -345,6 +362,51 @@ async def search_clients(
         cursors=cursors,
         has_next_page=len(rest) > room,
         total_count=await repo.count_clients(caller.tenant_id, where),
+    )
+
+
+# The most clients near an area that one query weighs; an area holding more is refused.
+MAX_AREA_CANDIDATES = 20_000
+
+
+async def _search_area(
+    *,
+    repo: IdentityRepository,
+    caller: Caller,
+    where: dict[str, Any],
+    area: geo.Area,
+    first: int,
+    after: str,
+    fields: Collection[str] | None,
+) -> Page[Client]:
+    """The clients of ``where`` with an address in ``area``, by name: the store narrows to the
+    grid cells around the area, each address is then tested exactly (geo.py)."""
+    near = {"search_keys": {"$in": geo.area_keys(area)}}
+    found = await repo.find_clients(
+        caller.tenant_id,
+        {"$and": [where, near]},
+        sort=SEARCH_ORDER,
+        limit=MAX_AREA_CANDIDATES + 1,
+        fields=None if fields is None else {*fields, "addresses"},
+    )
+    if len(found) > MAX_AREA_CANDIDATES:
+        raise InvalidInput(
+            FieldViolation("area", f"holds over {MAX_AREA_CANDIDATES} clients: draw a smaller area")
+        )
+    test = geo.AreaTest(area)
+    inside = [c for c in found if test.any_inside(geo.points_of(c.get("addresses", [])))]
+    if after:
+        keys = decode_cursor(after, listing=SEARCH_LISTING, arity=len(SEARCH_ORDER))
+        position = tuple(keys)
+        inside_after = [c for c in inside if (c.get("sort_name", ""), c["id"]) > position]
+    else:
+        inside_after = inside
+    shown = inside_after[:first]
+    return Page(
+        rows=shown,
+        cursors=[cursor_of(c, SEARCH_ORDER, listing=SEARCH_LISTING) for c in shown],
+        has_next_page=len(inside_after) > first,
+        total_count=len(inside),
     )
 
 

@@ -15,6 +15,7 @@ from runtime.rpc import current_caller
 from services.identity import service
 from services.identity.mapping import (
     READABLE,
+    area_from_proto,
     client_input_to_doc,
     client_item_to_doc,
     client_to_proto,
@@ -180,6 +181,10 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             after=request.page.after,
             include_archived=request.include_archived,
             fields=fields,
+            leasing_company=(
+                request.leasing_company if request.HasField("leasing_company") else None
+            ),
+            area=area_from_proto(request.area) if request.HasField("area") else None,
         )
         return identity_pb2.SearchClientsResponse(
             clients=[_client_out(c, fields) for c in page.rows],

@@ -37,6 +37,8 @@ from services.identity.models import (
     ContactInput,
 )
 
+MAX_LEASING_IDENTIFIER = 40
+
 
 def check_client(client: ClientInput) -> list[FieldViolation]:
     """Check (and normalize in place) a whole client; returns every violation found."""
@@ -93,6 +95,21 @@ def check_client(client: ClientInput) -> list[FieldViolation]:
 
     flags = client.get("flags") or {}
     out += PREFERRED_CHANNELS.check(flags.get("preferred_channel", ""), "flags.preferredChannel")
+    leasing_identifier = flags.get("leasing_identifier", "").strip()
+    if leasing_identifier:
+        flags["leasing_identifier"] = leasing_identifier
+        if not flags.get("leasing_company", False):
+            out.append(
+                FieldViolation(
+                    "flags.leasingIdentifier", "only a leasing company (leasingCompany) has one"
+                )
+            )
+        if len(leasing_identifier) > MAX_LEASING_IDENTIFIER:
+            out.append(
+                FieldViolation(
+                    "flags.leasingIdentifier", f"at most {MAX_LEASING_IDENTIFIER} characters"
+                )
+            )
     return out
 
 

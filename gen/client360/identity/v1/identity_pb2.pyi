@@ -396,12 +396,17 @@ class Flags(_message.Message):
     COMMUNICATION_BLOCKED_FIELD_NUMBER: _builtins.int
     PREFERRED_CHANNEL_FIELD_NUMBER: _builtins.int
     PORTAL_ACCESS_FIELD_NUMBER: _builtins.int
+    LEASING_IDENTIFIER_FIELD_NUMBER: _builtins.int
     internal: _builtins.bool
     leasing_company: _builtins.bool
     archived: _builtins.bool
     communication_blocked: _builtins.bool
     preferred_channel: Global___PreferredChannel.ValueType
     portal_access: _builtins.bool
+    leasing_identifier: _builtins.str
+    """A leasing company's special identifier in the workshop's DMS (seed 004), shown beside its
+    name; only a leasing company has one.
+    """
     def __init__(
         self,
         *,
@@ -411,10 +416,11 @@ class Flags(_message.Message):
         communication_blocked: _builtins.bool = ...,
         preferred_channel: Global___PreferredChannel.ValueType = ...,
         portal_access: _builtins.bool = ...,
+        leasing_identifier: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["archived", b"archived", "communication_blocked", b"communication_blocked", "internal", b"internal", "leasing_company", b"leasing_company", "portal_access", b"portal_access", "preferred_channel", b"preferred_channel"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["archived", b"archived", "communication_blocked", b"communication_blocked", "internal", b"internal", "leasing_company", b"leasing_company", "leasing_identifier", b"leasing_identifier", "portal_access", b"portal_access", "preferred_channel", b"preferred_channel"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1132,6 +1138,105 @@ class SetPrimaryAddressRequest(_message.Message):
 Global___SetPrimaryAddressRequest: _TypeAlias = SetPrimaryAddressRequest  # noqa: Y015
 
 @_typing.final
+class GeoPoint(_message.Message):
+    """A point on the map, in decimal degrees (WGS 84)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LATITUDE_FIELD_NUMBER: _builtins.int
+    LONGITUDE_FIELD_NUMBER: _builtins.int
+    latitude: _builtins.float
+    longitude: _builtins.float
+    def __init__(
+        self,
+        *,
+        latitude: _builtins.float = ...,
+        longitude: _builtins.float = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["latitude", b"latitude", "longitude", b"longitude"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GeoPoint: _TypeAlias = GeoPoint  # noqa: Y015
+
+@_typing.final
+class GeoCircle(_message.Message):
+    """Everything within radius_km of centre, along the Earth's surface."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CENTRE_FIELD_NUMBER: _builtins.int
+    RADIUS_KM_FIELD_NUMBER: _builtins.int
+    radius_km: _builtins.float
+    @_builtins.property
+    def centre(self) -> Global___GeoPoint: ...
+    def __init__(
+        self,
+        *,
+        centre: Global___GeoPoint | None = ...,
+        radius_km: _builtins.float = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["centre", b"centre"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["centre", b"centre", "radius_km", b"radius_km"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GeoCircle: _TypeAlias = GeoCircle  # noqa: Y015
+
+@_typing.final
+class GeoPolygon(_message.Message):
+    """The inside of a polygon drawn on a map: its corners in order, not repeated at the end."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POINTS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def points(self) -> _containers.RepeatedCompositeFieldContainer[Global___GeoPoint]: ...
+    def __init__(
+        self,
+        *,
+        points: _abc.Iterable[Global___GeoPoint] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["points", b"points"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GeoPolygon: _TypeAlias = GeoPolygon  # noqa: Y015
+
+@_typing.final
+class GeoArea(_message.Message):
+    """An area to select clients in: a client is inside when one of its addresses is."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CIRCLE_FIELD_NUMBER: _builtins.int
+    POLYGON_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def circle(self) -> Global___GeoCircle: ...
+    @_builtins.property
+    def polygon(self) -> Global___GeoPolygon: ...
+    def __init__(
+        self,
+        *,
+        circle: Global___GeoCircle | None = ...,
+        polygon: Global___GeoPolygon | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["circle", b"circle", "polygon", b"polygon", "shape", b"shape"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["circle", b"circle", "polygon", b"polygon", "shape", b"shape"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_shape: _TypeAlias = _typing.Literal["circle", "polygon"]  # noqa: Y015
+    _WhichOneofArgType_shape: _TypeAlias = _typing.Literal["shape", b"shape"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_shape) -> _WhichOneofReturnType_shape | None: ...
+
+Global___GeoArea: _TypeAlias = GeoArea  # noqa: Y015
+
+@_typing.final
 class SearchClientsRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -1139,14 +1244,22 @@ class SearchClientsRequest(_message.Message):
     PAGE_FIELD_NUMBER: _builtins.int
     INCLUDE_ARCHIVED_FIELD_NUMBER: _builtins.int
     READ_MASK_FIELD_NUMBER: _builtins.int
+    LEASING_COMPANY_FIELD_NUMBER: _builtins.int
+    AREA_FIELD_NUMBER: _builtins.int
     query: _builtins.str
     """Free text: a name or its prefix, a reference, a DMS number, a phone in any format, an email."""
     include_archived: _builtins.bool
+    leasing_company: _builtins.bool
+    """Only leasing companies (true), only others (false), or both (unset)."""
     @_builtins.property
     def page(self) -> _common_pb2.PageRequest: ...
     @_builtins.property
     def read_mask(self) -> _field_mask_pb2.FieldMask:
         """As in BatchGetClientsRequest."""
+
+    @_builtins.property
+    def area(self) -> Global___GeoArea:
+        """Only the clients with an address in this area (seed 000's round planning)."""
 
     def __init__(
         self,
@@ -1155,12 +1268,16 @@ class SearchClientsRequest(_message.Message):
         page: _common_pb2.PageRequest | None = ...,
         include_archived: _builtins.bool = ...,
         read_mask: _field_mask_pb2.FieldMask | None = ...,
+        leasing_company: _builtins.bool | None = ...,
+        area: Global___GeoArea | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page", "read_mask", b"read_mask"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_leasing_company", b"_leasing_company", "area", b"area", "leasing_company", b"leasing_company", "page", b"page", "read_mask", b"read_mask"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["include_archived", b"include_archived", "page", b"page", "query", b"query", "read_mask", b"read_mask"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_leasing_company", b"_leasing_company", "area", b"area", "include_archived", b"include_archived", "leasing_company", b"leasing_company", "page", b"page", "query", b"query", "read_mask", b"read_mask"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
+    _WhichOneofReturnType__leasing_company: _TypeAlias = _typing.Literal["leasing_company"]  # noqa: Y015
+    _WhichOneofArgType__leasing_company: _TypeAlias = _typing.Literal["_leasing_company", b"_leasing_company"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__leasing_company) -> _WhichOneofReturnType__leasing_company | None: ...
 
 Global___SearchClientsRequest: _TypeAlias = SearchClientsRequest  # noqa: Y015
 
