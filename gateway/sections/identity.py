@@ -43,6 +43,7 @@ from gateway.schema.inputs import (
 )
 from gateway.schema.types import Address, AuditStamps, Email, PageInfo, Phone
 from gateway.selection import SelectedField, fields
+from runtime.clock import today
 
 if TYPE_CHECKING:
     from gateway.schema.client import Client
@@ -286,6 +287,38 @@ class Contact:
         return cast(Address, root.address) if root.HasField("address") else None
 
 
+@strawberry.type(description="A platform user associated with the client, with a role.")
+class UserAssociation:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id; names the association in updateUserAssociation and "
+        "removeClientItem."
+    )
+    user_id: str = strawberry.field(description="The platform user's id.")
+    role: str = strawberry.field(
+        description="How the user deals with the client (account manager, claims handler...)."
+    )
+
+
+@strawberry.type(
+    description="A product associated with the client: while one is available, the client and "
+    "the clients attached to it may only be sold the associated products."
+)
+class ProductAssociation:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id; names the association in updateProductAssociation and "
+        "removeClientItem."
+    )
+    product: str = strawberry.field(description="The product's code or name.")
+    available_until: str | None = strawberry.field(
+        description=f"Last day the association holds, {_DATE}; null when it has no end."
+    )
+
+    @strawberry.field(description="Whether the association holds today (Europe/Paris).")
+    @staticmethod
+    def available(root: strawberry.Parent[identity_pb2.ProductAssociation]) -> bool:
+        return not root.available_until or root.available_until >= today().isoformat()
+
+
 @strawberry.type(description="Relations: one parent at most, any number of associated clients.")
 class Relations:
     # Read in one call for a whole page (and their own sections planned the same way); null
@@ -300,6 +333,18 @@ class Relations:
     def parent_id(root: strawberry.Parent[Linked]) -> strawberry.ID | None:
         parent_id = root.record.parent_client_id
         return strawberry.ID(parent_id) if parent_id else None
+
+    @strawberry.field(description="Platform users associated with the client, with their role.")
+    @staticmethod
+    def users(root: strawberry.Parent[Linked]) -> list[UserAssociation]:
+        return cast(list[UserAssociation], list(root.record.associated_users))
+
+    @strawberry.field(
+        description="Products associated with the client, available or not (see available)."
+    )
+    @staticmethod
+    def products(root: strawberry.Parent[Linked]) -> list[ProductAssociation]:
+        return cast(list[ProductAssociation], list(root.record.associated_products))
 
 
 @strawberry.type(
@@ -434,6 +479,34 @@ class BankAccountUpdateInput:
     bic: str | None = strawberry.field(default=UNSET, description="BIC of the bank.")
     holder: str | None = strawberry.field(default=UNSET, description="Name of the holder.")
     label: str | None = strawberry.field(default=UNSET, description="What the account is.")
+
+
+@strawberry.input(description="A platform user to associate with the client.")
+class UserAssociationInput:
+    user_id: str = strawberry.field(description="The platform user's id.")
+    role: str = strawberry.field(description="How the user deals with the client.")
+
+
+@strawberry.input(description="Changes to a user association: only the fields given change.")
+class UserAssociationUpdateInput:
+    user_id: str | None = strawberry.field(default=UNSET, description="The platform user's id.")
+    role: str | None = strawberry.field(default=UNSET, description="The user's role.")
+
+
+@strawberry.input(description="A product to associate with the client.")
+class ProductAssociationInput:
+    product: str = strawberry.field(description="The product's code or name.")
+    available_until: str = strawberry.field(
+        default="", description=f"Last day the association holds, {_DATE}; empty for no end."
+    )
+
+
+@strawberry.input(description="Changes to a product association: only the fields given change.")
+class ProductAssociationUpdateInput:
+    product: str | None = strawberry.field(default=UNSET, description="The product.")
+    available_until: str | None = strawberry.field(
+        default=UNSET, description=f"Last day the association holds, {_DATE}; empty for no end."
+    )
 
 
 @strawberry.input(
@@ -649,6 +722,8 @@ _RELATIONS_READS = {
     "parentId": ("parent_client_id",),
     "parent": ("parent_client_id",),
     "associated": ("associated_client_ids",),
+    "users": ("associated_users",),
+    "products": ("associated_products",),
 }
 # A read mask must name a field to mean "only these"; id, reference, kind, version and the
 # display name always come.
@@ -951,6 +1026,12 @@ BankAccountId = Annotated[strawberry.ID, strawberry.argument(description="The ba
 FamilyMemberId = Annotated[
     strawberry.ID, strawberry.argument(description="The family member's id.")
 ]
+UserAssociationId = Annotated[
+    strawberry.ID, strawberry.argument(description="The user association's id.")
+]
+ProductAssociationId = Annotated[
+    strawberry.ID, strawberry.argument(description="The product association's id.")
+]
 ContactId = Annotated[strawberry.ID, strawberry.argument(description="The contact's id.")]
 ContactVersion = Annotated[
     int,
@@ -1116,6 +1197,67 @@ class IdentityMutation:
     ) -> ClientRef | None:
         return await _update_item(info, client_id, version, bank_account_id, "bank_account", input)
 
+    @strawberry.mutation(
+        description="Associates a platform user with a client, with a role." + _ITEM_ADDED
+    )
+    async def add_user_association(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        input: Annotated[UserAssociationInput, strawberry.argument(description="The user.")],
+    ) -> ClientRef | None:
+        item = identity_pb2.ClientItem(
+            user_association=identity_pb2.UserAssociation(**given_fields(input))
+        )
+        return await _add_item(info, client_id, version, item)
+
+    @strawberry.mutation(description="Changes a user association of a client." + _ITEM_CHANGED)
+    async def update_user_association(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        association_id: UserAssociationId,
+        input: Annotated[
+            UserAssociationUpdateInput, strawberry.argument(description="The changes.")
+        ],
+    ) -> ClientRef | None:
+        return await _update_item(
+            info, client_id, version, association_id, "user_association", input
+        )
+
+    @strawberry.mutation(
+        description="Associates a product with a client: while one is available, the client "
+        "and the clients attached to it may only be sold associated products." + _ITEM_ADDED
+    )
+    async def add_product_association(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        input: Annotated[ProductAssociationInput, strawberry.argument(description="The product.")],
+    ) -> ClientRef | None:
+        item = identity_pb2.ClientItem(
+            product_association=identity_pb2.ProductAssociation(**given_fields(input))
+        )
+        return await _add_item(info, client_id, version, item)
+
+    @strawberry.mutation(description="Changes a product association of a client." + _ITEM_CHANGED)
+    async def update_product_association(
+        self,
+        info: Info,
+        client_id: ClientId,
+        version: ClientVersion,
+        association_id: ProductAssociationId,
+        input: Annotated[
+            ProductAssociationUpdateInput, strawberry.argument(description="The changes.")
+        ],
+    ) -> ClientRef | None:
+        return await _update_item(
+            info, client_id, version, association_id, "product_association", input
+        )
+
     @strawberry.mutation(description="Adds a family member to a client." + _ITEM_ADDED)
     async def add_family_member(
         self,
@@ -1143,9 +1285,9 @@ class IdentityMutation:
         )
 
     @strawberry.mutation(
-        description="Removes one address, phone, email, bank account or family member of a "
-        "client, by its id. Removing the primary address, phone or email makes the first "
-        "remaining one primary. The updated client."
+        description="Removes one address, phone, email, bank account, family member, user or "
+        "product association of a client, by its id. Removing the primary address, phone or "
+        "email makes the first remaining one primary. The updated client."
     )
     async def remove_client_item(
         self,

@@ -39,6 +39,8 @@ FIELD_NAMES: dict[ItemList, str] = {
     "emails": "emails",
     "bank_accounts": "bankAccounts",
     "family_members": "familyMembers",
+    "associated_users": "associatedUsers",
+    "associated_products": "associatedProducts",
 }
 ITEM_NAMES: dict[ItemList, str] = {
     "addresses": "address",
@@ -46,6 +48,8 @@ ITEM_NAMES: dict[ItemList, str] = {
     "emails": "email",
     "bank_accounts": "bank account",
     "family_members": "family member",
+    "associated_users": "associated user",
+    "associated_products": "associated product",
 }
 # The update mask path that names every field of an item.
 EVERY_FIELD = "*"

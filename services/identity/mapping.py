@@ -35,6 +35,8 @@ from services.identity.models import (
     ContactInput,
     FamilyMember,
     ItemList,
+    ProductAssociation,
+    UserAssociation,
 )
 
 # Documents → protos
@@ -96,6 +98,26 @@ def _bank_accounts(c: Client) -> list[identity_pb2.BankAccount]:
     ]
 
 
+def _associated_users(c: Client) -> list[identity_pb2.UserAssociation]:
+    return [
+        identity_pb2.UserAssociation(
+            id=u.get("id", ""), user_id=u.get("user_id", ""), role=u.get("role", "")
+        )
+        for u in c.get("associated_users", [])
+    ]
+
+
+def _associated_products(c: Client) -> list[identity_pb2.ProductAssociation]:
+    return [
+        identity_pb2.ProductAssociation(
+            id=p.get("id", ""),
+            product=p.get("product", ""),
+            available_until=p.get("available_until", ""),
+        )
+        for p in c.get("associated_products", [])
+    ]
+
+
 def _management(c: Client) -> identity_pb2.Management:
     management = c.get("management") or {}
     return identity_pb2.Management(
@@ -138,6 +160,8 @@ _CLIENT_FIELDS: dict[str, Callable[[Client], Any]] = {
     "memo": lambda c: c.get("memo", ""),
     "audit": lambda c: audit_to_proto(c.get("audit")),
     "parent_client_id": lambda c: c.get("parent_client_id", ""),
+    "associated_users": _associated_users,
+    "associated_products": _associated_products,
     "associated_client_ids": lambda c: c.get("associated_client_ids", []),
 }
 # Always filled, whatever the mask: what identifies and names a client.
@@ -224,6 +248,23 @@ def _bank_account_doc(m: identity_pb2.BankAccount) -> BankAccount:
     return account
 
 
+def _user_association_doc(m: identity_pb2.UserAssociation) -> UserAssociation:
+    user: UserAssociation = {"user_id": m.user_id.strip(), "role": m.role.strip()}
+    if m.id:
+        user["id"] = m.id
+    return user
+
+
+def _product_association_doc(m: identity_pb2.ProductAssociation) -> ProductAssociation:
+    product: ProductAssociation = {
+        "product": m.product.strip(),
+        "available_until": m.available_until.strip(),
+    }
+    if m.id:
+        product["id"] = m.id
+    return product
+
+
 # The list each kind of ClientItem belongs to, by the name of its field in the oneof.
 ITEM_LISTS: dict[str, ItemList] = {
     "address": "addresses",
@@ -231,6 +272,8 @@ ITEM_LISTS: dict[str, ItemList] = {
     "email": "emails",
     "bank_account": "bank_accounts",
     "family_member": "family_members",
+    "user_association": "associated_users",
+    "product_association": "associated_products",
 }
 
 
@@ -248,6 +291,10 @@ def client_item_to_doc(m: identity_pb2.ClientItem) -> tuple[ItemList, ClientItem
         (item,) = emails_from_proto([m.email])
     elif kind == "bank_account":
         item = _bank_account_doc(m.bank_account)
+    elif kind == "user_association":
+        item = _user_association_doc(m.user_association)
+    elif kind == "product_association":
+        item = _product_association_doc(m.product_association)
     else:
         item = _family_member_doc(m.family_member)
     return ITEM_LISTS[kind], item

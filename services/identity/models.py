@@ -147,6 +147,18 @@ class BankAccount(TypedDict, total=False):
     label: str
 
 
+class UserAssociation(TypedDict, total=False):
+    id: str
+    user_id: str
+    role: str
+
+
+class ProductAssociation(TypedDict, total=False):
+    id: str
+    product: str
+    available_until: str  # YYYY-MM-DD, "" for no end
+
+
 class Management(TypedDict, total=False):
     account_manager: str
     origin: str
@@ -201,6 +213,8 @@ class Client(ClientInput, total=False):
     audit: AuditStamps
     parent_client_id: str
     associated_client_ids: list[str]
+    associated_users: list[UserAssociation]
+    associated_products: list[ProductAssociation]
     kind_history: list[KindChange]
     display_name: str
     sort_name: str
@@ -267,6 +281,9 @@ CLIENT_INPUT_FIELDS = (
     "important_notes",
     "memo",
 )
+# What the item commands may change: the input's lists and the associations, which only they
+# write.
+CLIENT_ITEM_CHANGES = (*CLIENT_INPUT_FIELDS, "associated_users", "associated_products")
 
 CONTACT_INPUT_FIELDS = (
     "civility",
@@ -286,8 +303,18 @@ CONTACT_INPUT_FIELDS = (
 
 # The lists of a client whose items have stable ids (items.py), and the fields a caller writes
 # in an item of each (an update mask names them; the id is the service's).
-ItemList = Literal["addresses", "phones", "emails", "bank_accounts", "family_members"]
-ClientItem = Address | Phone | Email | BankAccount | FamilyMember
+ItemList = Literal[
+    "addresses",
+    "phones",
+    "emails",
+    "bank_accounts",
+    "family_members",
+    "associated_users",
+    "associated_products",
+]
+ClientItem = (
+    Address | Phone | Email | BankAccount | FamilyMember | UserAssociation | ProductAssociation
+)
 ITEM_FIELDS: Final[dict[ItemList, tuple[str, ...]]] = {
     "addresses": (
         "label",
@@ -312,6 +339,8 @@ ITEM_FIELDS: Final[dict[ItemList, tuple[str, ...]]] = {
         "social_security_number",
         "attached_to_insured_social_security",
     ),
+    "associated_users": ("user_id", "role"),
+    "associated_products": ("product", "available_until"),
 }
 CLIENT_ITEM_LISTS: Final[tuple[ItemList, ...]] = tuple(ITEM_FIELDS)
 # The lists in which one item is the primary one.

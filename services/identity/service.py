@@ -28,6 +28,7 @@ from runtime.kit.validators import reject_invalid
 from services.identity import duplicates, events, geo, items, search
 from services.identity.models import (
     CLIENT_INPUT_FIELDS,
+    CLIENT_ITEM_CHANGES,
     CLIENT_ITEM_LISTS,
     CONTACT_INPUT_FIELDS,
     CONTACT_ITEM_LISTS,
@@ -211,7 +212,7 @@ async def _change_items(
         violations = change(updated)
         keep_masked_numbers(caller, updated, current)
         reject_invalid([*violations, *check_client(updated)])
-        changed = changed_fields(current, updated, CLIENT_INPUT_FIELDS)
+        changed = changed_fields(current, updated, CLIENT_ITEM_CHANGES)
         if not changed:
             return current
         updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)

@@ -11,6 +11,8 @@ place (E.164 phones, compact numbers).
 
 from __future__ import annotations
 
+from typing import cast
+
 from runtime.errors import FieldViolation
 from runtime.kit.validators import (
     BIC,
@@ -33,11 +35,13 @@ from services.identity.models import (
     MARITAL_STATUSES,
     PREFERRED_CHANNELS,
     SOCIAL_SECURITY_REGIMES,
+    Client,
     ClientInput,
     ContactInput,
 )
 
 MAX_LEASING_IDENTIFIER = 40
+MAX_ASSOCIATION_TEXT = 100
 
 
 def check_client(client: ClientInput) -> list[FieldViolation]:
@@ -93,6 +97,9 @@ def check_client(client: ClientInput) -> list[FieldViolation]:
     # Whether a SIRET belongs to its SIREN means something only when both are valid.
     out += numbers or check_siret_of_siren(siret, siren, "professional.siret")
 
+    # Associations are written by the item commands only, but checked with the whole client.
+    out += _check_associations(cast(Client, client))
+
     flags = client.get("flags") or {}
     out += PREFERRED_CHANNELS.check(flags.get("preferred_channel", ""), "flags.preferredChannel")
     leasing_identifier = flags.get("leasing_identifier", "").strip()
@@ -110,6 +117,37 @@ def check_client(client: ClientInput) -> list[FieldViolation]:
                     "flags.leasingIdentifier", f"at most {MAX_LEASING_IDENTIFIER} characters"
                 )
             )
+    return out
+
+
+def _required_text(value: str, field: str, limit: int) -> list[FieldViolation]:
+    if not value.strip():
+        return [FieldViolation(field, "required")]
+    if len(value) > limit:
+        return [FieldViolation(field, f"at most {limit} characters")]
+    return []
+
+
+def _check_associations(client: Client) -> list[FieldViolation]:
+    out: list[FieldViolation] = []
+    seen_users: set[tuple[str, str]] = set()
+    for i, user in enumerate(client.get("associated_users", [])):
+        field = f"associatedUsers[{i}]"
+        out += _required_text(user.get("user_id", ""), f"{field}.userId", MAX_ASSOCIATION_TEXT)
+        out += _required_text(user.get("role", ""), f"{field}.role", MAX_ASSOCIATION_TEXT)
+        key = (user.get("user_id", ""), user.get("role", "").casefold())
+        if key in seen_users:
+            out.append(FieldViolation(f"{field}.userId", "already associated with this role"))
+        seen_users.add(key)
+    seen_products: set[str] = set()
+    for i, product in enumerate(client.get("associated_products", [])):
+        field = f"associatedProducts[{i}]"
+        name = product.get("product", "")
+        out += _required_text(name, f"{field}.product", MAX_ASSOCIATION_TEXT)
+        out += check_date(product.get("available_until", ""), f"{field}.availableUntil")
+        if name.casefold() in seen_products:
+            out.append(FieldViolation(f"{field}.product", "already associated"))
+        seen_products.add(name.casefold())
     return out
 
 

@@ -99,6 +99,8 @@ class _Identity:
         after: str,
         include_archived: bool,
         fields: Sequence[str] = (),
+        leasing_company: bool | None = None,
+        area: identity_pb2.GeoArea | None = None,
     ) -> identity_pb2.SearchClientsResponse:
         self._clients.made("SearchClients", (), tuple(fields), "identity")
         page = list(self._clients.records.values())[:first]

@@ -454,6 +454,8 @@ class Client(_message.Message):
     AUDIT_FIELD_NUMBER: _builtins.int
     PARENT_CLIENT_ID_FIELD_NUMBER: _builtins.int
     ASSOCIATED_CLIENT_IDS_FIELD_NUMBER: _builtins.int
+    ASSOCIATED_USERS_FIELD_NUMBER: _builtins.int
+    ASSOCIATED_PRODUCTS_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     reference: _builtins.str
     registration_number: _builtins.str
@@ -490,6 +492,16 @@ class Client(_message.Message):
     def audit(self) -> _common_pb2.AuditStamps: ...
     @_builtins.property
     def associated_client_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def associated_users(self) -> _containers.RepeatedCompositeFieldContainer[Global___UserAssociation]:
+        """Platform users associated with the file, each with a role (seed 000's Associations tab)."""
+
+    @_builtins.property
+    def associated_products(self) -> _containers.RepeatedCompositeFieldContainer[Global___ProductAssociation]:
+        """Products associated with the file: when one is available, the client and the clients
+        attached to it may only be sold these (seed 000).
+        """
+
     def __init__(
         self,
         *,
@@ -517,14 +529,74 @@ class Client(_message.Message):
         audit: _common_pb2.AuditStamps | None = ...,
         parent_client_id: _builtins.str = ...,
         associated_client_ids: _abc.Iterable[_builtins.str] | None = ...,
+        associated_users: _abc.Iterable[Global___UserAssociation] | None = ...,
+        associated_products: _abc.Iterable[Global___ProductAssociation] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "flags", b"flags", "management", b"management", "personal", b"personal", "professional", b"professional"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["addresses", b"addresses", "associated_client_ids", b"associated_client_ids", "audit", b"audit", "bank_accounts", b"bank_accounts", "civility", b"civility", "display_name", b"display_name", "dms_number", b"dms_number", "emails", b"emails", "family_members", b"family_members", "first_name", b"first_name", "flags", b"flags", "id", b"id", "important_notes", b"important_notes", "kind", b"kind", "last_name", b"last_name", "management", b"management", "memo", b"memo", "parent_client_id", b"parent_client_id", "personal", b"personal", "phones", b"phones", "professional", b"professional", "reference", b"reference", "registration_number", b"registration_number", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["addresses", b"addresses", "associated_client_ids", b"associated_client_ids", "associated_products", b"associated_products", "associated_users", b"associated_users", "audit", b"audit", "bank_accounts", b"bank_accounts", "civility", b"civility", "display_name", b"display_name", "dms_number", b"dms_number", "emails", b"emails", "family_members", b"family_members", "first_name", b"first_name", "flags", b"flags", "id", b"id", "important_notes", b"important_notes", "kind", b"kind", "last_name", b"last_name", "management", b"management", "memo", b"memo", "parent_client_id", b"parent_client_id", "personal", b"personal", "phones", b"phones", "professional", b"professional", "reference", b"reference", "registration_number", b"registration_number", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Client: _TypeAlias = Client  # noqa: Y015
+
+@_typing.final
+class UserAssociation(_message.Message):
+    """A platform user associated with a client, with the role saying how they deal with it
+    (account manager, claims handler...; the agency's own list).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    USER_ID_FIELD_NUMBER: _builtins.int
+    ROLE_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """Stable id (ULID), as Address.id."""
+    user_id: _builtins.str
+    role: _builtins.str
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        user_id: _builtins.str = ...,
+        role: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "role", b"role", "user_id", b"user_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UserAssociation: _TypeAlias = UserAssociation  # noqa: Y015
+
+@_typing.final
+class ProductAssociation(_message.Message):
+    """A product associated with a client, available until a date (YYYY-MM-DD; empty: no end)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    PRODUCT_FIELD_NUMBER: _builtins.int
+    AVAILABLE_UNTIL_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """Stable id (ULID), as Address.id."""
+    product: _builtins.str
+    available_until: _builtins.str
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        product: _builtins.str = ...,
+        available_until: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["available_until", b"available_until", "id", b"id", "product", b"product"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ProductAssociation: _TypeAlias = ProductAssociation  # noqa: Y015
 
 @_typing.final
 class ClientInput(_message.Message):
@@ -977,6 +1049,8 @@ class ClientItem(_message.Message):
     EMAIL_FIELD_NUMBER: _builtins.int
     BANK_ACCOUNT_FIELD_NUMBER: _builtins.int
     FAMILY_MEMBER_FIELD_NUMBER: _builtins.int
+    USER_ASSOCIATION_FIELD_NUMBER: _builtins.int
+    PRODUCT_ASSOCIATION_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def address(self) -> _common_pb2.Address: ...
     @_builtins.property
@@ -987,6 +1061,10 @@ class ClientItem(_message.Message):
     def bank_account(self) -> Global___BankAccount: ...
     @_builtins.property
     def family_member(self) -> Global___FamilyMember: ...
+    @_builtins.property
+    def user_association(self) -> Global___UserAssociation: ...
+    @_builtins.property
+    def product_association(self) -> Global___ProductAssociation: ...
     def __init__(
         self,
         *,
@@ -995,12 +1073,14 @@ class ClientItem(_message.Message):
         email: _common_pb2.Email | None = ...,
         bank_account: Global___BankAccount | None = ...,
         family_member: Global___FamilyMember | None = ...,
+        user_association: Global___UserAssociation | None = ...,
+        product_association: Global___ProductAssociation | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "bank_account", b"bank_account", "email", b"email", "family_member", b"family_member", "item", b"item", "phone", b"phone"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "bank_account", b"bank_account", "email", b"email", "family_member", b"family_member", "item", b"item", "phone", b"phone", "product_association", b"product_association", "user_association", b"user_association"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "bank_account", b"bank_account", "email", b"email", "family_member", b"family_member", "item", b"item", "phone", b"phone"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "bank_account", b"bank_account", "email", b"email", "family_member", b"family_member", "item", b"item", "phone", b"phone", "product_association", b"product_association", "user_association", b"user_association"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_item: _TypeAlias = _typing.Literal["address", "phone", "email", "bank_account", "family_member"]  # noqa: Y015
+    _WhichOneofReturnType_item: _TypeAlias = _typing.Literal["address", "phone", "email", "bank_account", "family_member", "user_association", "product_association"]  # noqa: Y015
     _WhichOneofArgType_item: _TypeAlias = _typing.Literal["item", b"item"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_item) -> _WhichOneofReturnType_item | None: ...
 
