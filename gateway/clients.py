@@ -27,6 +27,7 @@ from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
 from client360.contracts.v1 import contracts_pb2, contracts_pb2_grpc
 from client360.identity.v1 import identity_pb2, identity_pb2_grpc
 from client360.interventions.v1 import interventions_pb2, interventions_pb2_grpc
+from client360.lifecycle.v1 import lifecycle_pb2
 from gateway.breaker import CircuitBreaker
 from gateway.errors import GatewayError, graphql_error
 from runtime.caller import Caller
@@ -161,6 +162,27 @@ class ServiceCalls:
             request_serializer=common_pb2.FileRequest.SerializeToString,
             response_deserializer=common_pb2.FileContent.FromString,
         )
+        return await self.call(service, method, request, caller)
+
+    def counting_services(self) -> list[str]:
+        """The services that say how many records they keep of a client (for merges)."""
+        return [
+            name
+            for name, descriptor in self._services.items()
+            if "CountClientRecords" in descriptor.methods_by_name
+        ]
+
+    async def count_client_records(
+        self, service: str, caller: Caller, client_ids: Sequence[str]
+    ) -> lifecycle_pb2.CountClientRecordsResponse:
+        """How many records ``service`` keeps of each client, by kind."""
+        descriptor = self._services[service]
+        method = self.channel(service).unary_unary(
+            f"/{descriptor.full_name}/CountClientRecords",
+            request_serializer=lifecycle_pb2.CountClientRecordsRequest.SerializeToString,
+            response_deserializer=lifecycle_pb2.CountClientRecordsResponse.FromString,
+        )
+        request = lifecycle_pb2.CountClientRecordsRequest(client_ids=client_ids)
         return await self.call(service, method, request, caller)
 
     async def close(self) -> None:
@@ -360,6 +382,27 @@ class IdentityClient(_ServiceClient):
             caller,
         )
         return response.clients
+
+    async def preview_merge(
+        self, caller: Caller, survivor_id: str, merged_id: str, take: Sequence[str]
+    ) -> identity_pb2.MergePreview:
+        request = identity_pb2.PreviewMergeRequest(
+            survivor_id=survivor_id, merged_id=merged_id, take_from_merged=take
+        )
+        return await self._call(self._stub.PreviewMerge, request, caller)
+
+    async def merge_clients(
+        self, caller: Caller, survivor_id: str, merged_id: str, take: Sequence[str]
+    ) -> identity_pb2.Merge:
+        request = identity_pb2.MergeClientsRequest(
+            survivor_id=survivor_id, merged_id=merged_id, take_from_merged=take
+        )
+        return await self._call(self._stub.MergeClients, request, caller)
+
+    async def get_merge(self, caller: Caller, merge_id: str) -> identity_pb2.Merge:
+        return await self._call(
+            self._stub.GetMerge, identity_pb2.GetMergeRequest(id=merge_id), caller
+        )
 
 
 class ComplianceClient(_ServiceClient):

@@ -14,6 +14,9 @@ class ServiceSpec:
 
     name: str
     default_port: int
+    # Whether it moves its records of a client when two files are merged
+    # (runtime.kit.merges): a merge waits for the confirmation of each such service.
+    merges_clients: bool = False
 
     @property
     def module(self) -> str:
@@ -33,7 +36,7 @@ class ServiceSpec:
 # communication.
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("identity", 50051),
-    ServiceSpec("compliance", 50056),
+    ServiceSpec("compliance", 50056, merges_clients=True),
     ServiceSpec("contracts", 50052),
     ServiceSpec("billing", 50054),
     ServiceSpec("communication", 50055),
@@ -41,6 +44,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
 )
 
 SERVICE_NAMES: tuple[str, ...] = tuple(spec.name for spec in SERVICES)
+# The services a merge of two client files waits for, besides identity, which starts it.
+MERGING_SERVICES: tuple[str, ...] = tuple(spec.name for spec in SERVICES if spec.merges_clients)
 
 
 def service_spec(name: str) -> ServiceSpec:

@@ -16,6 +16,7 @@ import strawberry
 from strawberry import UNSET
 
 from client360.identity.v1 import identity_pb2
+from client360.lifecycle.v1 import lifecycle_pb2
 from gateway.context import Info, RequestContext
 from gateway.errors import not_found
 from gateway.live import LiveEvent
@@ -42,6 +43,7 @@ from gateway.schema.inputs import (
     phone_proto,
 )
 from gateway.schema.types import Address, AuditStamps, Email, PageInfo, Phone
+from gateway.sections import merges
 from gateway.selection import SelectedField, fields
 from runtime.clock import today
 
@@ -202,6 +204,10 @@ class Flags:
 @strawberry.type(description="Who the client is: the Identity section of the file.")
 class Identity:
     reference: str = strawberry.field(description="The agency's reference of the client, CL000123.")
+    merged_into: strawberry.ID | None = strawberry.field(
+        description="Set when this file was merged into another (a duplicate): the surviving "
+        "client's id. Such a file is archived."
+    )
     registration_number: str | None = strawberry.field(
         description="Registration number (matricule)."
     )
@@ -992,6 +998,27 @@ class IdentityQuery:
             raise not_found()
         return cast(list[DuplicateSuspect], list(found[0].suspects))
 
+    @strawberry.field(
+        description="What merging a duplicate into a file would do: the value each file keeps "
+        "and every service's records of both (advisors, managers and admins)."
+    )
+    async def merge_preview(
+        self,
+        info: Info,
+        survivor_id: merges.SurvivorId,
+        merged_id: merges.MergedId,
+        take_from_merged: merges.TakeFromMerged = None,
+    ) -> merges.MergePreview:
+        return await merges.preview(info, survivor_id, merged_id, take_from_merged)
+
+    @strawberry.field(description="A merge and its progress, service by service.")
+    async def merge(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The merge's id.")],
+    ) -> merges.Merge:
+        return await merges.get(info, id)
+
 
 async def _file(info: Info, record: identity_pb2.Client) -> Client:
     """A client a mutation returns, with the sections its selection shows."""
@@ -1058,6 +1085,21 @@ class IdentityMutation:
         message, _ = client_input_to_proto(input)
         client = await info.context.clients.identity.create_client(info.context.caller, message)
         return await _file(info, client)
+
+    @strawberry.mutation(
+        description="Merges a duplicate into the file that stays (seed 001): identity's part "
+        "at once — values, contacts, attached clients, the duplicate archived with mergedInto — "
+        "then every service moves its records and confirms; the merge is DONE when all have "
+        "(see merge(id)). A duplicate already merged is a CONFLICT."
+    )
+    async def merge_clients(
+        self,
+        info: Info,
+        survivor_id: merges.SurvivorId,
+        merged_id: merges.MergedId,
+        take_from_merged: merges.TakeFromMerged = None,
+    ) -> merges.Merge:
+        return await merges.merge(info, survivor_id, merged_id, take_from_merged)
 
     @strawberry.mutation(description="Changes the fields given; version must be the current one.")
     async def update_client(
@@ -1425,6 +1467,7 @@ SECTION = ServiceSection(
     query=IdentityQuery,
     mutation=IdentityMutation,
     records=_read_clients,
-    events=_CHANGES,
+    # A merge's completion reaches the surviving file's screen.
+    events=(*_CHANGES, lifecycle_pb2.MergeCompleted),
     event_fields=IdentityEventFields,
 )

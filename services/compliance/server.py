@@ -7,6 +7,7 @@ from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
 from runtime.server import ServiceContext, main
 from services.compliance import consumers, service
 from services.compliance.jobs import screening_runner
+from services.compliance.merges import CLIENT_RECORDS
 from services.compliance.models import COLLECTIONS
 from services.compliance.repository import ComplianceRepository
 from services.compliance.servicer import ComplianceServicer
@@ -34,6 +35,7 @@ async def wire(ctx: ServiceContext) -> None:
         subjects=consumers.IDENTITY_SUBJECTS,
         handler=consumers.IdentityEventHandler(repo, register),
     )
+    ctx.consume(**CLIENT_RECORDS.consumer())
     ctx.background(runner.run(), "screening-jobs")
     ctx.background(
         service.follow_register(repo=repo, register=register, every=REGISTER_FOLLOW_SECONDS),
@@ -41,7 +43,7 @@ async def wire(ctx: ServiceContext) -> None:
     )
     ctx.add_servicer(
         compliance_pb2_grpc.add_ComplianceServiceServicer_to_server,
-        ComplianceServicer(repo, register, runner),
+        ComplianceServicer(repo, register, runner, ctx.store),
         SERVICE_NAME,
     )
 

@@ -55,3 +55,16 @@ def after_check(status: str, *, matched: bool, contact: bool) -> str:
 
 def is_decidable(status: str) -> bool:
     return status in DECIDABLE
+
+
+def after_merge(survivor: str, merged: str) -> str:
+    """The surviving file's status when a duplicate is merged into it: a match or a decision
+    of YES on the duplicate (the same client) calls for a person's look, but only a person
+    sets YES; a duplicate checked with no match clears a file never checked."""
+    if _check(survivor) == YES:
+        return YES
+    if _check(merged) in (YES, TO_VERIFY):
+        return TO_VERIFY
+    if survivor == EMPTY and merged == NO:
+        return NO
+    return survivor

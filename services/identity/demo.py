@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import random
 from datetime import date, timedelta
+from typing import cast
 
 from stdnum import iban, luhn
 from stdnum.fr import nir
@@ -21,7 +22,7 @@ from runtime.clock import today
 from runtime.kit.common import Address
 from runtime.kit.validators import normalize_phone
 from services.identity import service
-from services.identity.models import ClientInput
+from services.identity.models import ClientInput, ClientItem, ItemList
 from services.identity.repository import IdentityRepository
 
 log = logging.getLogger(__name__)
@@ -499,6 +500,22 @@ async def load_demo_data(repo: IdentityRepository, *, tenant_id: str) -> int:
         for subsidiary in subsidiaries:
             await service.set_parent_client(
                 repo=repo, caller=caller, client_id=subsidiary["id"], parent_client_id=head["id"]
+            )
+        # The head office's associations (seed 000): its account manager, and the products
+        # its group may be sold.
+        for list_name, item in (
+            ("associated_users", {"user_id": rng.choice(MANAGERS), "role": "Chargé de clientèle"}),
+            ("associated_products", {"product": "FLOTTE-AUTO", "available_until": "2027-12-31"}),
+            ("associated_products", {"product": "RC-PRO", "available_until": ""}),
+        ):
+            current = await service.get_client(repo=repo, caller=caller, client_id=head["id"])
+            await service.add_client_item(
+                repo=repo,
+                caller=caller,
+                client_id=head["id"],
+                version=current["version"],
+                list_name=cast(ItemList, list_name),
+                item=cast(ClientItem, item),
             )
     individuals = [c for c in created if c["kind"] == "individual"]
     for left, right in zip(individuals[4:20:2], individuals[5:21:2], strict=True):

@@ -1,5 +1,6 @@
 """Events the identity service emits: c360.identity.client.* and c360.identity.contact.*, whose
-payload messages and subjects are declared in protos/client360/identity/v1.
+payload messages and subjects are declared in protos/client360/identity/v1, and the merge
+requests and completions of client360.lifecycle.v1.
 
 Payloads carry the client with its sensitive numbers masked: consumers never need them.
 """
@@ -9,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from client360.identity.v1 import identity_pb2
+from client360.lifecycle.v1 import lifecycle_pb2
 from runtime.caller import Caller
 from runtime.outbox import new_event, queue_event
 from runtime.store import Transaction
 from services.identity.mapping import client_to_proto, contact_to_proto
+from services.identity.merging import Merge
 from services.identity.models import Client, Contact
 from services.identity.privacy import masked
 
@@ -65,3 +68,25 @@ async def contact_changed(
         payload, tenant_id=caller.tenant_id, key=contact["client_id"], actor_id=caller.user_id
     )
     await queue_event(txn, event)
+
+
+async def merge_requested(txn: Transaction, caller: Caller, merge: Merge) -> None:
+    """Every other service is asked to move the merged file's records (runtime.kit.merges)."""
+    payload = lifecycle_pb2.MergeRequested(
+        merge_id=merge["id"], survivor_id=merge["survivor_id"], merged_id=merge["merged_id"]
+    )
+    await queue_event(
+        txn,
+        new_event(
+            payload, tenant_id=caller.tenant_id, key=merge["survivor_id"], actor_id=caller.user_id
+        ),
+    )
+
+
+async def merge_completed(txn: Transaction, tenant_id: str, actor_id: str, merge: Merge) -> None:
+    payload = lifecycle_pb2.MergeCompleted(
+        merge_id=merge["id"], survivor_id=merge["survivor_id"], merged_id=merge["merged_id"]
+    )
+    await queue_event(
+        txn, new_event(payload, tenant_id=tenant_id, key=merge["survivor_id"], actor_id=actor_id)
+    )

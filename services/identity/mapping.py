@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from client360.identity.v1 import identity_pb2
+from runtime.clock import timestamp
 from runtime.kit.common import (
     address_from_proto,
     address_to_proto,
@@ -19,6 +20,7 @@ from runtime.kit.common import (
 )
 from services.identity import geo
 from services.identity.duplicates import Suspect
+from services.identity.merging import Merge
 from services.identity.models import (
     CIVILITIES,
     CLIENT_KINDS,
@@ -162,6 +164,7 @@ _CLIENT_FIELDS: dict[str, Callable[[Client], Any]] = {
     "parent_client_id": lambda c: c.get("parent_client_id", ""),
     "associated_users": _associated_users,
     "associated_products": _associated_products,
+    "merged_into": lambda c: c.get("merged_into", ""),
     "associated_client_ids": lambda c: c.get("associated_client_ids", []),
 }
 # Always filled, whatever the mask: what identifies and names a client.
@@ -400,3 +403,35 @@ def area_from_proto(m: identity_pb2.GeoArea) -> geo.Area:
     if m.WhichOneof("shape") == "polygon":
         return geo.Shape(tuple((p.latitude, p.longitude) for p in m.polygon.points))
     return geo.Circle(m.circle.centre.latitude, m.circle.centre.longitude, m.circle.radius_km)
+
+
+_MERGE_STATUSES = {
+    "in_progress": identity_pb2.MERGE_STATUS_IN_PROGRESS,
+    "done": identity_pb2.MERGE_STATUS_DONE,
+}
+MERGE_SIDES = {
+    "survivor": identity_pb2.MERGE_SIDE_SURVIVOR,
+    "merged": identity_pb2.MERGE_SIDE_MERGED,
+    "both": identity_pb2.MERGE_SIDE_BOTH,
+}
+
+
+def merge_to_proto(m: Merge) -> identity_pb2.Merge:
+    return identity_pb2.Merge(
+        id=m["id"],
+        survivor_id=m.get("survivor_id", ""),
+        merged_id=m.get("merged_id", ""),
+        merged_reference=m.get("merged_reference", ""),
+        status=_MERGE_STATUSES.get(m.get("status", ""), identity_pb2.MERGE_STATUS_UNSPECIFIED),
+        steps=[
+            identity_pb2.MergeStep(
+                service=service, done_at=timestamp(step["at"]), moved=step["moved"]
+            )
+            for service, step in sorted(m.get("steps", {}).items())
+        ],
+        awaiting=m.get("awaiting", []),
+        requested_by=m.get("requested_by", ""),
+        requested_at=timestamp(m.get("requested_at", "")),
+        completed_at=timestamp(m.get("completed_at", "")),
+        taken_from_merged=m.get("taken_from_merged", []),
+    )

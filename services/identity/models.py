@@ -18,6 +18,7 @@ from runtime.store import CollectionSpec
 
 CLIENTS: Final = "clients"
 CONTACTS: Final = "contacts"
+MERGES: Final = "merges"
 
 COLLECTIONS = (
     CollectionSpec(
@@ -27,6 +28,8 @@ COLLECTIONS = (
         multikey=("search_keys",),
     ),
     CollectionSpec(CONTACTS, indexes=(("client_id",),)),
+    # Merges of duplicate files, kept for their audit; found by id.
+    CollectionSpec(MERGES),
     COUNTERS_COLLECTION,
 )
 
@@ -215,6 +218,7 @@ class Client(ClientInput, total=False):
     associated_client_ids: list[str]
     associated_users: list[UserAssociation]
     associated_products: list[ProductAssociation]
+    merged_into: str
     kind_history: list[KindChange]
     display_name: str
     sort_name: str

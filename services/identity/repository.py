@@ -13,7 +13,8 @@ from runtime.crypto import FieldCipher
 from runtime.kit.repository import Repository
 from runtime.store import DocumentStore, Filter, Sort, Transaction
 from services.identity.items import fill_client_ids, fill_contact_ids
-from services.identity.models import CLIENT_REFERENCES, CLIENTS, CONTACTS, Client, Contact
+from services.identity.merging import Merge
+from services.identity.models import CLIENT_REFERENCES, CLIENTS, CONTACTS, MERGES, Client, Contact
 from services.identity.privacy import SENSITIVE
 
 
@@ -133,3 +134,40 @@ class IdentityRepository(Repository):
 
     async def delete_contact(self, txn: Transaction, tenant_id: str, contact_id: str) -> bool:
         return await txn.delete(CONTACTS, tenant_id, contact_id)
+
+    # Merges
+
+    async def get_merge(self, tenant_id: str, merge_id: str) -> Merge | None:
+        return cast("Merge | None", await self._store.get(MERGES, tenant_id, merge_id))
+
+    async def get_merge_for_update(
+        self, txn: Transaction, tenant_id: str, merge_id: str
+    ) -> Merge | None:
+        return cast("Merge | None", await txn.get(MERGES, tenant_id, merge_id))
+
+    async def insert_merge(self, txn: Transaction, tenant_id: str, merge: Merge) -> Merge:
+        return cast(Merge, await txn.insert(MERGES, tenant_id, dict(merge)))
+
+    async def replace_merge(self, txn: Transaction, tenant_id: str, merge: Merge) -> Merge:
+        stored = await txn.replace(
+            MERGES, tenant_id, dict(merge), expected_version=merge["version"]
+        )
+        return cast(Merge, stored)
+
+    async def children_of(self, txn: Transaction, tenant_id: str, client_id: str) -> list[Client]:
+        """The clients whose parent is ``client_id``."""
+        found = await txn.find(CLIENTS, tenant_id, {"parent_client_id": client_id})
+        return [self._open(c) for c in found]
+
+    async def contacts_of(self, txn: Transaction, tenant_id: str, client_id: str) -> list[Contact]:
+        found = await txn.find(CONTACTS, tenant_id, {"client_id": client_id})
+        return [fill_contact_ids(cast(Contact, c)) for c in found]
+
+    async def count_records(self, tenant_id: str, client_id: str) -> dict[str, int]:
+        """What identity keeps hanging off a client: its contacts and attached clients."""
+        return {
+            "contacts": await self._store.count(CONTACTS, tenant_id, {"client_id": client_id}),
+            "attached_clients": await self._store.count(
+                CLIENTS, tenant_id, {"parent_client_id": client_id}
+            ),
+        }

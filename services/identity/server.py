@@ -1,10 +1,12 @@
-"""Wiring of the identity service process: repository, servicer, demo data on first start."""
+"""Wiring of the identity service process: repository, servicer, the consumer of merge
+confirmations, demo data on first start."""
 
 from __future__ import annotations
 
 from client360.identity.v1 import identity_pb2, identity_pb2_grpc
 from runtime.crypto import FieldCipher
 from runtime.server import ServiceContext, main
+from services.identity.consumers import MERGE_STEPS, MERGE_STEPS_DURABLE, MergeStepHandler
 from services.identity.demo import load_demo_data
 from services.identity.models import COLLECTIONS
 from services.identity.repository import IdentityRepository
@@ -21,6 +23,9 @@ async def wire(ctx: ServiceContext) -> None:
         identity_pb2_grpc.add_IdentityServiceServicer_to_server,
         IdentityServicer(repo),
         SERVICE_NAME,
+    )
+    ctx.consume(
+        durable=MERGE_STEPS_DURABLE, subjects=tuple(MERGE_STEPS), handler=MergeStepHandler(repo)
     )
 
 

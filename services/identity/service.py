@@ -12,8 +12,8 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from runtime.caller import Caller
-from runtime.clock import today
-from runtime.errors import FieldViolation, InvalidInput, NotFound
+from runtime.clock import now_iso, today
+from runtime.errors import Conflict, FieldViolation, InvalidInput, NotFound, PermissionDenied
 from runtime.ids import new_id
 from runtime.kit.paging import Page, cursor_of, decode_cursor, encode_cursor, page_size
 from runtime.kit.paging import after as rows_after
@@ -25,7 +25,8 @@ from runtime.kit.updates import (
     touched_stamps,
 )
 from runtime.kit.validators import reject_invalid
-from services.identity import duplicates, events, geo, items, search
+from runtime.store import Transaction
+from services.identity import duplicates, events, geo, items, merging, search
 from services.identity.models import (
     CLIENT_INPUT_FIELDS,
     CLIENT_ITEM_CHANGES,
@@ -47,6 +48,8 @@ from services.identity.repository import IdentityRepository
 from services.identity.validation import check_client, check_contact
 
 MAX_PAGE = 200
+# Who may merge two files: not a partner, not a technician.
+MERGING_ROLES = frozenset({"advisor", "manager", "admin"})
 DEFAULT_PAGE = 20
 # Deeper parent chains than this are refused; real groups are a few levels deep.
 MAX_ANCESTRY = 64
@@ -78,6 +81,8 @@ async def create_client(*, repo: IdentityRepository, caller: Caller, data: Clien
         client["audit"] = audit
         client["parent_client_id"] = ""
         client["associated_client_ids"] = []
+        client["associated_users"] = []
+        client["associated_products"] = []
         client["kind_history"] = [
             {"kind": client.get("kind", ""), "at": audit["created_at"], "by": caller.user_id}
         ]
@@ -645,3 +650,196 @@ async def find_duplicate_suspects(
         else []
     )
     return {c["id"]: duplicates.suspects_of(c, candidates, limit) for c in clients}
+
+
+# Merging a duplicate file into the one that stays
+
+
+async def _merge_pair(
+    repo: IdentityRepository, txn: Transaction, caller: Caller, survivor_id: str, merged_id: str
+) -> tuple[Client, Client]:
+    if survivor_id == merged_id:
+        raise InvalidInput(FieldViolation("mergedId", "a client cannot be merged into itself"))
+    survivor = await repo.get_client_for_update(txn, caller.tenant_id, survivor_id)
+    merged = await repo.get_client_for_update(txn, caller.tenant_id, merged_id)
+    if survivor is None:
+        raise NotFound(f"client {survivor_id} not found")
+    if merged is None:
+        raise NotFound(f"client {merged_id} not found")
+    if merged.get("merged_into"):
+        raise Conflict(f"client {merged_id} was already merged into {merged['merged_into']}")
+    if survivor.get("merged_into"):
+        raise InvalidInput(
+            FieldViolation(
+                "survivorId", f"this file was merged into {survivor['merged_into']}: keep that one"
+            )
+        )
+    return survivor, merged
+
+
+def _may_merge(caller: Caller) -> None:
+    if caller.role not in MERGING_ROLES:
+        raise PermissionDenied("merging client files is for advisors, managers and admins")
+
+
+async def preview_merge(
+    *,
+    repo: IdentityRepository,
+    caller: Caller,
+    survivor_id: str,
+    merged_id: str,
+    take: Sequence[str],
+) -> tuple[list[tuple[str, str, str, str]], Client]:
+    """The fields where the files differ with the side kept, and the survivor as it would be."""
+    _may_merge(caller)
+    merging.check_take(take)
+    async with repo.transaction() as txn:
+        survivor, merged = await _merge_pair(repo, txn, caller, survivor_id, merged_id)
+    return merging.differences(survivor, merged, take), _derive(
+        merging.merged_values(survivor, merged, take)
+    )
+
+
+async def merge_clients(
+    *,
+    repo: IdentityRepository,
+    caller: Caller,
+    survivor_id: str,
+    merged_id: str,
+    take: Sequence[str],
+) -> merging.Merge:
+    """Identity's part of a merge, and the request for every other service's (merging.py)."""
+    _may_merge(caller)
+    merging.check_take(take)
+    now = now_iso()
+    async with repo.transaction() as txn:
+        survivor, merged = await _merge_pair(repo, txn, caller, survivor_id, merged_id)
+        result = merging.merged_values(survivor, merged, take)
+        # What the merged file hung off, and what hung off it, now the survivor's.
+        if not result.get("parent_client_id") and merged.get("parent_client_id") != survivor_id:
+            result["parent_client_id"] = merged.get("parent_client_id", "")
+        if result.get("parent_client_id") == merged_id:
+            result["parent_client_id"] = ""
+        associated = [
+            c
+            for c in dict.fromkeys(
+                [*result.get("associated_client_ids", []), *merged.get("associated_client_ids", [])]
+            )
+            if c not in (survivor_id, merged_id)
+        ]
+        result["associated_client_ids"] = associated
+        reject_invalid(check_client(result))
+        changed = changed_fields(survivor, result, CLIENT_ITEM_CHANGES)
+        result["audit"] = touched_stamps(result.get("audit"), caller.user_id)
+        stored = await repo.replace_client(
+            txn, caller.tenant_id, _derive(result), expected_version=survivor["version"]
+        )
+        await events.client_changed(txn, events.CLIENT_UPDATED, caller, stored, changed)
+
+        moved = {"contacts": 0, "attached_clients": 0, "associated_clients": 0}
+        for contact in await repo.contacts_of(txn, caller.tenant_id, merged_id):
+            contact["client_id"] = survivor_id
+            contact["audit"] = touched_stamps(contact.get("audit"), caller.user_id)
+            saved = await repo.replace_contact(
+                txn, caller.tenant_id, contact, expected_version=contact["version"]
+            )
+            await events.contact_changed(txn, events.CONTACT_UPDATED, caller, saved, ["client_id"])
+            moved["contacts"] += 1
+        for child in await repo.children_of(txn, caller.tenant_id, merged_id):
+            if child["id"] == survivor_id:
+                continue
+            child["parent_client_id"] = survivor_id
+            saved_child = await repo.replace_client(
+                txn, caller.tenant_id, child, expected_version=child["version"]
+            )
+            await events.client_changed(
+                txn, events.CLIENT_UPDATED, caller, saved_child, ["parent_client_id"]
+            )
+            moved["attached_clients"] += 1
+        for other_id in merged.get("associated_client_ids", []):
+            other = await repo.get_client_for_update(txn, caller.tenant_id, other_id)
+            if other is None or other_id == survivor_id:
+                continue
+            other["associated_client_ids"] = [
+                c
+                for c in dict.fromkeys(
+                    survivor_id if c == merged_id else c
+                    for c in other.get("associated_client_ids", [])
+                )
+                if c != other_id
+            ]
+            saved_other = await repo.replace_client(
+                txn, caller.tenant_id, other, expected_version=other["version"]
+            )
+            await events.client_changed(
+                txn, events.CLIENT_UPDATED, caller, saved_other, ["associated_client_ids"]
+            )
+            moved["associated_clients"] += 1
+
+        merged["merged_into"] = survivor_id
+        merged["flags"] = {**(merged.get("flags") or {}), "archived": True}
+        merged["parent_client_id"] = ""
+        merged["associated_client_ids"] = []
+        merged["audit"] = touched_stamps(merged.get("audit"), caller.user_id)
+        archived = await repo.replace_client(
+            txn, caller.tenant_id, merged, expected_version=merged["version"]
+        )
+        await events.client_changed(txn, events.CLIENT_ARCHIVED, caller, archived, ["merged_into"])
+
+        merge: merging.Merge = {
+            "id": new_id(),
+            "survivor_id": survivor_id,
+            "merged_id": merged_id,
+            "merged_reference": merged.get("reference", ""),
+            "status": merging.IN_PROGRESS if merging.AWAITED else merging.DONE,
+            "steps": {merging.SERVICE: {"at": now, "moved": moved}},
+            "awaiting": list(merging.AWAITED),
+            "requested_by": caller.user_id,
+            "requested_at": now,
+            "completed_at": "" if merging.AWAITED else now,
+            "taken_from_merged": list(take),
+        }
+        stored_merge = await repo.insert_merge(txn, caller.tenant_id, merge)
+        await events.merge_requested(txn, caller, stored_merge)
+    return stored_merge
+
+
+async def get_merge(*, repo: IdentityRepository, caller: Caller, merge_id: str) -> merging.Merge:
+    merge = await repo.get_merge(caller.tenant_id, merge_id)
+    if merge is None:
+        raise NotFound(f"merge {merge_id} not found")
+    return merge
+
+
+async def record_merge_step(
+    *,
+    repo: IdentityRepository,
+    txn: Transaction,
+    tenant_id: str,
+    actor_id: str,
+    merge_id: str,
+    service: str,
+    moved: dict[str, int],
+) -> None:
+    """A service's confirmation of its part; the last one completes the merge."""
+    merge = await repo.get_merge_for_update(txn, tenant_id, merge_id)
+    if merge is None or service in merge.get("steps", {}):
+        return
+    now = now_iso()
+    merge["steps"] = {**merge.get("steps", {}), service: {"at": now, "moved": moved}}
+    merge["awaiting"] = [s for s in merge.get("awaiting", []) if s != service]
+    if not merge["awaiting"]:
+        merge["status"] = merging.DONE
+        merge["completed_at"] = now
+    stored = await repo.replace_merge(txn, tenant_id, merge)
+    if stored["status"] == merging.DONE:
+        await events.merge_completed(txn, tenant_id, actor_id, stored)
+
+
+async def count_client_records(
+    *, repo: IdentityRepository, caller: Caller, client_ids: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    return {
+        client_id: await repo.count_records(caller.tenant_id, client_id)
+        for client_id in dict.fromkeys(client_ids)
+    }

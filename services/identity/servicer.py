@@ -9,11 +9,14 @@ from google.protobuf import field_mask_pb2
 
 from client360.common.v1 import common_pb2
 from client360.identity.v1 import identity_pb2, identity_pb2_grpc
+from client360.lifecycle.v1 import lifecycle_pb2
 from runtime.errors import FieldViolation, InvalidInput
+from runtime.kit.merges import counts_to_proto
 from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
 from services.identity import service
 from services.identity.mapping import (
+    MERGE_SIDES,
     READABLE,
     area_from_proto,
     client_input_to_doc,
@@ -21,6 +24,7 @@ from services.identity.mapping import (
     client_to_proto,
     contact_input_to_doc,
     contact_to_proto,
+    merge_to_proto,
     suspect_to_proto,
 )
 from services.identity.models import Client, ClientItem, ItemList
@@ -294,3 +298,52 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 for client_id, suspects in found.items()
             ]
         )
+
+    async def PreviewMerge(
+        self, request: identity_pb2.PreviewMergeRequest, context: Context
+    ) -> identity_pb2.MergePreview:
+        caller = current_caller()
+        rows, result = await service.preview_merge(
+            repo=self._repo,
+            caller=caller,
+            survivor_id=request.survivor_id,
+            merged_id=request.merged_id,
+            take=list(request.take_from_merged),
+        )
+        return identity_pb2.MergePreview(
+            fields=[
+                identity_pb2.MergeField(
+                    field=field, survivor_value=ours, merged_value=theirs, kept=MERGE_SIDES[kept]
+                )
+                for field, ours, theirs, kept in rows
+            ],
+            result=_client_out(result),
+        )
+
+    async def MergeClients(
+        self, request: identity_pb2.MergeClientsRequest, context: Context
+    ) -> identity_pb2.Merge:
+        merge = await service.merge_clients(
+            repo=self._repo,
+            caller=current_caller(),
+            survivor_id=request.survivor_id,
+            merged_id=request.merged_id,
+            take=list(request.take_from_merged),
+        )
+        return merge_to_proto(merge)
+
+    async def GetMerge(
+        self, request: identity_pb2.GetMergeRequest, context: Context
+    ) -> identity_pb2.Merge:
+        merge = await service.get_merge(
+            repo=self._repo, caller=current_caller(), merge_id=request.id
+        )
+        return merge_to_proto(merge)
+
+    async def CountClientRecords(
+        self, request: lifecycle_pb2.CountClientRecordsRequest, context: Context
+    ) -> lifecycle_pb2.CountClientRecordsResponse:
+        counts = await service.count_client_records(
+            repo=self._repo, caller=current_caller(), client_ids=list(request.client_ids)
+        )
+        return counts_to_proto(counts)

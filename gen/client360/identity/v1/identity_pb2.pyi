@@ -8,6 +8,7 @@ from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import message as _message
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 import builtins as _builtins
@@ -212,6 +213,42 @@ DUPLICATE_REASON_SAME_EMAIL: DuplicateReason.ValueType  # 5
 DUPLICATE_REASON_SAME_SIREN: DuplicateReason.ValueType  # 6
 DUPLICATE_REASON_SAME_IBAN: DuplicateReason.ValueType  # 7
 Global___DuplicateReason: _TypeAlias = DuplicateReason  # noqa: Y015
+
+class _MergeSide:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _MergeSideEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_MergeSide.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    MERGE_SIDE_UNSPECIFIED: _MergeSide.ValueType  # 0
+    MERGE_SIDE_SURVIVOR: _MergeSide.ValueType  # 1
+    MERGE_SIDE_MERGED: _MergeSide.ValueType  # 2
+    MERGE_SIDE_BOTH: _MergeSide.ValueType  # 3
+
+class MergeSide(_MergeSide, metaclass=_MergeSideEnumTypeWrapper): ...
+
+MERGE_SIDE_UNSPECIFIED: MergeSide.ValueType  # 0
+MERGE_SIDE_SURVIVOR: MergeSide.ValueType  # 1
+MERGE_SIDE_MERGED: MergeSide.ValueType  # 2
+MERGE_SIDE_BOTH: MergeSide.ValueType  # 3
+Global___MergeSide: _TypeAlias = MergeSide  # noqa: Y015
+
+class _MergeStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _MergeStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_MergeStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    MERGE_STATUS_UNSPECIFIED: _MergeStatus.ValueType  # 0
+    MERGE_STATUS_IN_PROGRESS: _MergeStatus.ValueType  # 1
+    MERGE_STATUS_DONE: _MergeStatus.ValueType  # 2
+
+class MergeStatus(_MergeStatus, metaclass=_MergeStatusEnumTypeWrapper): ...
+
+MERGE_STATUS_UNSPECIFIED: MergeStatus.ValueType  # 0
+MERGE_STATUS_IN_PROGRESS: MergeStatus.ValueType  # 1
+MERGE_STATUS_DONE: MergeStatus.ValueType  # 2
+Global___MergeStatus: _TypeAlias = MergeStatus  # noqa: Y015
 
 @_typing.final
 class PersonalInfo(_message.Message):
@@ -456,6 +493,7 @@ class Client(_message.Message):
     ASSOCIATED_CLIENT_IDS_FIELD_NUMBER: _builtins.int
     ASSOCIATED_USERS_FIELD_NUMBER: _builtins.int
     ASSOCIATED_PRODUCTS_FIELD_NUMBER: _builtins.int
+    MERGED_INTO_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     reference: _builtins.str
     registration_number: _builtins.str
@@ -470,6 +508,10 @@ class Client(_message.Message):
     important_notes: _builtins.str
     memo: _builtins.str
     parent_client_id: _builtins.str
+    merged_into: _builtins.str
+    """Set when this file was merged into another (a duplicate): the surviving client's id. Such
+    a file is archived and takes no further merge.
+    """
     @_builtins.property
     def phones(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Phone]: ...
     @_builtins.property
@@ -531,10 +573,11 @@ class Client(_message.Message):
         associated_client_ids: _abc.Iterable[_builtins.str] | None = ...,
         associated_users: _abc.Iterable[Global___UserAssociation] | None = ...,
         associated_products: _abc.Iterable[Global___ProductAssociation] | None = ...,
+        merged_into: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "flags", b"flags", "management", b"management", "personal", b"personal", "professional", b"professional"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["addresses", b"addresses", "associated_client_ids", b"associated_client_ids", "associated_products", b"associated_products", "associated_users", b"associated_users", "audit", b"audit", "bank_accounts", b"bank_accounts", "civility", b"civility", "display_name", b"display_name", "dms_number", b"dms_number", "emails", b"emails", "family_members", b"family_members", "first_name", b"first_name", "flags", b"flags", "id", b"id", "important_notes", b"important_notes", "kind", b"kind", "last_name", b"last_name", "management", b"management", "memo", b"memo", "parent_client_id", b"parent_client_id", "personal", b"personal", "phones", b"phones", "professional", b"professional", "reference", b"reference", "registration_number", b"registration_number", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["addresses", b"addresses", "associated_client_ids", b"associated_client_ids", "associated_products", b"associated_products", "associated_users", b"associated_users", "audit", b"audit", "bank_accounts", b"bank_accounts", "civility", b"civility", "display_name", b"display_name", "dms_number", b"dms_number", "emails", b"emails", "family_members", b"family_members", "first_name", b"first_name", "flags", b"flags", "id", b"id", "important_notes", b"important_notes", "kind", b"kind", "last_name", b"last_name", "management", b"management", "memo", b"memo", "merged_into", b"merged_into", "parent_client_id", b"parent_client_id", "personal", b"personal", "phones", b"phones", "professional", b"professional", "reference", b"reference", "registration_number", b"registration_number", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1640,6 +1683,251 @@ class FindDuplicateSuspectsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___FindDuplicateSuspectsResponse: _TypeAlias = FindDuplicateSuspectsResponse  # noqa: Y015
+
+@_typing.final
+class MergeClientsRequest(_message.Message):
+    """Merging a duplicate file (merged_id) into the one that stays (survivor_id)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SURVIVOR_ID_FIELD_NUMBER: _builtins.int
+    MERGED_ID_FIELD_NUMBER: _builtins.int
+    TAKE_FROM_MERGED_FIELD_NUMBER: _builtins.int
+    survivor_id: _builtins.str
+    merged_id: _builtins.str
+    @_builtins.property
+    def take_from_merged(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Top-level client fields ("phones", "personal", "last_name"...) whose value is taken from
+        the merged file rather than kept from the survivor. By default the survivor keeps its
+        values, takes the merged file's where its own are empty, and lists are joined.
+        """
+
+    def __init__(
+        self,
+        *,
+        survivor_id: _builtins.str = ...,
+        merged_id: _builtins.str = ...,
+        take_from_merged: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["merged_id", b"merged_id", "survivor_id", b"survivor_id", "take_from_merged", b"take_from_merged"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MergeClientsRequest: _TypeAlias = MergeClientsRequest  # noqa: Y015
+
+@_typing.final
+class PreviewMergeRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SURVIVOR_ID_FIELD_NUMBER: _builtins.int
+    MERGED_ID_FIELD_NUMBER: _builtins.int
+    TAKE_FROM_MERGED_FIELD_NUMBER: _builtins.int
+    survivor_id: _builtins.str
+    merged_id: _builtins.str
+    @_builtins.property
+    def take_from_merged(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        survivor_id: _builtins.str = ...,
+        merged_id: _builtins.str = ...,
+        take_from_merged: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["merged_id", b"merged_id", "survivor_id", b"survivor_id", "take_from_merged", b"take_from_merged"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PreviewMergeRequest: _TypeAlias = PreviewMergeRequest  # noqa: Y015
+
+@_typing.final
+class MergeField(_message.Message):
+    """One client field in a merge: both values (as JSON, sensitive numbers masked) and which is
+    kept.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FIELD_FIELD_NUMBER: _builtins.int
+    SURVIVOR_VALUE_FIELD_NUMBER: _builtins.int
+    MERGED_VALUE_FIELD_NUMBER: _builtins.int
+    KEPT_FIELD_NUMBER: _builtins.int
+    field: _builtins.str
+    survivor_value: _builtins.str
+    merged_value: _builtins.str
+    kept: Global___MergeSide.ValueType
+    def __init__(
+        self,
+        *,
+        field: _builtins.str = ...,
+        survivor_value: _builtins.str = ...,
+        merged_value: _builtins.str = ...,
+        kept: Global___MergeSide.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["field", b"field", "kept", b"kept", "merged_value", b"merged_value", "survivor_value", b"survivor_value"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MergeField: _TypeAlias = MergeField  # noqa: Y015
+
+@_typing.final
+class MergePreview(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FIELDS_FIELD_NUMBER: _builtins.int
+    RESULT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def fields(self) -> _containers.RepeatedCompositeFieldContainer[Global___MergeField]:
+        """The fields where the two files differ, in the client's order."""
+
+    @_builtins.property
+    def result(self) -> Global___Client:
+        """The survivor as it would be after the merge (identity's part)."""
+
+    def __init__(
+        self,
+        *,
+        fields: _abc.Iterable[Global___MergeField] | None = ...,
+        result: Global___Client | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["result", b"result"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["fields", b"fields", "result", b"result"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MergePreview: _TypeAlias = MergePreview  # noqa: Y015
+
+@_typing.final
+class MergeStep(_message.Message):
+    """One service's confirmed part of a merge."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class MovedEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.int
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.int = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    SERVICE_FIELD_NUMBER: _builtins.int
+    DONE_AT_FIELD_NUMBER: _builtins.int
+    MOVED_FIELD_NUMBER: _builtins.int
+    service: _builtins.str
+    @_builtins.property
+    def done_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def moved(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]: ...
+    def __init__(
+        self,
+        *,
+        service: _builtins.str = ...,
+        done_at: _timestamp_pb2.Timestamp | None = ...,
+        moved: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["done_at", b"done_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["done_at", b"done_at", "moved", b"moved", "service", b"service"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MergeStep: _TypeAlias = MergeStep  # noqa: Y015
+
+@_typing.final
+class Merge(_message.Message):
+    """A merge, kept for its audit: who asked, when, what moved where, service by service."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    SURVIVOR_ID_FIELD_NUMBER: _builtins.int
+    MERGED_ID_FIELD_NUMBER: _builtins.int
+    MERGED_REFERENCE_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    STEPS_FIELD_NUMBER: _builtins.int
+    AWAITING_FIELD_NUMBER: _builtins.int
+    REQUESTED_BY_FIELD_NUMBER: _builtins.int
+    REQUESTED_AT_FIELD_NUMBER: _builtins.int
+    COMPLETED_AT_FIELD_NUMBER: _builtins.int
+    TAKEN_FROM_MERGED_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    survivor_id: _builtins.str
+    merged_id: _builtins.str
+    merged_reference: _builtins.str
+    status: Global___MergeStatus.ValueType
+    requested_by: _builtins.str
+    @_builtins.property
+    def steps(self) -> _containers.RepeatedCompositeFieldContainer[Global___MergeStep]: ...
+    @_builtins.property
+    def awaiting(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The services whose part is still to come."""
+
+    @_builtins.property
+    def requested_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def completed_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def taken_from_merged(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        survivor_id: _builtins.str = ...,
+        merged_id: _builtins.str = ...,
+        merged_reference: _builtins.str = ...,
+        status: Global___MergeStatus.ValueType = ...,
+        steps: _abc.Iterable[Global___MergeStep] | None = ...,
+        awaiting: _abc.Iterable[_builtins.str] | None = ...,
+        requested_by: _builtins.str = ...,
+        requested_at: _timestamp_pb2.Timestamp | None = ...,
+        completed_at: _timestamp_pb2.Timestamp | None = ...,
+        taken_from_merged: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["completed_at", b"completed_at", "requested_at", b"requested_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["awaiting", b"awaiting", "completed_at", b"completed_at", "id", b"id", "merged_id", b"merged_id", "merged_reference", b"merged_reference", "requested_at", b"requested_at", "requested_by", b"requested_by", "status", b"status", "steps", b"steps", "survivor_id", b"survivor_id", "taken_from_merged", b"taken_from_merged"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Merge: _TypeAlias = Merge  # noqa: Y015
+
+@_typing.final
+class GetMergeRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetMergeRequest: _TypeAlias = GetMergeRequest  # noqa: Y015
 
 @_typing.final
 class SetParentClientRequest(_message.Message):

@@ -4,6 +4,7 @@ import grpc
 import warnings
 
 from client360.identity.v1 import identity_pb2 as client360_dot_identity_dot_v1_dot_identity__pb2
+from client360.lifecycle.v1 import lifecycle_pb2 as client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -128,6 +129,26 @@ class IdentityServiceStub:
                 '/client360.identity.v1.IdentityService/AssociateClients',
                 request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.AssociateClientsRequest.SerializeToString,
                 response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+                _registered_method=True)
+        self.PreviewMerge = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/PreviewMerge',
+                request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.PreviewMergeRequest.SerializeToString,
+                response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.MergePreview.FromString,
+                _registered_method=True)
+        self.MergeClients = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/MergeClients',
+                request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.MergeClientsRequest.SerializeToString,
+                response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Merge.FromString,
+                _registered_method=True)
+        self.GetMerge = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/GetMerge',
+                request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.GetMergeRequest.SerializeToString,
+                response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Merge.FromString,
+                _registered_method=True)
+        self.CountClientRecords = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/CountClientRecords',
+                request_serializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.SerializeToString,
+                response_deserializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.FromString,
                 _registered_method=True)
 
 
@@ -262,6 +283,37 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PreviewMerge(self, request, context):
+        """What a merge would keep of each file (identity's part; the other services' counts come
+        from their CountClientRecords).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MergeClients(self, request, context):
+        """Merges merged_id into survivor_id: identity's part at once (values, contacts, relations;
+        the merged file archived with merged_into), then every other service moves its records
+        from MergeRequested and confirms; the merge is DONE when all have. A file already merged
+        is a CONFLICT.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMerge(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CountClientRecords(self, request, context):
+        """Identity's records of each client: its contacts and the clients attached to it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -359,6 +411,26 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.AssociateClients,
                     request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.AssociateClientsRequest.FromString,
                     response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Client.SerializeToString,
+            ),
+            'PreviewMerge': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewMerge,
+                    request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.PreviewMergeRequest.FromString,
+                    response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.MergePreview.SerializeToString,
+            ),
+            'MergeClients': grpc.unary_unary_rpc_method_handler(
+                    servicer.MergeClients,
+                    request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.MergeClientsRequest.FromString,
+                    response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Merge.SerializeToString,
+            ),
+            'GetMerge': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMerge,
+                    request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.GetMergeRequest.FromString,
+                    response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Merge.SerializeToString,
+            ),
+            'CountClientRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.CountClientRecords,
+                    request_deserializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.FromString,
+                    response_serializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -874,6 +946,114 @@ class IdentityService:
             '/client360.identity.v1.IdentityService/AssociateClients',
             client360_dot_identity_dot_v1_dot_identity__pb2.AssociateClientsRequest.SerializeToString,
             client360_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewMerge(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/PreviewMerge',
+            client360_dot_identity_dot_v1_dot_identity__pb2.PreviewMergeRequest.SerializeToString,
+            client360_dot_identity_dot_v1_dot_identity__pb2.MergePreview.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MergeClients(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/MergeClients',
+            client360_dot_identity_dot_v1_dot_identity__pb2.MergeClientsRequest.SerializeToString,
+            client360_dot_identity_dot_v1_dot_identity__pb2.Merge.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMerge(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/GetMerge',
+            client360_dot_identity_dot_v1_dot_identity__pb2.GetMergeRequest.SerializeToString,
+            client360_dot_identity_dot_v1_dot_identity__pb2.Merge.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CountClientRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/CountClientRecords',
+            client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.SerializeToString,
+            client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,

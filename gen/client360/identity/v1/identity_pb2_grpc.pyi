@@ -4,6 +4,7 @@ isort:skip_file
 The identity service: who the client is, who to talk to, and how clients relate."""
 
 from client360.identity.v1 import identity_pb2 as _identity_pb2
+from client360.lifecycle.v1 import lifecycle_pb2 as _lifecycle_pb2
 from collections import abc as _abc
 from grpc import aio as _aio
 import abc as _abc_1
@@ -70,6 +71,19 @@ class IdentityServiceStub:
     file created later is found too. Nothing is blocked: the advisor decides.
     """
     AssociateClients: _grpc.UnaryUnaryMultiCallable[_identity_pb2.AssociateClientsRequest, _identity_pb2.Client]
+    PreviewMerge: _grpc.UnaryUnaryMultiCallable[_identity_pb2.PreviewMergeRequest, _identity_pb2.MergePreview]
+    """What a merge would keep of each file (identity's part; the other services' counts come
+    from their CountClientRecords).
+    """
+    MergeClients: _grpc.UnaryUnaryMultiCallable[_identity_pb2.MergeClientsRequest, _identity_pb2.Merge]
+    """Merges merged_id into survivor_id: identity's part at once (values, contacts, relations;
+    the merged file archived with merged_into), then every other service moves its records
+    from MergeRequested and confirms; the merge is DONE when all have. A file already merged
+    is a CONFLICT.
+    """
+    GetMerge: _grpc.UnaryUnaryMultiCallable[_identity_pb2.GetMergeRequest, _identity_pb2.Merge]
+    CountClientRecords: _grpc.UnaryUnaryMultiCallable[_lifecycle_pb2.CountClientRecordsRequest, _lifecycle_pb2.CountClientRecordsResponse]
+    """Identity's records of each client: its contacts and the clients attached to it."""
 
 @_typing.type_check_only
 class IdentityServiceAsyncStub(IdentityServiceStub):
@@ -113,6 +127,19 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     file created later is found too. Nothing is blocked: the advisor decides.
     """
     AssociateClients: _aio.UnaryUnaryMultiCallable[_identity_pb2.AssociateClientsRequest, _identity_pb2.Client]  # type: ignore[assignment]
+    PreviewMerge: _aio.UnaryUnaryMultiCallable[_identity_pb2.PreviewMergeRequest, _identity_pb2.MergePreview]  # type: ignore[assignment]
+    """What a merge would keep of each file (identity's part; the other services' counts come
+    from their CountClientRecords).
+    """
+    MergeClients: _aio.UnaryUnaryMultiCallable[_identity_pb2.MergeClientsRequest, _identity_pb2.Merge]  # type: ignore[assignment]
+    """Merges merged_id into survivor_id: identity's part at once (values, contacts, relations;
+    the merged file archived with merged_into), then every other service moves its records
+    from MergeRequested and confirms; the merge is DONE when all have. A file already merged
+    is a CONFLICT.
+    """
+    GetMerge: _aio.UnaryUnaryMultiCallable[_identity_pb2.GetMergeRequest, _identity_pb2.Merge]  # type: ignore[assignment]
+    CountClientRecords: _aio.UnaryUnaryMultiCallable[_lifecycle_pb2.CountClientRecordsRequest, _lifecycle_pb2.CountClientRecordsResponse]  # type: ignore[assignment]
+    """Identity's records of each client: its contacts and the clients attached to it."""
 
 class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -267,5 +294,42 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _identity_pb2.AssociateClientsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_identity_pb2.Client, _abc.Awaitable[_identity_pb2.Client]]: ...
+
+    @_abc_1.abstractmethod
+    def PreviewMerge(
+        self,
+        request: _identity_pb2.PreviewMergeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.MergePreview, _abc.Awaitable[_identity_pb2.MergePreview]]:
+        """What a merge would keep of each file (identity's part; the other services' counts come
+        from their CountClientRecords).
+        """
+
+    @_abc_1.abstractmethod
+    def MergeClients(
+        self,
+        request: _identity_pb2.MergeClientsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.Merge, _abc.Awaitable[_identity_pb2.Merge]]:
+        """Merges merged_id into survivor_id: identity's part at once (values, contacts, relations;
+        the merged file archived with merged_into), then every other service moves its records
+        from MergeRequested and confirms; the merge is DONE when all have. A file already merged
+        is a CONFLICT.
+        """
+
+    @_abc_1.abstractmethod
+    def GetMerge(
+        self,
+        request: _identity_pb2.GetMergeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.Merge, _abc.Awaitable[_identity_pb2.Merge]]: ...
+
+    @_abc_1.abstractmethod
+    def CountClientRecords(
+        self,
+        request: _lifecycle_pb2.CountClientRecordsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_lifecycle_pb2.CountClientRecordsResponse, _abc.Awaitable[_lifecycle_pb2.CountClientRecordsResponse]]:
+        """Identity's records of each client: its contacts and the clients attached to it."""
 
 def add_IdentityServiceServicer_to_server(servicer: IdentityServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
