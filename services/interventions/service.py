@@ -13,23 +13,25 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from runtime.caller import Caller
 from runtime.clock import AGENCY_TIMEZONE
 from runtime.errors import FieldViolation, InvalidInput, NotFound, PermissionDenied
 from runtime.ids import new_id
 from runtime.kit.common import Address
+from runtime.kit.files import FileStore
 from runtime.kit.paging import Page, cursor_of, decode_cursor, encode_cursor, page_size
 from runtime.kit.paging import after as rows_after
 from runtime.kit.updates import check_version, created_stamps, edit, touched_stamps
 from runtime.kit.validators import check_date, reject_invalid
-from services.interventions import events, maintenance, places, workshop
+from services.interventions import events, filing, maintenance, photos, places, workshop
 from services.interventions.models import (
     ASSIGNED,
     CANCELLED,
     CONFIRMED,
     DONE,
+    FILES,
     INPUT_FIELDS,
     NEW,
     OPEN_STAGES,
@@ -40,6 +42,7 @@ from services.interventions.models import (
     STATUSES,
     TO_INVOICE,
     ClientCopy,
+    FileInfo,
     Intervention,
     InterventionFilter,
     InterventionInput,
@@ -525,11 +528,43 @@ async def complete_intervention(
     version: int,
     report: str,
     idempotency_key: str = "",
+    signature: filing.Upload | None = None,
+    report_photos: Sequence[filing.Upload] = (),
+    files: FileStore | None = None,
 ) -> Intervention:
-    """DONE with its report; the actual end is now unless recorded before. A report sent
-    again with the key it was applied with answers the intervention as it is (an offline app
-    resending it), whatever the version."""
-    reject_invalid(check_report(report))
+    """DONE with its report (text, and optionally a signature and photos, checked and stored
+    with their thumbnails); the actual end is now unless recorded before. A report sent again
+    with the key it was applied with answers the intervention as it is (an offline app
+    resending it), whatever the version: its images are not added twice."""
+    violations = check_report(report)
+    if len(report_photos) > photos.MAX_REPORT_PHOTOS:
+        violations.append(FieldViolation("photos", f"at most {photos.MAX_REPORT_PHOTOS}"))
+    uploads = [
+        *([(signature, "signature", photos.MAX_SIGNATURE_BYTES, "signature")] if signature else []),
+        *(
+            (upload, f"photos[{i}]", photos.MAX_PHOTO_BYTES, f"photo-{i + 1}")
+            for i, upload in enumerate(report_photos[: photos.MAX_REPORT_PHOTOS])
+        ),
+    ]
+    images, refused = await filing.checked_images(uploads) if uploads else ([], [])
+    reject_invalid([*violations, *refused])
+    records: list[dict[str, Any]] = []
+    if images:
+        if files is None:
+            raise InvalidInput(FieldViolation("photos", "this service keeps no files"))
+        current = _visible(caller, await repo.get(caller.tenant_id, intervention_id))
+        if current is None:
+            raise NotFound(f"intervention {intervention_id} not found")
+        records = await filing.stored_images(
+            files,
+            caller.tenant_id,
+            images,
+            client_id=current["client_id"],
+            holder=photos.REPORT_PHOTO,
+            holder_id=intervention_id,
+        )
+        if signature is not None:
+            records[0]["holder"] = photos.SIGNATURE
     async with repo.transaction() as txn:
         found = _visible(caller, await repo.get_for_update(txn, caller.tenant_id, intervention_id))
         if found is not None and idempotency_key and found.get("report_key") == idempotency_key:
@@ -552,6 +587,13 @@ async def complete_intervention(
                 "actual_end": updated.get("actual_end") or now,
             }
         )
+        for record in records:
+            await repo.insert_record(txn, FILES, caller.tenant_id, record)
+        if signature is not None:
+            updated["signature"] = cast(FileInfo, photos.file_info(records[0]))
+        shots = records[1:] if signature is not None else records
+        if shots:
+            updated["report_photos"] = [cast(FileInfo, photos.file_info(r)) for r in shots]
         updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)
         stored = await repo.replace(txn, caller.tenant_id, updated, expected_version=version)
         await events.intervention_event(txn, events.DONE, caller, stored)

@@ -469,6 +469,66 @@ async def test_a_maintenance_plans_visits_are_generated_in_the_background(
     assert _code(refused) == "BAD_USER_INPUT"
 
 
+UPDATE_PLAN = """
+mutation($id: ID!, $version: Int!, $input: MaintenancePlanUpdateInput!) {
+  updateMaintenancePlan(id: $id, version: $version, input: $input) {
+    id rrule endDate version
+  }
+}
+"""
+DELETE_PLAN = """
+mutation($id: ID!, $version: Int!) { deleteMaintenancePlan(id: $id, version: $version) { id } }
+"""
+PLAN_VERSIONS = """
+query($id: ID!) { client(id: $id) { interventions(archived: null) {
+  totalCount maintenancePlans { id version generatedUntil visits { dueDate } }
+} } }
+"""
+
+
+async def test_a_maintenance_plan_is_changed_then_deleted_through_the_gateway(
+    gql: GraphQLClient, other_gql: GraphQLClient
+) -> None:
+    client_id = await _client(gql)
+    start = datetime.now(UTC).date()
+    await gql.data(
+        CREATE_PLAN,
+        {
+            "clientId": client_id,
+            "input": {
+                "name": "Ramonage",
+                "rrule": "FREQ=WEEKLY",
+                "startDate": start.isoformat(),
+                "addressId": "a1",
+                "horizonDays": 20,
+            },
+        },
+    )
+    body = await eventually(
+        lambda: gql.data(PLAN_VERSIONS, {"id": client_id}),
+        lambda found: found["client"]["interventions"]["maintenancePlans"][0]["generatedUntil"],
+        what="the plan's visits generated",
+    )
+    [plan] = body["client"]["interventions"]["maintenancePlans"]
+    assert len(plan["visits"]) == 3
+    ref = {"id": plan["id"], "version": plan["version"]}
+    end = (start + timedelta(days=8)).isoformat()
+    assert _code(await other_gql.execute(UPDATE_PLAN, {**ref, "input": {"endDate": end}})) == (
+        "NOT_FOUND"
+    )
+    ended = (await gql.data(UPDATE_PLAN, {**ref, "input": {"endDate": end}}))[
+        "updateMaintenancePlan"
+    ]
+    assert (ended["endDate"], ended["rrule"]) == (end, "FREQ=WEEKLY")
+    shown = (await gql.data(PLAN_VERSIONS, {"id": client_id}))["client"]["interventions"]
+    assert len(shown["maintenancePlans"][0]["visits"]) == 2
+    stale = await gql.execute(DELETE_PLAN, ref)
+    assert _code(stale) == "CONFLICT"
+    await gql.data(DELETE_PLAN, {"id": plan["id"], "version": ended["version"]})
+    gone = (await gql.data(PLAN_VERSIONS, {"id": client_id}))["client"]["interventions"]
+    assert gone == {"totalCount": 0, "maintenancePlans": []}
+
+
 CHANGES = """
 query($since: String) { interventionChanges(since: $since) {
   changed { id title stage } removedIds cursor hasMore
