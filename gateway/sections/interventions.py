@@ -28,6 +28,13 @@ from gateway.selection import SelectedField, fields_named
 from runtime.errors import FieldViolation, InvalidInput
 
 _DATE = "a date, YYYY-MM-DD"
+# Who sees what of the section: the service's rule (services/interventions/roles.py). The
+# agency sees everything; a technician their own interventions and what those name (the
+# service filters); a partner nothing: the section is null, never an error. In live events a
+# technician sees their own interventions only, a partner nothing.
+TECHNICIAN = "technician"
+AGENCY_ROLES = frozenset({"advisor", "manager", "admin"})
+SEES_SECTION = AGENCY_ROLES | {TECHNICIAN}
 
 
 @proto_enum(pb.InterventionStage)
@@ -474,6 +481,9 @@ def _wanted(field: SelectedField) -> Hashable:
 async def _load(
     context: RequestContext, client_ids: list[str], wanted: Wanted
 ) -> dict[str, InterventionsSection]:
+    if context.caller.role not in SEES_SECTION:
+        # Not an error: the section is null for a role that may not see it.
+        return {}
     answers = await context.clients.interventions.batch_list_interventions(
         context.caller,
         client_ids,
@@ -506,8 +516,10 @@ async def _load(
 INTERVENTIONS = Section(
     name="interventions",
     type=Interventions,
-    description="Field work (seed 001): the client's interventions, filtered and paged. Null, "
-    "with the interventions service's error, when they could not be read.",
+    description="Field work (seed 001): the client's interventions, filtered and paged. A "
+    "technician sees their own interventions and only the equipment, worksites and visits they "
+    "name; a partner gets null. Null, with the interventions service's error, when they could "
+    "not be read.",
     load=_load,
     request=_wanted,
     arguments=ARGUMENTS,
@@ -1114,43 +1126,61 @@ PLAN_EVENTS = (pb.MaintenancePlanCreated, pb.MaintenancePlanUpdated, pb.Maintena
 class InterventionsEventFields:
     @strawberry.field(description="The intervention, for an interventions event; null for others.")
     @staticmethod
-    def intervention(root: strawberry.Parent[LiveEvent]) -> Intervention | None:
+    def intervention(root: strawberry.Parent[LiveEvent], info: Info) -> Intervention | None:
         if not isinstance(root.payload, INTERVENTION_EVENTS):
+            return None
+        caller = info.context.caller
+        if caller.role not in SEES_SECTION or (
+            caller.role == TECHNICIAN
+            and caller.user_id not in root.payload.intervention.technician_ids
+        ):
             return None
         return cast(Intervention, root.payload.intervention)
 
     @strawberry.field(description="The equipment, for an equipment event; null for others.")
     @staticmethod
-    def equipment(root: strawberry.Parent[LiveEvent]) -> Equipment | None:
-        if not isinstance(root.payload, pb.EquipmentCreated | pb.EquipmentUpdated):
+    def equipment(root: strawberry.Parent[LiveEvent], info: Info) -> Equipment | None:
+        if info.context.caller.role not in AGENCY_ROLES or not isinstance(
+            root.payload, pb.EquipmentCreated | pb.EquipmentUpdated
+        ):
             return None
         return cast(Equipment, root.payload.equipment)
 
     @strawberry.field(description="The worksite, for a worksite event; null for others.")
     @staticmethod
-    def worksite(root: strawberry.Parent[LiveEvent]) -> Worksite | None:
-        if not isinstance(root.payload, pb.WorksiteCreated | pb.WorksiteUpdated):
+    def worksite(root: strawberry.Parent[LiveEvent], info: Info) -> Worksite | None:
+        if info.context.caller.role not in AGENCY_ROLES or not isinstance(
+            root.payload, pb.WorksiteCreated | pb.WorksiteUpdated
+        ):
             return None
         return cast(Worksite, root.payload.worksite)
 
     @strawberry.field(description="The plan, for a maintenance plan event; null for others.")
     @staticmethod
-    def maintenance_plan(root: strawberry.Parent[LiveEvent]) -> MaintenancePlan | None:
-        if not isinstance(root.payload, PLAN_EVENTS):
+    def maintenance_plan(root: strawberry.Parent[LiveEvent], info: Info) -> MaintenancePlan | None:
+        if info.context.caller.role not in AGENCY_ROLES or not isinstance(
+            root.payload, PLAN_EVENTS
+        ):
             return None
         return cast(MaintenancePlan, root.payload.plan)
 
     @strawberry.field(description="The appointment, for a workshop event; null for others.")
     @staticmethod
-    def workshop_appointment(root: strawberry.Parent[LiveEvent]) -> WorkshopAppointment | None:
-        if not isinstance(root.payload, pb.WorkshopAppointmentChanged):
+    def workshop_appointment(
+        root: strawberry.Parent[LiveEvent], info: Info
+    ) -> WorkshopAppointment | None:
+        if info.context.caller.role not in AGENCY_ROLES or not isinstance(
+            root.payload, pb.WorkshopAppointmentChanged
+        ):
             return None
         return cast(WorkshopAppointment, root.payload.appointment)
 
     @strawberry.field(description="The vehicle, for a vehicle event; null for others.")
     @staticmethod
-    def vehicle(root: strawberry.Parent[LiveEvent]) -> Vehicle | None:
-        if not isinstance(root.payload, pb.VehicleCreated):
+    def vehicle(root: strawberry.Parent[LiveEvent], info: Info) -> Vehicle | None:
+        if info.context.caller.role not in AGENCY_ROLES or not isinstance(
+            root.payload, pb.VehicleCreated
+        ):
             return None
         return cast(Vehicle, root.payload.vehicle)
 

@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from runtime.caller import Caller
-from runtime.errors import FieldViolation, InvalidInput, NotFound, PermissionDenied
+from runtime.errors import FieldViolation, InvalidInput, NotFound
 from runtime.ids import new_id
 from runtime.kit.files import FileStore
 from runtime.kit.updates import check_version, touched_stamps
-from services.interventions import events, photos
+from services.interventions import events, photos, roles
 from services.interventions.models import EQUIPMENT, FILES, Equipment, Intervention
 from services.interventions.repository import InterventionsRepository
-
-TECHNICIAN = "technician"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +84,7 @@ async def set_equipment_photo(
     photo: Upload | None,
 ) -> Equipment:
     """The equipment with ``photo`` as its photo (None removes it); the agency only."""
-    if caller.role == TECHNICIAN:
-        raise PermissionDenied("a technician may not change equipment")
+    roles.require_agency(caller, "change equipment")
     record: dict[str, Any] | None = None
     if photo is not None:
         images, violations = await checked_images(
@@ -157,9 +154,10 @@ async def get_file(
     or one out of a technician's scope, answers like a missing one."""
     if variant not in photos.VARIANTS:
         raise InvalidInput(FieldViolation("variant", 'empty (the file) or "thumbnail"'))
+    roles.require_field_role(caller)
     record = await repo.get_record(FILES, caller.tenant_id, file_id)
     if record is None or (
-        caller.role == TECHNICIAN and not await _technician_may_see(repo, caller, record)
+        roles.is_technician(caller) and not await _technician_may_see(repo, caller, record)
     ):
         raise NotFound(f"file {file_id} not found")
     if variant == photos.THUMBNAIL:

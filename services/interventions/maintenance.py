@@ -23,13 +23,13 @@ from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 
 from runtime.caller import Caller
 from runtime.clock import today
-from runtime.errors import FieldViolation, PermissionDenied
+from runtime.errors import FieldViolation
 from runtime.ids import new_id
 from runtime.kit.jobs import QUEUE_TENANT, Job, JobRunner
 from runtime.kit.updates import check_version, created_stamps, edit, touched_stamps
 from runtime.kit.validators import check_date, reject_invalid
 from runtime.store import Transaction
-from services.interventions import events
+from services.interventions import events, roles
 from services.interventions.models import (
     CANCELLED,
     CONFIRMED,
@@ -50,7 +50,6 @@ DEFAULT_HORIZON = 90
 MAX_HORIZON = 730
 # A rule that would make more visits than this over its horizon is refused.
 MAX_VISITS = 400
-TECHNICIAN = "technician"
 # How often the top-up looks for plans whose horizon has a new visit to take.
 TOP_UP_SECONDS: Final = 3600.0
 # Changes that reshape the visits to come.
@@ -108,8 +107,7 @@ async def create_plan(
     *, repo: InterventionsRepository, caller: Caller, client_id: str, data: MaintenancePlanInput
 ) -> MaintenancePlan:
     """The plan, and a job that generates its visits (the caller wakes the runner)."""
-    if caller.role == TECHNICIAN:
-        raise PermissionDenied("a technician may not plan maintenance")
+    roles.require_agency(caller, "plan maintenance")
     plan: MaintenancePlan = {
         "name": "",
         "equipment_id": "",
@@ -386,8 +384,7 @@ async def update_plan(
     """The fields ``paths`` names take their values from ``changes``. A new rule or start
     remakes the visits from today (``on``) that nobody has planned; an end date removes those
     after it; a job then generates what the plan now asks (the caller wakes the runner)."""
-    if caller.role == TECHNICIAN:
-        raise PermissionDenied("a technician may not change a maintenance plan")
+    roles.require_agency(caller, "change a maintenance plan")
     day = on or today()
     async with repo.transaction() as txn:
         current = await repo.get_record_for_update(
@@ -433,8 +430,7 @@ async def delete_plan(
 ) -> MaintenancePlan:
     """The plan deleted with its visits nobody has planned; its planned and done visits stay
     (as interventions); returns it as it was."""
-    if caller.role == TECHNICIAN:
-        raise PermissionDenied("a technician may not delete a maintenance plan")
+    roles.require_agency(caller, "delete a maintenance plan")
     async with repo.transaction() as txn:
         current = check_version(
             await repo.get_record_for_update(txn, MAINTENANCE_PLANS, caller.tenant_id, plan_id),
