@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import orjson
 
-from tests.harness import GraphQLClient
+from tests.harness import GraphQLClient, wait_consumed, wait_outbox_published
 from tests.interventions import images
+from tests.interventions.day import DAY, TECHNICIAN_DAY, VISITS, plan_day, upload
 from tests.interventions.queries import CREATE_CLIENT
 
 CREATE_EQUIPMENT = """
@@ -60,33 +60,6 @@ def _base(gql: GraphQLClient) -> str:
     return gql.system.graphql_url.removesuffix("/graphql")
 
 
-async def _multipart(
-    gql: GraphQLClient,
-    query: str,
-    variables: dict[str, Any],
-    files: dict[str, tuple[str, bytes]],
-) -> dict[str, Any]:
-    """A GraphQL multipart request (the spec's operations, map and file parts): each key of
-    ``files`` is a variable path such as ``photo`` or ``photos.1``."""
-    parts = {
-        str(n): (name, data, "application/octet-stream")
-        for n, (name, data) in enumerate(files.values())
-    }
-    mapping = {str(n): [f"variables.{path}"] for n, path in enumerate(files)}
-    response = await gql.http.post(
-        gql.system.graphql_url,
-        headers=gql.headers,
-        data={
-            "operations": orjson.dumps({"query": query, "variables": variables}).decode(),
-            "map": orjson.dumps(mapping).decode(),
-        },
-        files=parts,
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
 def _violations(body: dict[str, Any]) -> list[dict[str, str]]:
     [error] = body["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
@@ -104,7 +77,7 @@ async def _client(gql: GraphQLClient) -> str:
 
 async def _equipment_with_photo(gql: GraphQLClient, client_id: str, data: bytes) -> dict[str, Any]:
     boiler = (await gql.data(CREATE_EQUIPMENT, {"clientId": client_id}))["createEquipment"]
-    body = await _multipart(
+    body = await upload(
         gql,
         SET_PHOTO,
         {"id": boiler["id"], "version": boiler["version"], "photo": None},
@@ -189,7 +162,7 @@ async def test_a_non_image_or_an_oversized_one_is_refused_and_nothing_changes(
     client_id = await _client(gql)
     boiler = (await gql.data(CREATE_EQUIPMENT, {"clientId": client_id}))["createEquipment"]
     ref = {"id": boiler["id"], "version": boiler["version"], "photo": None}
-    pdf = await _multipart(gql, SET_PHOTO, ref, {"photo": ("photo.jpg", images.PDF)})
+    pdf = await upload(gql, SET_PHOTO, ref, {"photo": ("photo.jpg", images.PDF)})
     assert pdf["data"]["setEquipmentPhoto"] is None
     assert _violations(pdf) == [
         {
@@ -199,14 +172,14 @@ async def test_a_non_image_or_an_oversized_one_is_refused_and_nothing_changes(
         }
     ]
     oversized = b"\xff\xd8\xff\xe0" + b"\0" * (9 * 1024 * 1024)
-    too_big = await _multipart(gql, SET_PHOTO, ref, {"photo": ("big.jpg", oversized)})
+    too_big = await upload(gql, SET_PHOTO, ref, {"photo": ("big.jpg", oversized)})
     assert _violations(too_big) == [
         {
             "field": "photo",
             "rule": f"the file is {len(oversized)} bytes; at most 8388608 are accepted",
         }
     ]
-    bomb = await _multipart(gql, SET_PHOTO, ref, {"photo": ("bomb.png", images.bomb())})
+    bomb = await upload(gql, SET_PHOTO, ref, {"photo": ("bomb.png", images.bomb())})
     assert "at most 40000000 pixels" in _violations(bomb)[0]["rule"]
     section = (await gql.data(SECTION, {"id": client_id}))["client"]["interventions"]
     assert section["equipment"] == [{"name": "Chaudière", "photo": None}]
@@ -247,8 +220,8 @@ async def test_a_technician_sends_a_signed_report_with_photos_once_and_sees_only
         "photos": [None, None],
     }
     # Written offline and sent twice (the phone never heard the first answer).
-    first = await _multipart(tom, COMPLETE, variables, uploads)
-    again = await _multipart(tom, COMPLETE, variables, uploads)
+    first = await upload(tom, COMPLETE, variables, uploads)
+    again = await upload(tom, COMPLETE, variables, uploads)
     assert "errors" not in first, first["errors"]
     assert (
         again["data"]["completeIntervention"]["version"]
@@ -280,3 +253,29 @@ async def test_a_technician_sends_a_signed_report_with_photos_once_and_sees_only
             refused = await _download(who, f"/files/interventions/{file_id}{variant}", bearer=True)
             assert refused.status_code == 404, (file_id, variant)
             assert refused.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+# The technician app on a poor network: its day in one small answer.
+DAY_BUDGET_BYTES = 12 * 1024
+
+
+async def test_a_technicians_day_of_eight_interventions_comes_in_one_small_answer(
+    gql: GraphQLClient,
+) -> None:
+    await plan_day(gql, "tech-eight")
+    await wait_outbox_published(gql.system, "identity")
+    await wait_consumed(gql.system.nats.url, "interventions-identity")
+    technician = _technician(gql, "tech-eight")
+    response = await technician.http.post(
+        gql.system.graphql_url,
+        json={"query": TECHNICIAN_DAY, "variables": {"date": DAY.isoformat()}},
+        headers=technician.headers,
+    )
+    assert response.status_code == 200
+    visits = response.json()["data"]["myInterventions"]
+    assert len(visits) == VISITS
+    assert [v["clientName"] for v in visits] == [f"Camille Lefèvre {n}" for n in range(VISITS)]
+    assert all(v["address"]["city"] == "Lyon" and v["clientMemo"] for v in visits)
+    assert all(v["equipment"][0]["photo"]["thumbnailUrl"] for v in visits)
+    # The exact size is printed by tests/bench/bench_interventions.py; here, its bound.
+    assert len(response.content) < DAY_BUDGET_BYTES
