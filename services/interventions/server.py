@@ -23,7 +23,9 @@ async def wire(ctx: ServiceContext) -> None:
         durable=consumers.IDENTITY_DURABLE,
         subjects=consumers.IDENTITY_SUBJECTS,
         handler=consumers.IdentityEventHandler(
-            repo, demo_tenant=ctx.settings.demo_tenant if ctx.settings.demo_data else ""
+            repo,
+            demo_tenant=ctx.settings.demo_tenant if ctx.settings.demo_data else "",
+            files=files,
         ),
     )
     visits = maintenance.visits_runner(repo)

@@ -12,12 +12,14 @@ from typing import Any
 import pytest
 
 from client360.events.v1 import events_pb2
+from client360.identity.v1 import identity_pb2
 from client360.interventions.v1 import interventions_pb2 as pb
 from runtime.caller import Caller
 from runtime.errors import InvalidInput, NotFound, PermissionDenied
 from runtime.kit.files import FileStore
+from runtime.outbox import new_event
 from runtime.store.sqlite import SqliteStore
-from services.interventions import filing, photos, places, service
+from services.interventions import consumers, filing, photos, places, service
 from services.interventions.filing import Upload
 from services.interventions.models import COLLECTIONS, FILES, Equipment, Intervention
 from services.interventions.repository import InterventionsRepository
@@ -301,3 +303,28 @@ async def test_a_technician_gets_the_photos_of_equipment_on_their_interventions_
             await _get(repo, files, file_id, caller=caller)
         with pytest.raises(NotFound):
             await _get(repo, files, file_id, caller=caller, variant="thumbnail")
+
+
+async def test_demo_field_work_shows_equipment_photos_and_signed_reports(
+    repo: InterventionsRepository, files: FileStore
+) -> None:
+    handler = consumers.IdentityEventHandler(repo, demo_tenant=TENANT, files=files)
+    for n in range(30):
+        client = identity_pb2.Client(id=f"demo-{n}", version=1, display_name=f"C{n}")
+        event = new_event(
+            identity_pb2.ClientCreated(client=client), tenant_id=TENANT, key=client.id, actor_id=""
+        )
+        async with repo.transaction() as txn:
+            await handler(txn, event)
+    ids = [f"demo-{n}" for n in range(30)]
+    shown = [e["photo"] for e in await repo.find_equipment(TENANT, ids) if "photo" in e]
+    signed = await repo.find(TENANT, {"stage": "done"})
+    signatures = [i["signature"] for i in signed if "signature" in i]
+    assert shown
+    assert signatures
+    for info in (shown[0], signatures[0]):
+        content = await _get(repo, files, info["id"])
+        assert content.media_type == info["media_type"]
+        assert len(content.data) == info["size_bytes"]
+        thumbnail = await _get(repo, files, info["id"], variant="thumbnail")
+        assert max(images.size_of(thumbnail.data)) == photos.THUMBNAIL_EDGE
