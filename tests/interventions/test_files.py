@@ -4,12 +4,13 @@ bearer header, thumbnails, refusals, another tenant's file and a technician's sc
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 
-from tests.harness import GraphQLClient, wait_consumed, wait_outbox_published
+from tests.harness import GraphQLClient, Subscription, wait_consumed, wait_outbox_published
 from tests.interventions import images
 from tests.interventions.day import DAY, TECHNICIAN_DAY, VISITS, plan_day, upload
 from tests.interventions.queries import CREATE_CLIENT
@@ -279,3 +280,58 @@ async def test_a_technicians_day_of_eight_interventions_comes_in_one_small_answe
     assert all(v["equipment"][0]["photo"]["thumbnailUrl"] for v in visits)
     # The exact size is printed by tests/bench/bench_interventions.py; here, its bound.
     assert len(response.content) < DAY_BUDGET_BYTES
+
+
+PHOTO_EVENTS = """
+subscription($id: ID!) { clientEvents(clientId: $id) {
+  type equipment { name photo { name mediaType } }
+  intervention { stage signature { name } reportPhotos { name } }
+} }
+"""
+
+
+async def test_a_new_photo_and_a_signed_report_reach_the_clients_open_screen(
+    gql: GraphQLClient,
+) -> None:
+    client_id = await _client(gql)
+    system = gql.system
+    async with Subscription(
+        system, system.token(gql.tenant), PHOTO_EVENTS, {"id": client_id}
+    ) as screen:
+        with_photo = await _equipment_with_photo(gql, client_id, images.webp())
+        toms = await _technician_on(gql, client_id, "tom", [with_photo["id"]])
+        sent = await upload(
+            _technician(gql, "tom"),
+            COMPLETE,
+            {"id": toms["id"], "version": toms["version"], "key": None, "signature": None},
+            {"signature": ("signature.png", images.png())},
+        )
+        assert "errors" not in sent, sent["errors"]
+        heard: list[dict[str, Any]] = []
+        async with asyncio.timeout(30):
+            while not heard or heard[-1]["type"] != "c360.interventions.intervention.done":
+                event = (await screen.next())["payload"]["data"]["clientEvents"]
+                if event["type"] in (
+                    "c360.interventions.equipment.updated",
+                    "c360.interventions.intervention.done",
+                ):
+                    heard.append(event)
+    assert heard == [
+        {
+            "type": "c360.interventions.equipment.updated",
+            "equipment": {
+                "name": "Chaudière",
+                "photo": {"name": "chaudière.jpg", "mediaType": "image/webp"},
+            },
+            "intervention": None,
+        },
+        {
+            "type": "c360.interventions.intervention.done",
+            "equipment": None,
+            "intervention": {
+                "stage": "DONE",
+                "signature": {"name": "signature.png"},
+                "reportPhotos": [],
+            },
+        },
+    ]
