@@ -277,3 +277,26 @@ async def test_plans_are_edited_by_the_agency_within_its_tenant_only(
             paths=["rrule", "horizon_days", "name"],
         )
     assert {v.field for v in bad.value.violations} == {"name", "horizonDays"}
+
+
+async def test_the_top_up_picks_up_after_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "restart.sqlite3"
+    first_store = SqliteStore(path)
+    await first_store.open(COLLECTIONS)
+    repo = InterventionsRepository(first_store)
+    plan = await _plan(repo, horizon_days=14)
+    await _run_jobs(repo, D0)
+    await first_store.close()
+
+    # Stopped for three weeks: the first look after the restart fills the horizon again.
+    second_store = SqliteStore(path)
+    await second_store.open(COLLECTIONS)
+    try:
+        restarted = InterventionsRepository(second_store)
+        back_on = D0 + timedelta(days=21)
+        [job] = await maintenance.top_up(restarted, on=back_on)
+        assert job["items"] == [plan["id"]]
+        await _run_jobs(restarted, back_on)
+        assert await _due_dates(restarted, plan["id"]) == [_day(n) for n in range(0, 36, 7)]
+    finally:
+        await second_store.close()
