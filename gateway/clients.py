@@ -789,6 +789,37 @@ class InterventionsClient(_ServiceClient):
         )
         return await self._call(self._stub.SetWorkshopAppointmentStatus, request, caller)
 
+    async def complete_intervention_with(
+        self, request: interventions_pb2.CompleteInterventionRequest, caller: Caller
+    ) -> interventions_pb2.Intervention:
+        """Completes with a whole request: the report's text and its images."""
+        return await self._call(self._stub.CompleteIntervention, request, caller)
+
+    async def set_equipment_photo(
+        self, request: interventions_pb2.SetEquipmentPhotoRequest, caller: Caller
+    ) -> interventions_pb2.Equipment:
+        return await self._call(self._stub.SetEquipmentPhoto, request, caller)
+
+    async def update_maintenance_plan(
+        self,
+        caller: Caller,
+        plan_id: str,
+        version: int,
+        plan: interventions_pb2.MaintenancePlanInput,
+        paths: Sequence[str],
+    ) -> interventions_pb2.MaintenancePlan:
+        request = interventions_pb2.UpdateMaintenancePlanRequest(
+            id=plan_id, version=version, plan=plan
+        )
+        request.update_mask.paths.extend(paths)
+        return await self._call(self._stub.UpdateMaintenancePlan, request, caller)
+
+    async def delete_maintenance_plan(
+        self, caller: Caller, plan_id: str, version: int
+    ) -> interventions_pb2.MaintenancePlan:
+        request = interventions_pb2.DeleteMaintenancePlanRequest(id=plan_id, version=version)
+        return await self._call(self._stub.DeleteMaintenancePlan, request, caller)
+
 
 class CommunicationClient(_ServiceClient):
     SERVICE = "communication"

@@ -17,6 +17,7 @@ from client360.common.v1 import common_pb2
 from client360.interventions.v1 import interventions_pb2 as pb
 from gateway.context import Info, RequestContext
 from gateway.errors import graphql_error
+from gateway.files import Upload, read_upload
 from gateway.live import LiveEvent
 from gateway.planner import Argument, Section, ServiceSection
 from gateway.schema.enums import enum_field, proto_enum
@@ -27,6 +28,13 @@ from gateway.selection import SelectedField, fields_named
 from runtime.errors import FieldViolation, InvalidInput
 
 _DATE = "a date, YYYY-MM-DD"
+# Who sees what of the section: the service's rule (services/interventions/roles.py). The
+# agency sees everything; a technician their own interventions and what those name (the
+# service filters); a partner nothing: the section is null, never an error. In live events a
+# technician sees their own interventions only, a partner nothing.
+TECHNICIAN = "technician"
+AGENCY_ROLES = frozenset({"advisor", "manager", "admin"})
+SEES_SECTION = AGENCY_ROLES | {TECHNICIAN}
 
 
 @proto_enum(pb.InterventionStage)
@@ -98,6 +106,9 @@ class MaintenancePlan:
         description="Its visits by due date, with their colours."
     )
     version: int = strawberry.field(description="The plan's version.")
+    end_date: str | None = strawberry.field(
+        description=f"The plan's last day, {_DATE}; null when it has no end."
+    )
 
 
 @proto_enum(pb.WorkshopAppointmentStatus)
@@ -132,6 +143,42 @@ class WorkshopAppointment:
         return timestamp(root, "starts_at")
 
 
+SERVICE = "interventions"
+
+
+@strawberry.type(
+    description="An image the interventions service keeps (an equipment's photo, a report's "
+    "signature or photo), with a thumbnail."
+)
+class InterventionImage:
+    id: strawberry.ID = strawberry.field(description="The file's id.")
+    name: str = strawberry.field(description="Its file name.")
+    media_type: str = strawberry.field(
+        description="image/jpeg, image/png or image/webp, as found from the content."
+    )
+    size_bytes: int = strawberry.field(description="Its size in bytes.")
+    sha256: str = strawberry.field(description="Hex SHA-256 of the content.")
+
+    @strawberry.field(
+        description="A link to the image, signed for the caller and valid for a few minutes "
+        "(GET; also answered with the bearer header without the link)."
+    )
+    @staticmethod
+    def url(root: strawberry.Parent[common_pb2.FileInfo], info: Info) -> str:
+        return info.context.files.link(info.context.caller, SERVICE, root.id)
+
+    @strawberry.field(
+        description="A link to its thumbnail (JPEG, at most 320 px a side), signed like url."
+    )
+    @staticmethod
+    def thumbnail_url(root: strawberry.Parent[common_pb2.FileInfo], info: Info) -> str:
+        return info.context.files.link(info.context.caller, SERVICE, root.id, "thumbnail")
+
+
+def _image(message: Any, name: str) -> InterventionImage | None:
+    return cast(InterventionImage, getattr(message, name)) if message.HasField(name) else None
+
+
 @strawberry.type(description="A piece of equipment installed at one of the client's addresses.")
 class Equipment:
     id: strawberry.ID = strawberry.field(description="The equipment's id.")
@@ -146,6 +193,11 @@ class Equipment:
     serial: str | None = strawberry.field(description="Serial number or reference.")
     install_date: str | None = strawberry.field(description=f"When it was installed, {_DATE}.")
     version: int = strawberry.field(description="Pass it back to updateEquipment.")
+
+    @strawberry.field(description="Its photo, with a thumbnail; null when it has none.")
+    @staticmethod
+    def photo(root: strawberry.Parent[pb.Equipment]) -> InterventionImage | None:
+        return _image(root, "photo")
 
 
 @strawberry.type(description='A multi-visit job ("chantier") at one of the client\'s addresses.')
@@ -211,6 +263,14 @@ class Intervention:
     due_date: str | None = strawberry.field(
         description=f"For a maintenance visit, the day it is due, {_DATE}; null otherwise."
     )
+    report_photos: list[InterventionImage] = strawberry.field(
+        description="The photos sent with the report, in the order they were sent."
+    )
+
+    @strawberry.field(description="The client's signature sent with the report; null if none.")
+    @staticmethod
+    def signature(root: strawberry.Parent[pb.Intervention]) -> InterventionImage | None:
+        return _image(root, "signature")
 
     @strawberry.field(description="Planned start (ISO 8601, UTC); null when not scheduled.")
     @staticmethod
@@ -421,6 +481,9 @@ def _wanted(field: SelectedField) -> Hashable:
 async def _load(
     context: RequestContext, client_ids: list[str], wanted: Wanted
 ) -> dict[str, InterventionsSection]:
+    if context.caller.role not in SEES_SECTION:
+        # Not an error: the section is null for a role that may not see it.
+        return {}
     answers = await context.clients.interventions.batch_list_interventions(
         context.caller,
         client_ids,
@@ -453,8 +516,10 @@ async def _load(
 INTERVENTIONS = Section(
     name="interventions",
     type=Interventions,
-    description="Field work (seed 001): the client's interventions, filtered and paged. Null, "
-    "with the interventions service's error, when they could not be read.",
+    description="Field work (seed 001): the client's interventions, filtered and paged. A "
+    "technician sees their own interventions and only the equipment, worksites and visits they "
+    "name; a partner gets null. Null, with the interventions service's error, when they could "
+    "not be read.",
     load=_load,
     request=_wanted,
     arguments=ARGUMENTS,
@@ -635,6 +700,11 @@ class WorksiteInput:
     )
 
 
+async def _uploaded(upload: Upload) -> pb.UploadedFile:
+    received = await read_upload(upload)
+    return pb.UploadedFile(name=received.name, data=received.data)
+
+
 def _input_proto(source: Any) -> tuple[pb.InterventionInput, list[str]]:
     given = given_fields(source)
     return pb.InterventionInput(**given), list(given)
@@ -665,6 +735,36 @@ class MaintenancePlanInput:
     )
     horizon_days: int = strawberry.field(
         default=90, description="Days ahead its visits are generated for, 1 to 730."
+    )
+    end_date: str = strawberry.field(
+        default="", description=f"The last day a visit may fall on, {_DATE}; none when omitted."
+    )
+
+
+@strawberry.input(description="Changes to a maintenance plan: only the fields given change.")
+class MaintenancePlanUpdateInput:
+    name: str | None = strawberry.field(default=UNSET, description="Its name.")
+    rrule: str | None = strawberry.field(
+        default=UNSET,
+        description="A new RFC 5545 RRULE: the visits from today on that nobody has planned "
+        "are made again by it.",
+    )
+    start_date: str | None = strawberry.field(
+        default=UNSET, description=f"A new first day, {_DATE}; remakes the visits like rrule."
+    )
+    equipment_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The equipment (for the visits made from now on)."
+    )
+    address_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The address (for the visits made from now on)."
+    )
+    horizon_days: int | None = strawberry.field(
+        default=UNSET, description="Days ahead its visits are generated for, 1 to 730."
+    )
+    end_date: str | None = strawberry.field(
+        default=UNSET,
+        description=f"The plan's last day, {_DATE}: visits after it that nobody has planned are "
+        'removed; "" for no end.',
     )
 
 
@@ -777,9 +877,30 @@ class InterventionsMutation:
                 "intervention is answered as it is, whatever the version."
             ),
         ] = None,
+        signature: Annotated[
+            Upload | None,
+            strawberry.argument(
+                description="The client's signature, an image (JPEG, PNG or WebP, at most "
+                "2 MiB), as a multipart upload."
+            ),
+        ] = None,
+        photos: Annotated[
+            list[Upload] | None,
+            strawberry.argument(
+                description="Photos of the work (JPEG, PNG or WebP, at most 8 MiB each, 10 at "
+                "most), as multipart uploads."
+            ),
+        ] = None,
     ) -> Intervention | None:
-        done = await info.context.clients.interventions.complete_intervention(
-            info.context.caller, id, version, report, idempotency_key or ""
+        request = pb.CompleteInterventionRequest(
+            id=id, version=version, report=report, idempotency_key=idempotency_key or ""
+        )
+        if signature is not None:
+            request.signature.CopyFrom(await _uploaded(signature))
+        for photo in photos or ():
+            request.photos.append(await _uploaded(photo))
+        done = await info.context.clients.interventions.complete_intervention_with(
+            request, info.context.caller
         )
         return cast(Intervention, done)
 
@@ -820,6 +941,30 @@ class InterventionsMutation:
         given = given_fields(input)
         updated = await info.context.clients.interventions.update_equipment(
             info.context.caller, id, version, pb.EquipmentInput(**given), list(given)
+        )
+        return cast(Equipment, updated)
+
+    @strawberry.mutation(
+        description="Sets a piece of equipment's photo (JPEG, PNG or WebP, at most 8 MiB; its "
+        "type is read from the content), or removes it when none is given; not for technicians."
+    )
+    async def set_equipment_photo(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The equipment's id.")],
+        version: Annotated[
+            int, strawberry.argument(description="Its version as read; stale: CONFLICT.")
+        ],
+        photo: Annotated[
+            Upload | None,
+            strawberry.argument(description="The image, as a multipart upload; null removes it."),
+        ] = None,
+    ) -> Equipment | None:
+        request = pb.SetEquipmentPhotoRequest(id=id, version=version)
+        if photo is not None:
+            request.photo.CopyFrom(await _uploaded(photo))
+        updated = await info.context.clients.interventions.set_equipment_photo(
+            request, info.context.caller
         )
         return cast(Equipment, updated)
 
@@ -921,6 +1066,46 @@ class InterventionsMutation:
         )
         return cast(MaintenancePlan, plan)
 
+    @strawberry.mutation(
+        description="Changes a maintenance plan: the fields given only. A new rrule or "
+        "startDate remakes its visits from today on that nobody has planned; an endDate removes "
+        "those after it (not for technicians)."
+    )
+    async def update_maintenance_plan(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The plan's id.")],
+        version: Annotated[
+            int, strawberry.argument(description="Its version as read; stale: CONFLICT.")
+        ],
+        input: Annotated[
+            MaintenancePlanUpdateInput, strawberry.argument(description="The fields to change.")
+        ],
+    ) -> MaintenancePlan | None:
+        given = given_fields(input)
+        plan = await info.context.clients.interventions.update_maintenance_plan(
+            info.context.caller, id, version, pb.MaintenancePlanInput(**given), list(given)
+        )
+        return cast(MaintenancePlan, plan)
+
+    @strawberry.mutation(
+        description="Deletes a maintenance plan with its visits nobody has planned; its "
+        "planned and done visits stay as interventions. The plan as it was (not for "
+        "technicians)."
+    )
+    async def delete_maintenance_plan(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The plan's id.")],
+        version: Annotated[
+            int, strawberry.argument(description="Its version as read; stale: CONFLICT.")
+        ],
+    ) -> MaintenancePlan | None:
+        plan = await info.context.clients.interventions.delete_maintenance_plan(
+            info.context.caller, id, version
+        )
+        return cast(MaintenancePlan, plan)
+
 
 # Live events
 
@@ -934,47 +1119,68 @@ INTERVENTION_EVENTS = (
 )
 
 
+PLAN_EVENTS = (pb.MaintenancePlanCreated, pb.MaintenancePlanUpdated, pb.MaintenancePlanDeleted)
+
+
 @strawberry.type
 class InterventionsEventFields:
     @strawberry.field(description="The intervention, for an interventions event; null for others.")
     @staticmethod
-    def intervention(root: strawberry.Parent[LiveEvent]) -> Intervention | None:
+    def intervention(root: strawberry.Parent[LiveEvent], info: Info) -> Intervention | None:
         if not isinstance(root.payload, INTERVENTION_EVENTS):
+            return None
+        caller = info.context.caller
+        if caller.role not in SEES_SECTION or (
+            caller.role == TECHNICIAN
+            and caller.user_id not in root.payload.intervention.technician_ids
+        ):
             return None
         return cast(Intervention, root.payload.intervention)
 
     @strawberry.field(description="The equipment, for an equipment event; null for others.")
     @staticmethod
-    def equipment(root: strawberry.Parent[LiveEvent]) -> Equipment | None:
-        if not isinstance(root.payload, pb.EquipmentCreated | pb.EquipmentUpdated):
+    def equipment(root: strawberry.Parent[LiveEvent], info: Info) -> Equipment | None:
+        if info.context.caller.role not in AGENCY_ROLES or not isinstance(
+            root.payload, pb.EquipmentCreated | pb.EquipmentUpdated
+        ):
             return None
         return cast(Equipment, root.payload.equipment)
 
     @strawberry.field(description="The worksite, for a worksite event; null for others.")
     @staticmethod
-    def worksite(root: strawberry.Parent[LiveEvent]) -> Worksite | None:
-        if not isinstance(root.payload, pb.WorksiteCreated | pb.WorksiteUpdated):
+    def worksite(root: strawberry.Parent[LiveEvent], info: Info) -> Worksite | None:
+        if info.context.caller.role not in AGENCY_ROLES or not isinstance(
+            root.payload, pb.WorksiteCreated | pb.WorksiteUpdated
+        ):
             return None
         return cast(Worksite, root.payload.worksite)
 
     @strawberry.field(description="The plan, for a maintenance plan event; null for others.")
     @staticmethod
-    def maintenance_plan(root: strawberry.Parent[LiveEvent]) -> MaintenancePlan | None:
-        if not isinstance(root.payload, pb.MaintenancePlanCreated):
+    def maintenance_plan(root: strawberry.Parent[LiveEvent], info: Info) -> MaintenancePlan | None:
+        if info.context.caller.role not in AGENCY_ROLES or not isinstance(
+            root.payload, PLAN_EVENTS
+        ):
             return None
         return cast(MaintenancePlan, root.payload.plan)
 
     @strawberry.field(description="The appointment, for a workshop event; null for others.")
     @staticmethod
-    def workshop_appointment(root: strawberry.Parent[LiveEvent]) -> WorkshopAppointment | None:
-        if not isinstance(root.payload, pb.WorkshopAppointmentChanged):
+    def workshop_appointment(
+        root: strawberry.Parent[LiveEvent], info: Info
+    ) -> WorkshopAppointment | None:
+        if info.context.caller.role not in AGENCY_ROLES or not isinstance(
+            root.payload, pb.WorkshopAppointmentChanged
+        ):
             return None
         return cast(WorkshopAppointment, root.payload.appointment)
 
     @strawberry.field(description="The vehicle, for a vehicle event; null for others.")
     @staticmethod
-    def vehicle(root: strawberry.Parent[LiveEvent]) -> Vehicle | None:
-        if not isinstance(root.payload, pb.VehicleCreated):
+    def vehicle(root: strawberry.Parent[LiveEvent], info: Info) -> Vehicle | None:
+        if info.context.caller.role not in AGENCY_ROLES or not isinstance(
+            root.payload, pb.VehicleCreated
+        ):
             return None
         return cast(Vehicle, root.payload.vehicle)
 
@@ -990,7 +1196,7 @@ SECTION = ServiceSection(
         pb.EquipmentUpdated,
         pb.WorksiteCreated,
         pb.WorksiteUpdated,
-        pb.MaintenancePlanCreated,
+        *PLAN_EVENTS,
         pb.WorkshopAppointmentChanged,
         pb.VehicleCreated,
     ),

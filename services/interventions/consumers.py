@@ -14,6 +14,7 @@ from client360.events.v1 import events_pb2
 from client360.identity.v1 import identity_pb2
 from runtime.contracts import decode_payload, payload_types
 from runtime.kit.common import address_from_proto
+from runtime.kit.files import FileStore
 from runtime.store import Transaction
 from services.interventions import demo
 from services.interventions.models import ClientCopy
@@ -45,9 +46,15 @@ class IdentityEventHandler:
     """Keeps the copy of identity's clients; with ``demo_tenant`` set, gives each client that
     tenant creates its demo field work (demo.py)."""
 
-    def __init__(self, repo: InterventionsRepository, demo_tenant: str = "") -> None:
+    def __init__(
+        self,
+        repo: InterventionsRepository,
+        demo_tenant: str = "",
+        files: FileStore | None = None,
+    ) -> None:
         self._repo = repo
         self._demo_tenant = demo_tenant
+        self._files = files
 
     async def __call__(self, txn: Transaction, event: events_pb2.Event) -> None:
         payload = decode_payload(event, IDENTITY_PAYLOADS)
@@ -65,4 +72,6 @@ class IdentityEventHandler:
         )
         created = isinstance(payload, identity_pb2.ClientCreated)
         if created and refresh.previous is None and event.tenant_id == self._demo_tenant:
-            await demo.seed_client(txn, self._repo, event.tenant_id, payload.client)
+            await demo.seed_client(
+                txn, self._repo, event.tenant_id, payload.client, files=self._files
+            )

@@ -8,26 +8,34 @@ technician) show their day."""
 
 from __future__ import annotations
 
+import functools
+import io
 import random
 from datetime import date, datetime, time, timedelta
+from typing import cast
+
+from PIL import Image, ImageDraw
 
 from client360.identity.v1 import identity_pb2
 from runtime.caller import Caller
 from runtime.clock import AGENCY_TIMEZONE, today
 from runtime.ids import new_id
+from runtime.kit.files import FileStore
 from runtime.kit.updates import created_stamps
 from runtime.store import Transaction
-from services.interventions import events, maintenance
+from services.interventions import events, maintenance, photos
 from services.interventions.models import (
     ASSIGNED,
     DONE,
     EQUIPMENT,
+    FILES,
     INTERVENTIONS,
     MAINTENANCE_PLANS,
     NEW,
     SCHEDULED,
     STARTED,
     WORKSITES,
+    FileInfo,
     Intervention,
 )
 from services.interventions.repository import InterventionsRepository
@@ -53,9 +61,15 @@ _WORK = (
 
 
 async def seed_client(
-    txn: Transaction, repo: InterventionsRepository, tenant_id: str, client: identity_pb2.Client
+    txn: Transaction,
+    repo: InterventionsRepository,
+    tenant_id: str,
+    client: identity_pb2.Client,
+    *,
+    files: FileStore | None = None,
 ) -> int:
-    """The demo field work of one client; how many interventions it got."""
+    """The demo field work of one client; how many interventions it got. With ``files``,
+    most equipment gets a photo and some done interventions a signed report with a photo."""
     rng = random.Random(client.id)
     if rng.random() > 0.65:
         return 0
@@ -63,25 +77,34 @@ async def seed_client(
     address_id = next((a.id for a in client.addresses if a.primary), "")
     equipment_ids: list[str] = []
     for _ in range(rng.randint(0, 2)):
-        name, brand, model = rng.choice(_EQUIPMENT)
+        kind = rng.randrange(len(_EQUIPMENT))
+        name, brand, model = _EQUIPMENT[kind]
         installed = today() - timedelta(days=rng.randint(200, 3000))
-        equipment = await repo.insert_record(
-            txn,
-            EQUIPMENT,
-            tenant_id,
-            {
-                "id": new_id(),
-                "client_id": client.id,
-                "name": name,
-                "address_id": address_id,
-                "description": "",
-                "brand": brand,
-                "model": model,
-                "serial": f"SN{rng.randint(100000, 999999)}",
-                "install_date": installed.isoformat(),
-                "audit": created_stamps(DEMO_ACTOR),
-            },
-        )
+        equipment_id = new_id()
+        record: dict[str, object] = {
+            "id": equipment_id,
+            "client_id": client.id,
+            "name": name,
+            "address_id": address_id,
+            "description": "",
+            "brand": brand,
+            "model": model,
+            "serial": f"SN{rng.randint(100000, 999999)}",
+            "install_date": installed.isoformat(),
+            "audit": created_stamps(DEMO_ACTOR),
+        }
+        if files is not None and rng.random() < 0.7:
+            record["photo"] = await _image(
+                txn,
+                repo,
+                files,
+                tenant_id,
+                _equipment_photo(kind),
+                client_id=client.id,
+                holder=photos.EQUIPMENT_PHOTO,
+                holder_id=equipment_id,
+            )
+        equipment = await repo.insert_record(txn, EQUIPMENT, tenant_id, record)
         equipment_ids.append(equipment["id"])
         await events.equipment_changed(txn, caller, equipment)  # type: ignore[arg-type]
     worksite_id = ""
@@ -108,9 +131,78 @@ async def seed_client(
     count = rng.randint(1, 4)
     for _ in range(count):
         await _intervention(
-            txn, repo, caller, rng, client.id, address_id, equipment_ids, worksite_id
+            txn, repo, caller, rng, client.id, address_id, equipment_ids, worksite_id, files
         )
     return count
+
+
+_PALETTE = ((196, 64, 48), (48, 96, 176), (64, 150, 90), (200, 150, 40), (120, 80, 160))
+
+
+@functools.cache
+def _equipment_photo(kind: int) -> photos.CheckedImage:
+    """A drawn stand-in for a photo of equipment of ``kind`` (the same bytes each time, so
+    the file store keeps it once per tenant)."""
+    name, brand, model = _EQUIPMENT[kind]
+    image = Image.new("RGB", (800, 600), (235, 235, 230))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((250, 80, 550, 520), fill=_PALETTE[kind], outline=(40, 40, 40), width=6)
+    draw.rectangle((300, 140, 500, 240), fill=(250, 250, 250))
+    draw.text((310, 170), f"{brand}\n{model}", fill=(20, 20, 20))
+    draw.text((40, 550), name, fill=(60, 60, 60))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return photos.check_image(
+        f"{brand}-{model}.jpg".replace(" ", "-").lower(),
+        out.getvalue(),
+        field="photo",
+        limit=photos.MAX_PHOTO_BYTES,
+        default_name="photo",
+    )
+
+
+@functools.cache
+def _signature() -> photos.CheckedImage:
+    image = Image.new("RGBA", (400, 150), (0, 0, 0, 0))
+    ImageDraw.Draw(image).line(
+        [(20, 110), (80, 40), (120, 100), (170, 30), (220, 110), (300, 60), (380, 90)],
+        fill=(20, 30, 90, 255),
+        width=5,
+    )
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return photos.check_image(
+        "signature.png",
+        out.getvalue(),
+        field="signature",
+        limit=photos.MAX_SIGNATURE_BYTES,
+        default_name="signature",
+    )
+
+
+async def _image(
+    txn: Transaction,
+    repo: InterventionsRepository,
+    files: FileStore,
+    tenant_id: str,
+    image: photos.CheckedImage,
+    *,
+    client_id: str,
+    holder: str,
+    holder_id: str,
+) -> FileInfo:
+    """The image stored with its thumbnail and its FILES record; what its holder shows."""
+    _, thumbnail_key = photos.store(files, tenant_id, image)
+    record = photos.file_record(
+        image,
+        file_id=new_id(),
+        client_id=client_id,
+        holder=holder,
+        holder_id=holder_id,
+        thumbnail_key=thumbnail_key,
+    )
+    await repo.insert_record(txn, FILES, tenant_id, record)
+    return cast(FileInfo, photos.file_info(record))
 
 
 async def _intervention(
@@ -122,6 +214,7 @@ async def _intervention(
     address_id: str,
     equipment_ids: list[str],
     worksite_id: str,
+    files: FileStore | None,
 ) -> None:
     title, kind, priority = rng.choice(_WORK)
     offset = rng.randint(-21, 21)
@@ -169,6 +262,18 @@ async def _intervention(
         "audit": created,
     }
     intervention["search_keys"] = search_keys(title, intervention["number"])
+    if files is not None and stage == DONE and rng.random() < 0.4:
+        # A report signed on site, with a photo of the equipment worked on.
+        owner = {"client_id": client_id, "holder_id": intervention["id"]}
+        intervention["signature"] = await _image(
+            txn, repo, files, caller.tenant_id, _signature(), holder=photos.SIGNATURE, **owner
+        )
+        shot = _equipment_photo(rng.randrange(len(_EQUIPMENT)))
+        intervention["report_photos"] = [
+            await _image(
+                txn, repo, files, caller.tenant_id, shot, holder=photos.REPORT_PHOTO, **owner
+            )
+        ]
     stored = await repo.insert(txn, caller.tenant_id, intervention)
     await events.intervention_event(txn, events.CREATED, caller, stored)
 

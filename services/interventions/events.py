@@ -109,6 +109,18 @@ async def plan_created(txn: Transaction, caller: Caller, plan: MaintenancePlan) 
     await _queue(txn, caller, cast(Intervention, plan), payload)
 
 
+async def plan_changed(
+    txn: Transaction, caller: Caller, plan: MaintenancePlan, changed: Sequence[str]
+) -> None:
+    payload = pb.MaintenancePlanUpdated(plan=plan_to_proto(plan, [], ""), changed_fields=changed)
+    await _queue(txn, caller, cast(Intervention, plan), payload)
+
+
+async def plan_deleted(txn: Transaction, caller: Caller, plan: MaintenancePlan) -> None:
+    payload = pb.MaintenancePlanDeleted(plan=plan_to_proto(plan, [], ""))
+    await _queue(txn, caller, cast(Intervention, plan), payload)
+
+
 async def appointment_changed(
     txn: Transaction, caller: Caller, appointment: WorkshopAppointment
 ) -> None:

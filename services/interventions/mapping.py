@@ -7,6 +7,7 @@ from datetime import UTC
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from client360.common.v1 import common_pb2
 from client360.interventions.v1 import interventions_pb2 as pb
 from runtime.clock import timestamp
 from runtime.kit.common import audit_to_proto
@@ -20,6 +21,7 @@ from services.interventions.models import (
     WORKSITE_STATUSES,
     Equipment,
     EquipmentInput,
+    FileInfo,
     Intervention,
     InterventionFilter,
     InterventionInput,
@@ -62,6 +64,23 @@ def intervention_to_proto(doc: Intervention, today: Today) -> pb.Intervention:
         worksite_id=doc.get("worksite_id", ""),
         plan_id=doc.get("plan_id", ""),
         due_date=doc.get("due_date", ""),
+        signature=file_info_to_proto(doc.get("signature")),
+        report_photos=[_file_info(f) for f in doc.get("report_photos", [])],
+    )
+
+
+def file_info_to_proto(info: FileInfo | None) -> common_pb2.FileInfo | None:
+    """What a record shows of its image; None (unset) when it has none."""
+    return None if info is None else _file_info(info)
+
+
+def _file_info(info: FileInfo) -> common_pb2.FileInfo:
+    return common_pb2.FileInfo(
+        id=info["id"],
+        name=info["name"],
+        media_type=info["media_type"],
+        size_bytes=info["size_bytes"],
+        sha256=info["sha256"],
     )
 
 
@@ -124,6 +143,7 @@ def equipment_to_proto(doc: Equipment) -> pb.Equipment:
         install_date=doc.get("install_date", ""),
         version=doc.get("version", 0),
         audit=audit_to_proto(doc.get("audit")),
+        photo=file_info_to_proto(doc.get("photo")),
     )
 
 
@@ -176,6 +196,7 @@ def plan_to_proto(
         rrule=plan.get("rrule", ""),
         start_date=plan.get("start_date", ""),
         horizon_days=plan.get("horizon_days", 0),
+        end_date=plan.get("end_date", ""),
         next_due_date=next_due,
         generated_until=plan.get("generated_until", ""),
         visits=[
@@ -201,6 +222,7 @@ def plan_input_from_proto(message: pb.MaintenancePlanInput) -> MaintenancePlanIn
         "rrule": message.rrule,
         "start_date": message.start_date,
         "horizon_days": message.horizon_days,
+        "end_date": message.end_date,
     }
 
 

@@ -26,8 +26,12 @@ MAINTENANCE_PLANS: Final = "maintenance_plans"
 # What changed for whom, in order: the offline apps' sync reads it (service.changes_since).
 CHANGES: Final = "intervention_changes"
 VEHICLES: Final = "vehicles"
+# The images the service keeps (photos, signatures): what holds each, for GetFile's rules.
+FILES: Final = "files"
 WORKSHOP_APPOINTMENTS: Final = "workshop_appointments"
 CHANGE_NUMBERS: Final = GaplessSequence("intervention_change", "{number}")
+# When each plan's next visit enters its horizon, under the job queue's tenant (maintenance).
+TOP_UPS: Final = "maintenance_top_ups"
 # The job kind that generates a plan's visits ahead.
 VISITS_JOB: Final = "maintenance_visits"
 
@@ -44,6 +48,8 @@ COLLECTIONS = (
     CollectionSpec(CHANGES, indexes=(("seq",),), multikey=("technicians",)),
     CollectionSpec(VEHICLES, indexes=(("client_id", "registration"),)),
     CollectionSpec(WORKSHOP_APPOINTMENTS, indexes=(("client_id", "starts_at"),)),
+    CollectionSpec(FILES, indexes=(("holder_id",),)),
+    CollectionSpec(TOP_UPS, indexes=(("due_on",),)),
     *JOB_COLLECTIONS,
     COUNTERS_COLLECTION,
 )
@@ -115,6 +121,16 @@ STATUSES: Final = Vocabulary(
 )
 
 
+class FileInfo(TypedDict):
+    """What a record shows of an image it holds (the content is in the FileStore)."""
+
+    id: str
+    name: str
+    media_type: str
+    size_bytes: int
+    sha256: str
+
+
 class InterventionInput(TypedDict, total=False):
     """What a caller writes (create, or update through a mask)."""
 
@@ -154,6 +170,8 @@ class Intervention(InterventionInput, total=False):
     plan_id: str  # a maintenance visit's plan
     due_date: str
     report_key: str  # the idempotency key the report was applied with
+    signature: FileInfo
+    report_photos: list[FileInfo]
 
 
 class InterventionFilter(TypedDict, total=False):
@@ -201,6 +219,7 @@ class Equipment(EquipmentInput, total=False):
     version: int
     client_id: str
     audit: AuditStamps
+    photo: FileInfo
 
 
 class WorksiteInput(TypedDict, total=False):
@@ -249,6 +268,7 @@ class MaintenancePlanInput(TypedDict, total=False):
     rrule: str  # RFC 5545 RRULE
     start_date: str
     horizon_days: int
+    end_date: str  # YYYY-MM-DD, "" when the plan has no end
 
 
 class MaintenancePlan(MaintenancePlanInput, total=False):

@@ -8,12 +8,12 @@ from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from runtime.caller import Caller
-from runtime.errors import FieldViolation, PermissionDenied
+from runtime.errors import FieldViolation
 from runtime.ids import new_id
 from runtime.kit.updates import created_stamps, edit, touched_stamps
 from runtime.kit.validators import reject_invalid
 from runtime.store import Transaction
-from services.interventions import events
+from services.interventions import events, roles
 from services.interventions.models import (
     EQUIPMENT,
     EQUIPMENT_FIELDS,
@@ -28,12 +28,9 @@ from services.interventions.models import (
 from services.interventions.repository import InterventionsRepository
 from services.interventions.validation import check_equipment, check_worksite
 
-TECHNICIAN = "technician"
-
 
 def _agency_only(caller: Caller, what: str) -> None:
-    if caller.role == TECHNICIAN:
-        raise PermissionDenied(f"a technician may not {what}")
+    roles.require_agency(caller, what)
 
 
 async def check_links(

@@ -111,6 +111,22 @@ class InterventionsRepository(Repository):
             sort=(("client_id", 1), *sort),
         )
 
+    async def get_record(
+        self, collection: str, tenant_id: str, record_id: str
+    ) -> dict[str, Any] | None:
+        return await self._store.get(collection, tenant_id, record_id)
+
+    async def find_records(
+        self, collection: str, tenant_id: str, where: Filter
+    ) -> list[dict[str, Any]]:
+        return await self._store.find(collection, tenant_id, where, sort=(("id", 1),))
+
+    @staticmethod
+    async def delete_record(
+        txn: Transaction, collection: str, tenant_id: str, record_id: str
+    ) -> bool:
+        return await txn.delete(collection, tenant_id, record_id)
+
     @staticmethod
     async def get_record_for_update(
         txn: Transaction, collection: str, tenant_id: str, record_id: str

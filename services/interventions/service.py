@@ -13,23 +13,33 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from runtime.caller import Caller
 from runtime.clock import AGENCY_TIMEZONE
-from runtime.errors import FieldViolation, InvalidInput, NotFound, PermissionDenied
+from runtime.errors import FieldViolation, InvalidInput, NotFound
 from runtime.ids import new_id
 from runtime.kit.common import Address
+from runtime.kit.files import FileStore
 from runtime.kit.paging import Page, cursor_of, decode_cursor, encode_cursor, page_size
 from runtime.kit.paging import after as rows_after
 from runtime.kit.updates import check_version, created_stamps, edit, touched_stamps
 from runtime.kit.validators import check_date, reject_invalid
-from services.interventions import events, maintenance, places, workshop
+from services.interventions import (
+    events,
+    filing,
+    maintenance,
+    photos,
+    places,
+    roles,
+    workshop,
+)
 from services.interventions.models import (
     ASSIGNED,
     CANCELLED,
     CONFIRMED,
     DONE,
+    FILES,
     INPUT_FIELDS,
     NEW,
     OPEN_STAGES,
@@ -40,6 +50,7 @@ from services.interventions.models import (
     STATUSES,
     TO_INVOICE,
     ClientCopy,
+    FileInfo,
     Intervention,
     InterventionFilter,
     InterventionInput,
@@ -54,7 +65,6 @@ from services.interventions.search import search_filter, search_keys
 from services.interventions.status import Today, day_start, instant, status_filter
 from services.interventions.validation import check_intervention, check_report, check_schedule
 
-TECHNICIAN = "technician"
 DEFAULT_PAGE = 20
 MAX_PAGE = 200
 MAX_CLIENTS = 500
@@ -72,22 +82,23 @@ def _listing(client_id: str) -> str:
 
 def _scope(caller: Caller) -> dict[str, Any]:
     """What the caller may see: a technician, their own interventions only."""
-    if caller.role == TECHNICIAN:
+    if roles.is_technician(caller):
         return {"technician_ids": caller.user_id}
     return {}
 
 
 def _visible(caller: Caller, found: Intervention | None) -> Intervention | None:
+    """``found`` when the caller may see it (roles.py); None as for a missing one."""
+    roles.require_field_role(caller)
     if found is None:
         return None
-    if caller.role == TECHNICIAN and caller.user_id not in found.get("technician_ids", []):
+    if roles.is_technician(caller) and caller.user_id not in found.get("technician_ids", []):
         return None
     return found
 
 
 def _not_technician(caller: Caller, what: str) -> None:
-    if caller.role == TECHNICIAN:
-        raise PermissionDenied(f"a technician may not {what}")
+    roles.require_agency(caller, what)
 
 
 def _latest_date(priority: str, created_at: str) -> str:
@@ -190,7 +201,10 @@ async def list_interventions(
 ) -> list[ClientInterventions]:
     """A page of each client's interventions matching ``wanted``, with their cursors and
     counts (``after`` pages within one client only), and when asked each client's equipment
-    and worksites."""
+    and worksites. A technician gets their own interventions and, of the rest, only what
+    those name (roles.py)."""
+    roles.require_field_role(caller)
+    technician = roles.is_technician(caller)
     today = today or Today()
     size = page_size(first, default=DEFAULT_PAGE, maximum=MAX_PAGE, field="page.first")
     ids = list(dict.fromkeys(client_ids))
@@ -199,21 +213,33 @@ async def list_interventions(
     if after and len(ids) != 1:
         raise InvalidInput(FieldViolation("page.after", "pages within one client: give one id"))
     base = [*_filter_where(wanted, today), *([_scope(caller)] if _scope(caller) else [])]
+    # What a technician's own interventions name: the equipment and worksites they see.
+    named: set[str] = set()
+    if technician and (include_equipment or include_worksites):
+        for own in await repo.find(
+            caller.tenant_id, {"$and": [{"client_id": {"$in": ids}}, _scope(caller)]}
+        ):
+            named.update(own.get("equipment_ids", []))
+            named.add(own.get("worksite_id", ""))
     equipment: dict[str, list[EquipmentRecord]] = {}
     worksites: dict[str, list[Worksite]] = {}
     if include_equipment:
         for item in await repo.find_equipment(caller.tenant_id, ids):
-            equipment.setdefault(item["client_id"], []).append(item)
+            if not technician or item["id"] in named:
+                equipment.setdefault(item["client_id"], []).append(item)
     if include_worksites:
         for site in await repo.find_worksites(caller.tenant_id, ids):
-            worksites.setdefault(site["client_id"], []).append(site)
+            if not technician or site["id"] in named:
+                worksites.setdefault(site["client_id"], []).append(site)
     plans: dict[str, list[PlanWithVisits]] = {}
     if include_maintenance_plans:
         for plan in await maintenance_plans(repo, caller, ids, today):
-            plans.setdefault(plan.plan["client_id"], []).append(plan)
+            if not technician or plan.visits:
+                plans.setdefault(plan.plan["client_id"], []).append(plan)
     vehicles: dict[str, list[Vehicle]] = {}
     appointments: dict[str, list[WorkshopAppointment]] = {}
-    if include_workshop:
+    # The workshop is the agency's, not a technician's.
+    if include_workshop and not technician:
         found_vehicles, found_appointments = await workshop.for_clients(repo, caller.tenant_id, ids)
         for vehicle in found_vehicles:
             vehicles.setdefault(vehicle["client_id"], []).append(vehicle)
@@ -284,6 +310,7 @@ async def list_my_interventions(
     """The caller's own interventions scheduled on ``day`` (Paris; today when blank), in the
     order of the day, each with its client's name, memo and address (the copy of identity's)
     and its equipment."""
+    roles.require_field_role(caller)
     reject_invalid(check_date(day, "date"))
     wanted = date.fromisoformat(day) if day else Today().day
     where = {
@@ -525,11 +552,43 @@ async def complete_intervention(
     version: int,
     report: str,
     idempotency_key: str = "",
+    signature: filing.Upload | None = None,
+    report_photos: Sequence[filing.Upload] = (),
+    files: FileStore | None = None,
 ) -> Intervention:
-    """DONE with its report; the actual end is now unless recorded before. A report sent
-    again with the key it was applied with answers the intervention as it is (an offline app
-    resending it), whatever the version."""
-    reject_invalid(check_report(report))
+    """DONE with its report (text, and optionally a signature and photos, checked and stored
+    with their thumbnails); the actual end is now unless recorded before. A report sent again
+    with the key it was applied with answers the intervention as it is (an offline app
+    resending it), whatever the version: its images are not added twice."""
+    violations = check_report(report)
+    if len(report_photos) > photos.MAX_REPORT_PHOTOS:
+        violations.append(FieldViolation("photos", f"at most {photos.MAX_REPORT_PHOTOS}"))
+    uploads = [
+        *([(signature, "signature", photos.MAX_SIGNATURE_BYTES, "signature")] if signature else []),
+        *(
+            (upload, f"photos[{i}]", photos.MAX_PHOTO_BYTES, f"photo-{i + 1}")
+            for i, upload in enumerate(report_photos[: photos.MAX_REPORT_PHOTOS])
+        ),
+    ]
+    images, refused = await filing.checked_images(uploads) if uploads else ([], [])
+    reject_invalid([*violations, *refused])
+    records: list[dict[str, Any]] = []
+    if images:
+        if files is None:
+            raise InvalidInput(FieldViolation("photos", "this service keeps no files"))
+        current = _visible(caller, await repo.get(caller.tenant_id, intervention_id))
+        if current is None:
+            raise NotFound(f"intervention {intervention_id} not found")
+        records = await filing.stored_images(
+            files,
+            caller.tenant_id,
+            images,
+            client_id=current["client_id"],
+            holder=photos.REPORT_PHOTO,
+            holder_id=intervention_id,
+        )
+        if signature is not None:
+            records[0]["holder"] = photos.SIGNATURE
     async with repo.transaction() as txn:
         found = _visible(caller, await repo.get_for_update(txn, caller.tenant_id, intervention_id))
         if found is not None and idempotency_key and found.get("report_key") == idempotency_key:
@@ -552,6 +611,13 @@ async def complete_intervention(
                 "actual_end": updated.get("actual_end") or now,
             }
         )
+        for record in records:
+            await repo.insert_record(txn, FILES, caller.tenant_id, record)
+        if signature is not None:
+            updated["signature"] = cast(FileInfo, photos.file_info(records[0]))
+        shots = records[1:] if signature is not None else records
+        if shots:
+            updated["report_photos"] = [cast(FileInfo, photos.file_info(r)) for r in shots]
         updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)
         stored = await repo.replace(txn, caller.tenant_id, updated, expected_version=version)
         await events.intervention_event(txn, events.DONE, caller, stored)
@@ -604,6 +670,7 @@ async def changes_since(
 ) -> Changes:
     """What changed for the caller since ``since``: the interventions they are on as they are
     now, and those they must drop (deleted, or no longer theirs), with the next cursor."""
+    roles.require_field_role(caller)
     listing = _changes_listing(caller)
     seq = 0
     if since:

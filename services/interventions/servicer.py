@@ -7,10 +7,11 @@ from client360.common.v1 import common_pb2
 from client360.interventions.v1 import interventions_pb2 as pb
 from client360.interventions.v1 import interventions_pb2_grpc
 from runtime.kit.common import address_to_proto
+from runtime.kit.files import FileStore
 from runtime.kit.jobs import JobRunner
 from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
-from services.interventions import maintenance, places, service, workshop
+from services.interventions import filing, maintenance, places, service, workshop
 from services.interventions.mapping import (
     appointment_to_proto,
     equipment_input_from_proto,
@@ -32,9 +33,10 @@ from services.interventions.status import Today
 
 
 class InterventionsServicer(interventions_pb2_grpc.InterventionsServiceServicer):
-    def __init__(self, repo: InterventionsRepository, visits: JobRunner) -> None:
+    def __init__(self, repo: InterventionsRepository, visits: JobRunner, files: FileStore) -> None:
         self._repo = repo
         self._visits = visits
+        self._files = files
 
     async def BatchListInterventions(
         self, request: pb.BatchListInterventionsRequest, context: Context
@@ -164,6 +166,9 @@ class InterventionsServicer(interventions_pb2_grpc.InterventionsServiceServicer)
             version=request.version,
             report=request.report,
             idempotency_key=request.idempotency_key,
+            signature=_upload(request.signature) if request.HasField("signature") else None,
+            report_photos=[_upload(p) for p in request.photos],
+            files=self._files,
         )
         return intervention_to_proto(done, Today())
 
@@ -202,6 +207,31 @@ class InterventionsServicer(interventions_pb2_grpc.InterventionsServiceServicer)
         )
         return equipment_to_proto(updated)
 
+    async def SetEquipmentPhoto(
+        self, request: pb.SetEquipmentPhotoRequest, context: Context
+    ) -> pb.Equipment:
+        updated = await filing.set_equipment_photo(
+            repo=self._repo,
+            files=self._files,
+            caller=current_caller(),
+            equipment_id=request.id,
+            version=request.version,
+            photo=_upload(request.photo) if request.HasField("photo") else None,
+        )
+        return equipment_to_proto(updated)
+
+    async def GetFile(
+        self, request: common_pb2.FileRequest, context: Context
+    ) -> common_pb2.FileContent:
+        found = await filing.get_file(
+            repo=self._repo,
+            files=self._files,
+            caller=current_caller(),
+            file_id=request.id,
+            variant=request.variant,
+        )
+        return common_pb2.FileContent(name=found.name, media_type=found.media_type, data=found.data)
+
     async def CreateWorksite(
         self, request: pb.CreateWorksiteRequest, context: Context
     ) -> pb.Worksite:
@@ -236,6 +266,28 @@ class InterventionsServicer(interventions_pb2_grpc.InterventionsServiceServicer)
             data=plan_input_from_proto(request.plan),
         )
         self._visits.wake()
+        return plan_to_proto(plan, [], "")
+
+    async def UpdateMaintenancePlan(
+        self, request: pb.UpdateMaintenancePlanRequest, context: Context
+    ) -> pb.MaintenancePlan:
+        plan = await maintenance.update_plan(
+            repo=self._repo,
+            caller=current_caller(),
+            plan_id=request.id,
+            version=request.version,
+            changes=plan_input_from_proto(request.plan),
+            paths=list(request.update_mask.paths),
+        )
+        self._visits.wake()
+        return plan_to_proto(plan, [], "")
+
+    async def DeleteMaintenancePlan(
+        self, request: pb.DeleteMaintenancePlanRequest, context: Context
+    ) -> pb.MaintenancePlan:
+        plan = await maintenance.delete_plan(
+            repo=self._repo, caller=current_caller(), plan_id=request.id, version=request.version
+        )
         return plan_to_proto(plan, [], "")
 
     async def ListInterventionChanges(
@@ -284,3 +336,7 @@ class InterventionsServicer(interventions_pb2_grpc.InterventionsServiceServicer)
             status=WORKSHOP_STATUSES.to_word(request.status),
         )
         return appointment_to_proto(appointment)
+
+
+def _upload(message: pb.UploadedFile) -> filing.Upload:
+    return filing.Upload(name=message.name, data=message.data)

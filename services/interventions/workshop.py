@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from typing import cast
 
 from runtime.caller import Caller
-from runtime.errors import FieldViolation, InvalidInput, NotFound, PermissionDenied
+from runtime.errors import FieldViolation, InvalidInput, NotFound
 from runtime.ids import new_id
 from runtime.kit.updates import check_version, created_stamps, touched_stamps
 from runtime.kit.validators import reject_invalid
-from services.interventions import events
+from services.interventions import events, roles
 from services.interventions.models import (
     VEHICLES,
     WORKSHOP_APPOINTMENTS,
@@ -39,8 +39,7 @@ _MOVES = {
 
 
 def _agency_only(caller: Caller) -> None:
-    if caller.role == "technician":
-        raise PermissionDenied("a technician may not change the workshop's planning")
+    roles.require_agency(caller, "change the workshop's planning")
 
 
 def check_vehicle(vehicle: Vehicle) -> list[FieldViolation]:

@@ -253,6 +253,84 @@ async def test_another_tenants_intervention_answers_like_a_missing_one(
     assert (await gql.data(MINE, {}))["myInterventions"] == []
 
 
+ROLE_VIEW = """
+query($id: ID!) { client(id: $id) { id interventions {
+  items { title } equipment { name } worksites { name } vehicles { registration }
+  workshopAppointments { id } maintenancePlans { name }
+} } }
+"""
+ROLE_EVENTS = """
+subscription($id: ID!) { clientEvents(clientId: $id) {
+  type intervention { title } equipment { name } worksite { name }
+} }
+"""
+
+
+def _as(gql: GraphQLClient, role: str, user: str) -> GraphQLClient:
+    client = GraphQLClient(gql.system, gql.http, gql.tenant, role=role)
+    client.headers = {"Authorization": f"Bearer {gql.system.token(gql.tenant, role, user)}"}
+    return client
+
+
+async def test_what_each_role_sees_of_the_section_and_of_its_live_events(
+    gql: GraphQLClient,
+) -> None:
+    client_id = await _client(gql)
+    system = gql.system
+    async with Subscription(
+        system, system.token(gql.tenant, "technician", "tom"), ROLE_EVENTS, {"id": client_id}
+    ) as toms_screen:
+        start = datetime.now(UTC) + timedelta(days=1)
+        for who in ("ana", "tom"):
+            equipment = (
+                await gql.data(
+                    CREATE_EQUIPMENT, {"clientId": client_id, "input": {"name": f"PAC {who}"}}
+                )
+            )["createEquipment"]
+            site = (
+                await gql.data(
+                    CREATE_WORKSITE, {"clientId": client_id, "input": {"name": f"Site {who}"}}
+                )
+            )["createWorksite"]
+            found = await _intervention(
+                gql,
+                client_id,
+                title=f"Visite {who}",
+                equipmentIds=[equipment["id"]],
+                worksiteId=site["id"],
+            )
+            await _schedule(gql, found, start, [who])
+        await gql.data(WORKSHOP, {"clientId": client_id})
+        heard: list[dict[str, Any]] = []
+        async with asyncio.timeout(30):
+            while not heard or heard[-1]["type"] != "c360.interventions.vehicle.created":
+                event = (await toms_screen.next())["payload"]["data"]["clientEvents"]
+                if event["type"].startswith("c360.interventions."):
+                    heard.append(event)
+    # Tom hears every event of the file, but sees only his own intervention in them.
+    shown = [
+        (e["type"].removeprefix("c360.interventions."), e["intervention"], e["equipment"])
+        for e in heard
+        if e["intervention"] or e["equipment"] or e["worksite"]
+    ]
+    assert shown == [("intervention.scheduled", {"title": "Visite tom"}, None)]
+    everything = (await gql.data(ROLE_VIEW, {"id": client_id}))["client"]["interventions"]
+    assert len(everything["items"]) == len(everything["equipment"]) == 2
+    assert everything["vehicles"] == [{"registration": "AB-123-CD"}]
+    toms = (await _as(gql, "technician", "tom").data(ROLE_VIEW, {"id": client_id}))["client"]
+    assert toms["interventions"] == {
+        "items": [{"title": "Visite tom"}],
+        "equipment": [{"name": "PAC tom"}],
+        "worksites": [{"name": "Site tom"}],
+        "vehicles": [],
+        "workshopAppointments": [],
+        "maintenancePlans": [],
+    }
+    partner = await _as(gql, "partner", "insurer-1").execute(ROLE_VIEW, {"id": client_id})
+    assert "errors" not in partner, partner["errors"]
+    assert partner["data"]["client"] == {"id": client_id, "interventions": None}
+
+
 # The section alone nulled when the service is down
 
 
@@ -467,6 +545,66 @@ async def test_a_maintenance_plans_visits_are_generated_in_the_background(
         },
     )
     assert _code(refused) == "BAD_USER_INPUT"
+
+
+UPDATE_PLAN = """
+mutation($id: ID!, $version: Int!, $input: MaintenancePlanUpdateInput!) {
+  updateMaintenancePlan(id: $id, version: $version, input: $input) {
+    id rrule endDate version
+  }
+}
+"""
+DELETE_PLAN = """
+mutation($id: ID!, $version: Int!) { deleteMaintenancePlan(id: $id, version: $version) { id } }
+"""
+PLAN_VERSIONS = """
+query($id: ID!) { client(id: $id) { interventions(archived: null) {
+  totalCount maintenancePlans { id version generatedUntil visits { dueDate } }
+} } }
+"""
+
+
+async def test_a_maintenance_plan_is_changed_then_deleted_through_the_gateway(
+    gql: GraphQLClient, other_gql: GraphQLClient
+) -> None:
+    client_id = await _client(gql)
+    start = datetime.now(UTC).date()
+    await gql.data(
+        CREATE_PLAN,
+        {
+            "clientId": client_id,
+            "input": {
+                "name": "Ramonage",
+                "rrule": "FREQ=WEEKLY",
+                "startDate": start.isoformat(),
+                "addressId": "a1",
+                "horizonDays": 20,
+            },
+        },
+    )
+    body = await eventually(
+        lambda: gql.data(PLAN_VERSIONS, {"id": client_id}),
+        lambda found: found["client"]["interventions"]["maintenancePlans"][0]["generatedUntil"],
+        what="the plan's visits generated",
+    )
+    [plan] = body["client"]["interventions"]["maintenancePlans"]
+    assert len(plan["visits"]) == 3
+    ref = {"id": plan["id"], "version": plan["version"]}
+    end = (start + timedelta(days=8)).isoformat()
+    assert _code(await other_gql.execute(UPDATE_PLAN, {**ref, "input": {"endDate": end}})) == (
+        "NOT_FOUND"
+    )
+    ended = (await gql.data(UPDATE_PLAN, {**ref, "input": {"endDate": end}}))[
+        "updateMaintenancePlan"
+    ]
+    assert (ended["endDate"], ended["rrule"]) == (end, "FREQ=WEEKLY")
+    shown = (await gql.data(PLAN_VERSIONS, {"id": client_id}))["client"]["interventions"]
+    assert len(shown["maintenancePlans"][0]["visits"]) == 2
+    stale = await gql.execute(DELETE_PLAN, ref)
+    assert _code(stale) == "CONFLICT"
+    await gql.data(DELETE_PLAN, {"id": plan["id"], "version": ended["version"]})
+    gone = (await gql.data(PLAN_VERSIONS, {"id": client_id}))["client"]["interventions"]
+    assert gone == {"totalCount": 0, "maintenancePlans": []}
 
 
 CHANGES = """

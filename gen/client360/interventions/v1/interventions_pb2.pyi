@@ -219,6 +219,8 @@ class Intervention(_message.Message):
     WORKSITE_ID_FIELD_NUMBER: _builtins.int
     PLAN_ID_FIELD_NUMBER: _builtins.int
     DUE_DATE_FIELD_NUMBER: _builtins.int
+    SIGNATURE_FIELD_NUMBER: _builtins.int
+    REPORT_PHOTOS_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """ULID."""
     client_id: _builtins.str
@@ -268,6 +270,14 @@ class Intervention(_message.Message):
     def actual_end(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def audit(self) -> _common_pb2.AuditStamps: ...
+    @_builtins.property
+    def signature(self) -> _common_pb2.FileInfo:
+        """The client's signature on the report, an image (unset when none)."""
+
+    @_builtins.property
+    def report_photos(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.FileInfo]:
+        """Photos taken for the report, in the order they were sent."""
+
     def __init__(
         self,
         *,
@@ -298,14 +308,42 @@ class Intervention(_message.Message):
         worksite_id: _builtins.str = ...,
         plan_id: _builtins.str = ...,
         due_date: _builtins.str = ...,
+        signature: _common_pb2.FileInfo | None = ...,
+        report_photos: _abc.Iterable[_common_pb2.FileInfo] | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["actual_end", b"actual_end", "actual_start", b"actual_start", "audit", b"audit", "scheduled_end", b"scheduled_end", "scheduled_start", b"scheduled_start"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["actual_end", b"actual_end", "actual_start", b"actual_start", "audit", b"audit", "scheduled_end", b"scheduled_end", "scheduled_start", b"scheduled_start", "signature", b"signature"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["actual_end", b"actual_end", "actual_start", b"actual_start", "address_id", b"address_id", "appointment_confirmed", b"appointment_confirmed", "archived", b"archived", "audit", b"audit", "client_id", b"client_id", "description", b"description", "due_date", b"due_date", "equipment_ids", b"equipment_ids", "id", b"id", "invoicing", b"invoicing", "latest_date", b"latest_date", "number", b"number", "plan_id", b"plan_id", "priority", b"priority", "quote_id", b"quote_id", "report", b"report", "scheduled_end", b"scheduled_end", "scheduled_start", b"scheduled_start", "stage", b"stage", "status", b"status", "technician_ids", b"technician_ids", "title", b"title", "type", b"type", "version", b"version", "worksite_id", b"worksite_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actual_end", b"actual_end", "actual_start", b"actual_start", "address_id", b"address_id", "appointment_confirmed", b"appointment_confirmed", "archived", b"archived", "audit", b"audit", "client_id", b"client_id", "description", b"description", "due_date", b"due_date", "equipment_ids", b"equipment_ids", "id", b"id", "invoicing", b"invoicing", "latest_date", b"latest_date", "number", b"number", "plan_id", b"plan_id", "priority", b"priority", "quote_id", b"quote_id", "report", b"report", "report_photos", b"report_photos", "scheduled_end", b"scheduled_end", "scheduled_start", b"scheduled_start", "signature", b"signature", "stage", b"stage", "status", b"status", "technician_ids", b"technician_ids", "title", b"title", "type", b"type", "version", b"version", "worksite_id", b"worksite_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Intervention: _TypeAlias = Intervention  # noqa: Y015
+
+@_typing.final
+class UploadedFile(_message.Message):
+    """A file as the gateway received it in an upload: the name the uploader gave and the bytes.
+    Its type is found by the service from the content.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    DATA_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    data: _builtins.bytes
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        data: _builtins.bytes = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["data", b"data", "name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UploadedFile: _TypeAlias = UploadedFile  # noqa: Y015
 
 @_typing.final
 class InterventionInput(_message.Message):
@@ -418,6 +456,7 @@ class MaintenancePlan(_message.Message):
     VISITS_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
     AUDIT_FIELD_NUMBER: _builtins.int
+    END_DATE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     client_id: _builtins.str
     name: _builtins.str
@@ -434,6 +473,8 @@ class MaintenancePlan(_message.Message):
     generated_until: _builtins.str
     """Visits are generated up to this day (YYYY-MM-DD)."""
     version: _builtins.int
+    end_date: _builtins.str
+    """YYYY-MM-DD: the plan ends after this day (no visit is made later); empty: no end."""
     @_builtins.property
     def visits(self) -> _containers.RepeatedCompositeFieldContainer[Global___MaintenanceVisit]: ...
     @_builtins.property
@@ -454,10 +495,11 @@ class MaintenancePlan(_message.Message):
         visits: _abc.Iterable[Global___MaintenanceVisit] | None = ...,
         version: _builtins.int = ...,
         audit: _common_pb2.AuditStamps | None = ...,
+        end_date: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["address_id", b"address_id", "audit", b"audit", "client_id", b"client_id", "equipment_id", b"equipment_id", "generated_until", b"generated_until", "horizon_days", b"horizon_days", "id", b"id", "name", b"name", "next_due_date", b"next_due_date", "rrule", b"rrule", "start_date", b"start_date", "version", b"version", "visits", b"visits"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address_id", b"address_id", "audit", b"audit", "client_id", b"client_id", "end_date", b"end_date", "equipment_id", b"equipment_id", "generated_until", b"generated_until", "horizon_days", b"horizon_days", "id", b"id", "name", b"name", "next_due_date", b"next_due_date", "rrule", b"rrule", "start_date", b"start_date", "version", b"version", "visits", b"visits"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -473,6 +515,7 @@ class MaintenancePlanInput(_message.Message):
     RRULE_FIELD_NUMBER: _builtins.int
     START_DATE_FIELD_NUMBER: _builtins.int
     HORIZON_DAYS_FIELD_NUMBER: _builtins.int
+    END_DATE_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     equipment_id: _builtins.str
     address_id: _builtins.str
@@ -480,6 +523,8 @@ class MaintenancePlanInput(_message.Message):
     start_date: _builtins.str
     horizon_days: _builtins.int
     """1 to 730; 0: 90."""
+    end_date: _builtins.str
+    """YYYY-MM-DD, the last day a visit may fall on; empty: no end."""
     def __init__(
         self,
         *,
@@ -489,10 +534,11 @@ class MaintenancePlanInput(_message.Message):
         rrule: _builtins.str = ...,
         start_date: _builtins.str = ...,
         horizon_days: _builtins.int = ...,
+        end_date: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["address_id", b"address_id", "equipment_id", b"equipment_id", "horizon_days", b"horizon_days", "name", b"name", "rrule", b"rrule", "start_date", b"start_date"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address_id", b"address_id", "end_date", b"end_date", "equipment_id", b"equipment_id", "horizon_days", b"horizon_days", "name", b"name", "rrule", b"rrule", "start_date", b"start_date"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -628,6 +674,7 @@ class Equipment(_message.Message):
     INSTALL_DATE_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
     AUDIT_FIELD_NUMBER: _builtins.int
+    PHOTO_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     client_id: _builtins.str
     name: _builtins.str
@@ -643,6 +690,10 @@ class Equipment(_message.Message):
     version: _builtins.int
     @_builtins.property
     def audit(self) -> _common_pb2.AuditStamps: ...
+    @_builtins.property
+    def photo(self) -> _common_pb2.FileInfo:
+        """Its photo (JPEG, PNG or WebP), served with a thumbnail; unset when none."""
+
     def __init__(
         self,
         *,
@@ -657,10 +708,11 @@ class Equipment(_message.Message):
         install_date: _builtins.str = ...,
         version: _builtins.int = ...,
         audit: _common_pb2.AuditStamps | None = ...,
+        photo: _common_pb2.FileInfo | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "photo", b"photo"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["address_id", b"address_id", "audit", b"audit", "brand", b"brand", "client_id", b"client_id", "description", b"description", "id", b"id", "install_date", b"install_date", "model", b"model", "name", b"name", "serial", b"serial", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address_id", b"address_id", "audit", b"audit", "brand", b"brand", "client_id", b"client_id", "description", b"description", "id", b"id", "install_date", b"install_date", "model", b"model", "name", b"name", "photo", b"photo", "serial", b"serial", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1211,6 +1263,8 @@ class CompleteInterventionRequest(_message.Message):
     VERSION_FIELD_NUMBER: _builtins.int
     REPORT_FIELD_NUMBER: _builtins.int
     IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
+    SIGNATURE_FIELD_NUMBER: _builtins.int
+    PHOTOS_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     version: _builtins.int
     report: _builtins.str
@@ -1219,6 +1273,14 @@ class CompleteInterventionRequest(_message.Message):
     """Set by an app that may send the same report again (offline): a report already applied
     with this key answers the intervention as it is, whatever the version.
     """
+    @_builtins.property
+    def signature(self) -> Global___UploadedFile:
+        """The client's signature, an image (JPEG, PNG or WebP, at most 2 MiB); optional."""
+
+    @_builtins.property
+    def photos(self) -> _containers.RepeatedCompositeFieldContainer[Global___UploadedFile]:
+        """Photos of the work (JPEG, PNG or WebP, at most 8 MiB each); optional."""
+
     def __init__(
         self,
         *,
@@ -1226,10 +1288,12 @@ class CompleteInterventionRequest(_message.Message):
         version: _builtins.int = ...,
         report: _builtins.str = ...,
         idempotency_key: _builtins.str = ...,
+        signature: Global___UploadedFile | None = ...,
+        photos: _abc.Iterable[Global___UploadedFile] | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["signature", b"signature"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "idempotency_key", b"idempotency_key", "report", b"report", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "idempotency_key", b"idempotency_key", "photos", b"photos", "report", b"report", "signature", b"signature", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1369,6 +1433,34 @@ class UpdateEquipmentRequest(_message.Message):
 Global___UpdateEquipmentRequest: _TypeAlias = UpdateEquipmentRequest  # noqa: Y015
 
 @_typing.final
+class SetEquipmentPhotoRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    PHOTO_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    version: _builtins.int
+    @_builtins.property
+    def photo(self) -> Global___UploadedFile:
+        """JPEG, PNG or WebP, at most 8 MiB; unset: the photo is removed."""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        photo: Global___UploadedFile | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["photo", b"photo"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "photo", b"photo", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetEquipmentPhotoRequest: _TypeAlias = SetEquipmentPhotoRequest  # noqa: Y015
+
+@_typing.final
 class CreateWorksiteRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -1445,6 +1537,63 @@ class CreateMaintenancePlanRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CreateMaintenancePlanRequest: _TypeAlias = CreateMaintenancePlanRequest  # noqa: Y015
+
+@_typing.final
+class UpdateMaintenancePlanRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    PLAN_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    version: _builtins.int
+    @_builtins.property
+    def plan(self) -> Global___MaintenancePlanInput: ...
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """Fields of MaintenancePlanInput (snake_case) to change. A new rrule or start_date remakes
+        the visits from today on that are not done and not yet scheduled; an end_date removes
+        those after it.
+        """
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        plan: Global___MaintenancePlanInput | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["plan", b"plan", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "plan", b"plan", "update_mask", b"update_mask", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateMaintenancePlanRequest: _TypeAlias = UpdateMaintenancePlanRequest  # noqa: Y015
+
+@_typing.final
+class DeleteMaintenancePlanRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    version: _builtins.int
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeleteMaintenancePlanRequest: _TypeAlias = DeleteMaintenancePlanRequest  # noqa: Y015
 
 @_typing.final
 class CreateVehicleRequest(_message.Message):
@@ -1758,6 +1907,50 @@ class MaintenancePlanCreated(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___MaintenancePlanCreated: _TypeAlias = MaintenancePlanCreated  # noqa: Y015
+
+@_typing.final
+class MaintenancePlanUpdated(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PLAN_FIELD_NUMBER: _builtins.int
+    CHANGED_FIELDS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def plan(self) -> Global___MaintenancePlan: ...
+    @_builtins.property
+    def changed_fields(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        plan: Global___MaintenancePlan | None = ...,
+        changed_fields: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["plan", b"plan"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changed_fields", b"changed_fields", "plan", b"plan"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MaintenancePlanUpdated: _TypeAlias = MaintenancePlanUpdated  # noqa: Y015
+
+@_typing.final
+class MaintenancePlanDeleted(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PLAN_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def plan(self) -> Global___MaintenancePlan: ...
+    def __init__(
+        self,
+        *,
+        plan: Global___MaintenancePlan | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["plan", b"plan"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["plan", b"plan"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MaintenancePlanDeleted: _TypeAlias = MaintenancePlanDeleted  # noqa: Y015
 
 @_typing.final
 class WorkshopAppointmentChanged(_message.Message):

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from client360.common.v1 import common_pb2 as client360_dot_common_dot_v1_dot_common__pb2
 from client360.interventions.v1 import interventions_pb2 as client360_dot_interventions_dot_v1_dot_interventions__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -89,6 +90,16 @@ class InterventionsServiceStub:
                 request_serializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.UpdateEquipmentRequest.SerializeToString,
                 response_deserializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.Equipment.FromString,
                 _registered_method=True)
+        self.SetEquipmentPhoto = channel.unary_unary(
+                '/client360.interventions.v1.InterventionsService/SetEquipmentPhoto',
+                request_serializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.SetEquipmentPhotoRequest.SerializeToString,
+                response_deserializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.Equipment.FromString,
+                _registered_method=True)
+        self.GetFile = channel.unary_unary(
+                '/client360.interventions.v1.InterventionsService/GetFile',
+                request_serializer=client360_dot_common_dot_v1_dot_common__pb2.FileRequest.SerializeToString,
+                response_deserializer=client360_dot_common_dot_v1_dot_common__pb2.FileContent.FromString,
+                _registered_method=True)
         self.CreateWorksite = channel.unary_unary(
                 '/client360.interventions.v1.InterventionsService/CreateWorksite',
                 request_serializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.CreateWorksiteRequest.SerializeToString,
@@ -107,6 +118,16 @@ class InterventionsServiceStub:
         self.CreateMaintenancePlan = channel.unary_unary(
                 '/client360.interventions.v1.InterventionsService/CreateMaintenancePlan',
                 request_serializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.CreateMaintenancePlanRequest.SerializeToString,
+                response_deserializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.MaintenancePlan.FromString,
+                _registered_method=True)
+        self.UpdateMaintenancePlan = channel.unary_unary(
+                '/client360.interventions.v1.InterventionsService/UpdateMaintenancePlan',
+                request_serializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.UpdateMaintenancePlanRequest.SerializeToString,
+                response_deserializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.MaintenancePlan.FromString,
+                _registered_method=True)
+        self.DeleteMaintenancePlan = channel.unary_unary(
+                '/client360.interventions.v1.InterventionsService/DeleteMaintenancePlan',
+                request_serializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.DeleteMaintenancePlanRequest.SerializeToString,
                 response_deserializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.MaintenancePlan.FromString,
                 _registered_method=True)
         self.CreateVehicle = channel.unary_unary(
@@ -198,6 +219,22 @@ class InterventionsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetEquipmentPhoto(self, request, context):
+        """Sets (or removes) an equipment's photo; its thumbnail is made once, here.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetFile(self, request, context):
+        """A photo or signature, or its thumbnail (variant "thumbnail"), with the same rules as the
+        reads: a technician gets only the files of their own interventions and of the equipment
+        on them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateWorksite(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -220,6 +257,21 @@ class InterventionsServiceServicer:
 
     def CreateMaintenancePlan(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateMaintenancePlan(self, request, context):
+        """Changes a plan: the fields of the mask; its future visits follow (see the request).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteMaintenancePlan(self, request, context):
+        """Deletes a plan and its visits not done and not yet scheduled; the others are kept, out of
+        the plan. Returns it as it was.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -300,6 +352,16 @@ def add_InterventionsServiceServicer_to_server(servicer, server):
                     request_deserializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.UpdateEquipmentRequest.FromString,
                     response_serializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.Equipment.SerializeToString,
             ),
+            'SetEquipmentPhoto': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetEquipmentPhoto,
+                    request_deserializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.SetEquipmentPhotoRequest.FromString,
+                    response_serializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.Equipment.SerializeToString,
+            ),
+            'GetFile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFile,
+                    request_deserializer=client360_dot_common_dot_v1_dot_common__pb2.FileRequest.FromString,
+                    response_serializer=client360_dot_common_dot_v1_dot_common__pb2.FileContent.SerializeToString,
+            ),
             'CreateWorksite': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateWorksite,
                     request_deserializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.CreateWorksiteRequest.FromString,
@@ -318,6 +380,16 @@ def add_InterventionsServiceServicer_to_server(servicer, server):
             'CreateMaintenancePlan': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateMaintenancePlan,
                     request_deserializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.CreateMaintenancePlanRequest.FromString,
+                    response_serializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.MaintenancePlan.SerializeToString,
+            ),
+            'UpdateMaintenancePlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateMaintenancePlan,
+                    request_deserializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.UpdateMaintenancePlanRequest.FromString,
+                    response_serializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.MaintenancePlan.SerializeToString,
+            ),
+            'DeleteMaintenancePlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteMaintenancePlan,
+                    request_deserializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.DeleteMaintenancePlanRequest.FromString,
                     response_serializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.MaintenancePlan.SerializeToString,
             ),
             'CreateVehicle': grpc.unary_unary_rpc_method_handler(
@@ -644,6 +716,60 @@ class InterventionsService:
             _registered_method=True)
 
     @staticmethod
+    def SetEquipmentPhoto(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.interventions.v1.InterventionsService/SetEquipmentPhoto',
+            client360_dot_interventions_dot_v1_dot_interventions__pb2.SetEquipmentPhotoRequest.SerializeToString,
+            client360_dot_interventions_dot_v1_dot_interventions__pb2.Equipment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetFile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.interventions.v1.InterventionsService/GetFile',
+            client360_dot_common_dot_v1_dot_common__pb2.FileRequest.SerializeToString,
+            client360_dot_common_dot_v1_dot_common__pb2.FileContent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def CreateWorksite(request,
             target,
             options=(),
@@ -740,6 +866,60 @@ class InterventionsService:
             target,
             '/client360.interventions.v1.InterventionsService/CreateMaintenancePlan',
             client360_dot_interventions_dot_v1_dot_interventions__pb2.CreateMaintenancePlanRequest.SerializeToString,
+            client360_dot_interventions_dot_v1_dot_interventions__pb2.MaintenancePlan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateMaintenancePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.interventions.v1.InterventionsService/UpdateMaintenancePlan',
+            client360_dot_interventions_dot_v1_dot_interventions__pb2.UpdateMaintenancePlanRequest.SerializeToString,
+            client360_dot_interventions_dot_v1_dot_interventions__pb2.MaintenancePlan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteMaintenancePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.interventions.v1.InterventionsService/DeleteMaintenancePlan',
+            client360_dot_interventions_dot_v1_dot_interventions__pb2.DeleteMaintenancePlanRequest.SerializeToString,
             client360_dot_interventions_dot_v1_dot_interventions__pb2.MaintenancePlan.FromString,
             options,
             channel_credentials,

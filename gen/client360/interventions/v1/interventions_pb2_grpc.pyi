@@ -5,6 +5,7 @@ The interventions service: field work (work orders) of each client, with seed 00
 and the technician's day.
 """
 
+from client360.common.v1 import common_pb2 as _common_pb2
 from client360.interventions.v1 import interventions_pb2 as _interventions_pb2
 from collections import abc as _abc
 from grpc import aio as _aio
@@ -47,6 +48,13 @@ class InterventionsServiceStub:
     """Only while NEW; returns it as it was."""
     CreateEquipment: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.CreateEquipmentRequest, _interventions_pb2.Equipment]
     UpdateEquipment: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.UpdateEquipmentRequest, _interventions_pb2.Equipment]
+    SetEquipmentPhoto: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.SetEquipmentPhotoRequest, _interventions_pb2.Equipment]
+    """Sets (or removes) an equipment's photo; its thumbnail is made once, here."""
+    GetFile: _grpc.UnaryUnaryMultiCallable[_common_pb2.FileRequest, _common_pb2.FileContent]
+    """A photo or signature, or its thumbnail (variant "thumbnail"), with the same rules as the
+    reads: a technician gets only the files of their own interventions and of the equipment
+    on them.
+    """
     CreateWorksite: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.CreateWorksiteRequest, _interventions_pb2.Worksite]
     UpdateWorksite: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.UpdateWorksiteRequest, _interventions_pb2.Worksite]
     ListInterventionChanges: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.ListInterventionChangesRequest, _interventions_pb2.ListInterventionChangesResponse]
@@ -54,6 +62,12 @@ class InterventionsServiceStub:
     What changed for the caller (a technician's phone) since a cursor.
     """
     CreateMaintenancePlan: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.CreateMaintenancePlanRequest, _interventions_pb2.MaintenancePlan]
+    UpdateMaintenancePlan: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.UpdateMaintenancePlanRequest, _interventions_pb2.MaintenancePlan]
+    """Changes a plan: the fields of the mask; its future visits follow (see the request)."""
+    DeleteMaintenancePlan: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.DeleteMaintenancePlanRequest, _interventions_pb2.MaintenancePlan]
+    """Deletes a plan and its visits not done and not yet scheduled; the others are kept, out of
+    the plan. Returns it as it was.
+    """
     CreateVehicle: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.CreateVehicleRequest, _interventions_pb2.Vehicle]
     BookWorkshopAppointment: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.BookWorkshopAppointmentRequest, _interventions_pb2.WorkshopAppointment]
     SetWorkshopAppointmentStatus: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.SetWorkshopAppointmentStatusRequest, _interventions_pb2.WorkshopAppointment]
@@ -75,6 +89,13 @@ class InterventionsServiceAsyncStub(InterventionsServiceStub):
     """Only while NEW; returns it as it was."""
     CreateEquipment: _aio.UnaryUnaryMultiCallable[_interventions_pb2.CreateEquipmentRequest, _interventions_pb2.Equipment]  # type: ignore[assignment]
     UpdateEquipment: _aio.UnaryUnaryMultiCallable[_interventions_pb2.UpdateEquipmentRequest, _interventions_pb2.Equipment]  # type: ignore[assignment]
+    SetEquipmentPhoto: _aio.UnaryUnaryMultiCallable[_interventions_pb2.SetEquipmentPhotoRequest, _interventions_pb2.Equipment]  # type: ignore[assignment]
+    """Sets (or removes) an equipment's photo; its thumbnail is made once, here."""
+    GetFile: _aio.UnaryUnaryMultiCallable[_common_pb2.FileRequest, _common_pb2.FileContent]  # type: ignore[assignment]
+    """A photo or signature, or its thumbnail (variant "thumbnail"), with the same rules as the
+    reads: a technician gets only the files of their own interventions and of the equipment
+    on them.
+    """
     CreateWorksite: _aio.UnaryUnaryMultiCallable[_interventions_pb2.CreateWorksiteRequest, _interventions_pb2.Worksite]  # type: ignore[assignment]
     UpdateWorksite: _aio.UnaryUnaryMultiCallable[_interventions_pb2.UpdateWorksiteRequest, _interventions_pb2.Worksite]  # type: ignore[assignment]
     ListInterventionChanges: _aio.UnaryUnaryMultiCallable[_interventions_pb2.ListInterventionChangesRequest, _interventions_pb2.ListInterventionChangesResponse]  # type: ignore[assignment]
@@ -82,6 +103,12 @@ class InterventionsServiceAsyncStub(InterventionsServiceStub):
     What changed for the caller (a technician's phone) since a cursor.
     """
     CreateMaintenancePlan: _aio.UnaryUnaryMultiCallable[_interventions_pb2.CreateMaintenancePlanRequest, _interventions_pb2.MaintenancePlan]  # type: ignore[assignment]
+    UpdateMaintenancePlan: _aio.UnaryUnaryMultiCallable[_interventions_pb2.UpdateMaintenancePlanRequest, _interventions_pb2.MaintenancePlan]  # type: ignore[assignment]
+    """Changes a plan: the fields of the mask; its future visits follow (see the request)."""
+    DeleteMaintenancePlan: _aio.UnaryUnaryMultiCallable[_interventions_pb2.DeleteMaintenancePlanRequest, _interventions_pb2.MaintenancePlan]  # type: ignore[assignment]
+    """Deletes a plan and its visits not done and not yet scheduled; the others are kept, out of
+    the plan. Returns it as it was.
+    """
     CreateVehicle: _aio.UnaryUnaryMultiCallable[_interventions_pb2.CreateVehicleRequest, _interventions_pb2.Vehicle]  # type: ignore[assignment]
     BookWorkshopAppointment: _aio.UnaryUnaryMultiCallable[_interventions_pb2.BookWorkshopAppointmentRequest, _interventions_pb2.WorkshopAppointment]  # type: ignore[assignment]
     SetWorkshopAppointmentStatus: _aio.UnaryUnaryMultiCallable[_interventions_pb2.SetWorkshopAppointmentStatusRequest, _interventions_pb2.WorkshopAppointment]  # type: ignore[assignment]
@@ -168,6 +195,25 @@ class InterventionsServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_interventions_pb2.Equipment, _abc.Awaitable[_interventions_pb2.Equipment]]: ...
 
     @_abc_1.abstractmethod
+    def SetEquipmentPhoto(
+        self,
+        request: _interventions_pb2.SetEquipmentPhotoRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_interventions_pb2.Equipment, _abc.Awaitable[_interventions_pb2.Equipment]]:
+        """Sets (or removes) an equipment's photo; its thumbnail is made once, here."""
+
+    @_abc_1.abstractmethod
+    def GetFile(
+        self,
+        request: _common_pb2.FileRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_common_pb2.FileContent, _abc.Awaitable[_common_pb2.FileContent]]:
+        """A photo or signature, or its thumbnail (variant "thumbnail"), with the same rules as the
+        reads: a technician gets only the files of their own interventions and of the equipment
+        on them.
+        """
+
+    @_abc_1.abstractmethod
     def CreateWorksite(
         self,
         request: _interventions_pb2.CreateWorksiteRequest,
@@ -197,6 +243,24 @@ class InterventionsServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _interventions_pb2.CreateMaintenancePlanRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_interventions_pb2.MaintenancePlan, _abc.Awaitable[_interventions_pb2.MaintenancePlan]]: ...
+
+    @_abc_1.abstractmethod
+    def UpdateMaintenancePlan(
+        self,
+        request: _interventions_pb2.UpdateMaintenancePlanRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_interventions_pb2.MaintenancePlan, _abc.Awaitable[_interventions_pb2.MaintenancePlan]]:
+        """Changes a plan: the fields of the mask; its future visits follow (see the request)."""
+
+    @_abc_1.abstractmethod
+    def DeleteMaintenancePlan(
+        self,
+        request: _interventions_pb2.DeleteMaintenancePlanRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_interventions_pb2.MaintenancePlan, _abc.Awaitable[_interventions_pb2.MaintenancePlan]]:
+        """Deletes a plan and its visits not done and not yet scheduled; the others are kept, out of
+        the plan. Returns it as it was.
+        """
 
     @_abc_1.abstractmethod
     def CreateVehicle(
