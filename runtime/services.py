@@ -40,7 +40,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("contracts", 50052),
     ServiceSpec("billing", 50054),
     ServiceSpec("communication", 50055),
-    ServiceSpec("interventions", 50053),
+    ServiceSpec("interventions", 50053, merges_clients=True),
 )
 
 SERVICE_NAMES: tuple[str, ...] = tuple(spec.name for spec in SERVICES)

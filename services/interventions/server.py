@@ -7,6 +7,7 @@ from client360.interventions.v1 import interventions_pb2, interventions_pb2_grpc
 from runtime.kit.files import FileStore
 from runtime.server import ServiceContext, main
 from services.interventions import consumers, maintenance
+from services.interventions.merges import client_records
 from services.interventions.models import COLLECTIONS
 from services.interventions.repository import InterventionsRepository
 from services.interventions.servicer import InterventionsServicer
@@ -28,12 +29,14 @@ async def wire(ctx: ServiceContext) -> None:
             files=files,
         ),
     )
+    records = client_records(repo)
+    ctx.consume(**records.consumer())
     visits = maintenance.visits_runner(repo)
     ctx.background(visits.run(), "maintenance-visits")
     ctx.background(maintenance.top_up_loop(repo, visits), "maintenance-top-up")
     ctx.add_servicer(
         interventions_pb2_grpc.add_InterventionsServiceServicer_to_server,
-        InterventionsServicer(repo, visits, files),
+        InterventionsServicer(repo, visits, files, records, ctx.store),
         SERVICE_NAME,
     )
 
