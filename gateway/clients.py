@@ -837,6 +837,11 @@ class CommunicationClient(_ServiceClient):
         request = communication_pb2.GetActionsDashboardRequest()
         return await self._call(self._stub.GetActionsDashboard, request, caller)
 
+    async def send_email(
+        self, caller: Caller, request: communication_pb2.SendEmailRequest
+    ) -> communication_pb2.EmailMessage:
+        return await self._call(self._stub.SendEmail, request, caller)
+
 
 class BillingClient(_ServiceClient):
     SERVICE = "billing"

@@ -60,6 +60,16 @@ class SmsStatus(Enum):
     """Where a text message stands."""
 
 
+@proto_enum(pb.EmailKind)
+class OutgoingEmailKind(Enum):
+    """What an email written to a client is about: the consent of the recipient it needs."""
+
+
+@proto_enum(pb.EmailStatus)
+class EmailStatus(Enum):
+    """Where an email stands: received, or written and queued, sent or failed."""
+
+
 @proto_enum(pb.CampaignState)
 class CampaignState(Enum):
     """Where an SMS campaign stands."""
@@ -199,6 +209,25 @@ class ClientEmail:
     cc: list[str] = strawberry.field(description="The addresses in copy.")
     subject: str | None = strawberry.field(description="The subject; null when it had none.")
     body: str | None = strawberry.field(description="The plain-text body; null when none.")
+    status: EmailStatus | None = enum_field(
+        "RECEIVED, or for an email written: QUEUED, SENT or FAILED."
+    )
+    kind: OutgoingEmailKind | None = enum_field(
+        "For an email written: what it is about (the consent it needed); null when received."
+    )
+    contact_id: str | None = strawberry.field(
+        description="The client's contact it was written to; null: the client or received."
+    )
+    reply_to: str | None = strawberry.field(
+        description="The Reply-To address of an email written; null when none."
+    )
+    attempts: int = strawberry.field(
+        description="Hand-overs to the mail server tried so far (an email written)."
+    )
+    error: str | None = strawberry.field(
+        description="The mail server's last answer when a hand-over failed; null otherwise."
+    )
+    message_id: str | None = strawberry.field(description="Its Message-ID header.")
 
     @strawberry.field(description="When it was sent (its Date, ISO 8601, UTC).")
     @staticmethod
@@ -640,6 +669,57 @@ class CommunicationMutation:
         sms = await info.context.clients.communication.send_sms(info.context.caller, request)
         return cast(TextMessage, sms)
 
+    @strawberry.mutation(
+        description="Writes an email to the client, queued and sent over SMTP in the "
+        "background (its status follows: QUEUED, SENT or FAILED). Refused with BAD_USER_INPUT "
+        "when the client's communication is blocked (clientId), when the address is not the "
+        "client's or one of its contacts' (to), or when the recipient contact has not "
+        "consented to that kind of email (kind)."
+    )
+    async def send_email(
+        self,
+        info: Info,
+        client_id: ClientId,
+        subject: Annotated[
+            str, strawberry.argument(description="The subject, one line, 200 characters at most.")
+        ],
+        body: Annotated[str, strawberry.argument(description="The plain-text body; required.")],
+        to: Annotated[
+            str,
+            strawberry.argument(
+                description="The address; empty: the contact's first address, or the client's."
+            ),
+        ] = "",
+        contact_id: Annotated[
+            str,
+            strawberry.argument(
+                description="The client's contact it is for (a professional client's); empty: "
+                "the client, or the contact the address is of."
+            ),
+        ] = "",
+        reply_to: Annotated[
+            str, strawberry.argument(description="An address for the answers; empty: none.")
+        ] = "",
+        kind: Annotated[
+            OutgoingEmailKind | None,
+            strawberry.argument(
+                description="What it is about; null: SERVICE. COMMERCIAL, PARTNER and "
+                "E_SIGNATURE need the recipient contact's consent."
+            ),
+        ] = None,
+    ) -> ClientEmail | None:
+        request = pb.SendEmailRequest(
+            client_id=client_id,
+            contact_id=contact_id,
+            to=to,
+            subject=subject,
+            body=body,
+            reply_to=reply_to,
+            kind=kind.value if kind is not None else pb.EMAIL_KIND_UNSPECIFIED,
+        )
+        email = await info.context.clients.communication.send_email(info.context.caller, request)
+        return cast(ClientEmail, email)
+
     @strawberry.mutation(description="Creates a mailing list; its name is unique in the agency.")
     async def create_mailing_list(
         self,
@@ -785,10 +865,13 @@ class CommunicationEventFields:
             return None
         return cast(TextMessage, root.payload.sms)
 
-    @strawberry.field(description="The email received, for an email event; null for others.")
+    @strawberry.field(
+        description="The email received, or written (queued, sent or failed), for an email "
+        "event; null for others."
+    )
     @staticmethod
     def email(root: strawberry.Parent[LiveEvent], info: Info) -> ClientEmail | None:
-        if not isinstance(root.payload, pb.EmailReceived) or not _heard(info):
+        if not isinstance(root.payload, pb.EmailReceived | pb.EmailSaved) or not _heard(info):
             return None
         return cast(ClientEmail, root.payload.email)
 
@@ -845,6 +928,7 @@ SECTION = ServiceSection(
         pb.TicketSaved,
         pb.SmsSaved,
         pb.EmailReceived,
+        pb.EmailSaved,
         pb.SubscriptionChanged,
         pb.CampaignFinished,
     ),

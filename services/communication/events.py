@@ -89,6 +89,11 @@ async def email_received(txn: Transaction, caller: Caller, email: EmailMessage) 
     await _queue(txn, caller, email["client_id"], pb.EmailReceived(email=email_to_proto(email)))
 
 
+async def email_saved(txn: Transaction, caller: Caller, email: EmailMessage) -> None:
+    """An email written to the client: queued, then sent or failed."""
+    await _queue(txn, caller, email["client_id"], pb.EmailSaved(email=email_to_proto(email)))
+
+
 async def subscription_changed(
     txn: Transaction, caller: Caller, subscription: Subscription, *, subscriber_count: int
 ) -> None:

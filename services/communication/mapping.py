@@ -16,6 +16,9 @@ from services.communication.models import (
     ACTION_STATUSES,
     ACTIVITY_KINDS,
     DIRECTIONS,
+    EMAIL_KINDS,
+    EMAIL_RECEIVED,
+    EMAIL_STATUSES,
     SMS_STATUSES,
     TASK_STATUSES,
     TICKET_STATUSES,
@@ -155,6 +158,12 @@ def email_to_proto(m: EmailMessage) -> pb.EmailMessage:
         message_id=m["message_id"],
         version=m.get("version", 0),
         audit=audit_to_proto(m.get("audit")),
+        kind=EMAIL_KINDS.to_proto(m.get("kind", "")),
+        status=EMAIL_STATUSES.to_proto(m.get("status", EMAIL_RECEIVED)),
+        contact_id=m.get("contact_id", ""),
+        reply_to=m.get("reply_to", ""),
+        attempts=m.get("attempts", 0),
+        error=m.get("error", ""),
     )
 
 

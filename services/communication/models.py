@@ -30,6 +30,7 @@ SUBSCRIPTIONS: Final = "subscriptions"
 CAMPAIGNS: Final = "campaigns"
 CLIENT_COPIES: Final = "client_copies"
 CONTACT_COPIES: Final = "contact_copies"
+MAIL_QUEUE: Final = "mail_queue"
 
 COLLECTIONS = (
     # Read by client, newest first.
@@ -54,6 +55,9 @@ COLLECTIONS = (
     CollectionSpec(CONTACT_COPIES, indexes=(("client_id",),)),
     # Read by client, newest first; a message ingested twice is found by its Message-ID.
     CollectionSpec(EMAILS, indexes=(("client_id", "sent_at"), ("message_id",))),
+    # Emails written and not yet handed to the mail server, every tenant's under
+    # jobs.QUEUE_TENANT (id: the email's id), by the moment they are due.
+    CollectionSpec(MAIL_QUEUE, indexes=(("due_at",),)),
     # Text messages are handed to the provider by durable jobs.
     *jobs.JOB_COLLECTIONS,
 )
@@ -95,6 +99,36 @@ SMS_STATUSES = Vocabulary(
     {pb.SMS_STATUS_QUEUED: "queued", pb.SMS_STATUS_SENT: "sent", pb.SMS_STATUS_FAILED: "failed"},
 )
 
+EMAIL_KINDS = Vocabulary(
+    pb.EmailKind,
+    {
+        pb.EMAIL_KIND_SERVICE: "service",
+        pb.EMAIL_KIND_COMMERCIAL: "commercial",
+        pb.EMAIL_KIND_PARTNER: "partner",
+        pb.EMAIL_KIND_E_SIGNATURE: "e_signature",
+    },
+)
+EMAIL_STATUSES = Vocabulary(
+    pb.EmailStatus,
+    {
+        pb.EMAIL_STATUS_RECEIVED: "received",
+        pb.EMAIL_STATUS_QUEUED: "queued",
+        pb.EMAIL_STATUS_SENT: "sent",
+        pb.EMAIL_STATUS_FAILED: "failed",
+    },
+)
+EMAIL_SERVICE: Final = "service"
+# The consent of the recipient contact (a ContactCopy field) each kind of email needs.
+CONSENT_OF_KIND: Final = {
+    "commercial": ("commercial_emails", "commercial emails"),
+    "partner": ("partner_emails", "partner emails"),
+    "e_signature": ("e_signature", "electronic signature"),
+}
+EMAIL_RECEIVED: Final = "received"
+EMAIL_QUEUED: Final = "queued"
+EMAIL_SENT: Final = "sent"
+EMAIL_FAILED: Final = "failed"
+
 TASK_OPEN: Final = "open"
 TASK_DONE: Final = "done"
 ACTION_TO_DO: Final = "to_do"
@@ -116,6 +150,7 @@ MAX_NOTE = 20000
 MAX_TITLE = 200
 # Four concatenated SMS segments at most.
 MAX_SMS_TEXT = 612
+MAX_EMAIL_BODY = 100_000
 
 
 class _Stored(TypedDict):
@@ -185,6 +220,23 @@ class EmailMessage(_Stored):
     body: str
     sent_at: str
     message_id: str
+    # Of an email written (absent from those received before they were kept).
+    kind: NotRequired[str]
+    status: NotRequired[str]
+    contact_id: NotRequired[str]
+    reply_to: NotRequired[str]
+    attempts: NotRequired[int]
+    error: NotRequired[str]
+
+
+class QueuedEmail(TypedDict):
+    """An email waiting for the sender, in MAIL_QUEUE under jobs.QUEUE_TENANT."""
+
+    id: str  # the email's id
+    tenant: str
+    due_at: str  # ISO 8601 UTC: not handed over before
+    version: NotRequired[int]
+    tenant_id: NotRequired[str]
 
 
 class MailingList(TypedDict):

@@ -121,6 +121,12 @@ class CommunicationRepository(Repository):
     async def contact_copy(self, tenant_id: str, contact_id: str) -> ContactCopy | None:
         return await self.contacts.get(self._store, tenant_id, contact_id)
 
+    async def contacts_of(self, tenant_id: str, client_id: str) -> list[ContactCopy]:
+        """The copies of the client's contacts, ended ones included."""
+        return await self.contacts.find(
+            self._store, tenant_id, {"client_id": client_id}, sort=(("id", 1),)
+        )
+
     async def campaign(self, tenant_id: str, campaign_id: str) -> CampaignContent | None:
         found = await self._store.get(CAMPAIGNS, tenant_id, campaign_id)
         return cast("CampaignContent | None", found)

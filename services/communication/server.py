@@ -10,9 +10,11 @@ from runtime.kit.jobs import JobQueue
 from runtime.server import ServiceContext, main
 from services.communication import consumers
 from services.communication.jobs import campaign_runner, sms_runner
+from services.communication.mailer import MailSender
 from services.communication.models import COLLECTIONS
 from services.communication.repository import CommunicationRepository
 from services.communication.servicer import CommunicationServicer
+from services.communication.settings import load_communication_settings
 from services.communication.sms import RecordingSmsProvider
 
 SERVICE_NAME = communication_pb2.DESCRIPTOR.services_by_name["CommunicationService"].full_name
@@ -21,6 +23,7 @@ SMS_RECORD = "communication-sms.jsonl"
 
 
 async def wire(ctx: ServiceContext) -> None:
+    settings = load_communication_settings()
     repo = CommunicationRepository(ctx.store)
     queue = JobQueue(ctx.store)
     runner = sms_runner(queue, RecordingSmsProvider(ctx.settings.data_dir / SMS_RECORD))
@@ -34,9 +37,11 @@ async def wire(ctx: ServiceContext) -> None:
     campaigns = campaign_runner(queue)
     ctx.background(runner.run(), "sms-jobs")
     ctx.background(campaigns.run(), "sms-campaigns")
+    mailer = MailSender(ctx.store, settings)
+    ctx.background(mailer.run(), "mail-sender")
     ctx.add_servicer(
         communication_pb2_grpc.add_CommunicationServiceServicer_to_server,
-        CommunicationServicer(repo, queue, runner, campaigns),
+        CommunicationServicer(repo, queue, runner, campaigns, mailer, settings),
         SERVICE_NAME,
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from email.utils import make_msgid, parseaddr
 from typing import Any, cast
 
 from client360.communication.v1 import communication_pb2
@@ -19,7 +20,7 @@ from runtime.clock import AGENCY_TIMEZONE, now_iso, today
 from runtime.contracts import max_items
 from runtime.errors import FieldViolation, InvalidInput, NotFound
 from runtime.ids import new_id
-from runtime.kit.jobs import Job, JobQueue
+from runtime.kit.jobs import QUEUE_TENANT, Job, JobQueue
 from runtime.kit.updates import check_version, created_stamps, touched_stamps
 from runtime.kit.validators import normalize_phone, reject_invalid
 from services.communication import events, roles
@@ -33,7 +34,12 @@ from services.communication.models import (
     ACTIVITIES,
     CAMPAIGN_JOB,
     CAMPAIGNS,
+    CONSENT_OF_KIND,
+    EMAIL_QUEUED,
+    EMAIL_RECEIVED,
+    EMAIL_SERVICE,
     EMAILS,
+    MAIL_QUEUE,
     MAILING_LISTS,
     MEMO_NOTES,
     SMS,
@@ -68,6 +74,7 @@ from services.communication.validation import (
     check_action_status,
     check_activity,
     check_campaign,
+    check_email,
     check_mailing_list,
     check_note,
     check_note_text,
@@ -77,6 +84,7 @@ from services.communication.validation import (
     check_task_status,
     check_ticket,
     check_ticket_status,
+    normal_address,
 )
 
 MAX_CLIENTS = max_items(communication_pb2.BatchGetCommunicationRequest, "client_ids")
@@ -539,11 +547,95 @@ async def ingest_email(
         "body": parsed.body,
         "sent_at": parsed.sent_at or stamps["created_at"],
         "message_id": parsed.message_id,
+        "status": EMAIL_RECEIVED,
         "audit": stamps,
     }
     async with repo.transaction() as txn:
         stored = cast(EmailMessage, await repo.insert(txn, EMAILS, caller.tenant_id, email))
         await events.email_received(txn, caller, stored)
+    return stored
+
+
+async def send_email(
+    *,
+    repo: CommunicationRepository,
+    caller: Caller,
+    sender: str,
+    client_id: str,
+    contact_id: str,
+    to: str,
+    subject: str,
+    body: str,
+    reply_to: str,
+    kind: str,
+) -> EmailMessage:
+    """An email to the client, from ``sender``, queued for the mail sender with its event in
+    one transaction (services/communication/mailer.py sends it). The address must be the
+    client's or one of its contacts'; refused whole when the client's communication is blocked
+    or the recipient contact has not given the consent ``kind`` needs (seed 002)."""
+    roles.require_full_view(caller)
+    reject_invalid(check_email(client_id, to, subject, body, reply_to, kind))
+    kind = kind or EMAIL_SERVICE
+    tenant = caller.tenant_id
+    copy = await repo.client_copy(tenant, client_id)
+    if copy is None:
+        raise NotFound(f"client {client_id} not found")
+    contacts = [c for c in await repo.contacts_of(tenant, client_id) if not c["ended"]]
+    contact = None
+    if contact_id:
+        contact = next((c for c in contacts if c["id"] == contact_id), None)
+        if contact is None:
+            raise NotFound(f"contact {contact_id} of client {client_id} not found")
+    violations: list[FieldViolation] = []
+    if copy["communication_blocked"]:
+        violations.append(FieldViolation("clientId", "communication with this client is blocked"))
+    address = normal_address(to) if to else ""
+    if not address:
+        on_file = contact["emails"] if contact is not None else copy["emails"]
+        address = on_file[0] if on_file else ""
+        if not address:
+            whose = "the contact" if contact is not None else "the client"
+            violations.append(FieldViolation("to", f"required: {whose} has no email address"))
+    elif contact is not None and address not in contact["emails"]:
+        violations.append(FieldViolation("to", "not an address of the contact"))
+    elif contact is None:
+        contact = next((c for c in contacts if address in c["emails"]), None)
+        if contact is None and address not in copy["emails"]:
+            violations.append(
+                FieldViolation("to", "not an address of the client or of its contacts")
+            )
+    if address and kind in CONSENT_OF_KIND:
+        consent, what = CONSENT_OF_KIND[kind]
+        if contact is None or not cast(dict[str, Any], contact).get(consent):
+            violations.append(FieldViolation("kind", f"the recipient has not consented to {what}"))
+    reject_invalid(violations)
+    stamps = created_stamps(caller.user_id)
+    email_id = new_id()
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    email: dict[str, Any] = {
+        "id": email_id,
+        "client_id": client_id,
+        "direction": "outbound",
+        "sender": sender,
+        "to": [address],
+        "cc": [],
+        "subject": subject,
+        "body": body,
+        "sent_at": stamps["created_at"],
+        "message_id": make_msgid(idstring=email_id, domain=domain),
+        "kind": kind,
+        "status": EMAIL_QUEUED,
+        "contact_id": contact["id"] if contact is not None else "",
+        "reply_to": normal_address(reply_to) if reply_to else "",
+        "attempts": 0,
+        "error": "",
+        "audit": stamps,
+    }
+    async with repo.transaction() as txn:
+        stored = cast(EmailMessage, await repo.insert(txn, EMAILS, tenant, email))
+        queued = {"id": email_id, "tenant": tenant, "due_at": stamps["created_at"]}
+        await repo.insert(txn, MAIL_QUEUE, QUEUE_TENANT, queued)
+        await events.email_saved(txn, caller, stored)
     return stored
 
 

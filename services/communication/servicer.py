@@ -9,6 +9,7 @@ from runtime.kit.jobs import JobQueue, JobRunner
 from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
 from services.communication import service
+from services.communication.mailer import MailSender
 from services.communication.mapping import (
     action_from_request,
     action_to_proto,
@@ -27,8 +28,14 @@ from services.communication.mapping import (
     ticket_from_request,
     ticket_to_proto,
 )
-from services.communication.models import ACTION_STATUSES, TASK_STATUSES, TICKET_STATUSES
+from services.communication.models import (
+    ACTION_STATUSES,
+    EMAIL_KINDS,
+    TASK_STATUSES,
+    TICKET_STATUSES,
+)
 from services.communication.repository import CommunicationRepository
+from services.communication.settings import CommunicationSettings
 
 
 class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer):
@@ -38,7 +45,11 @@ class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer)
         jobs: JobQueue,
         sms_runner: JobRunner,
         campaign_runner: JobRunner,
+        mailer: MailSender,
+        settings: CommunicationSettings,
     ) -> None:
+        self._mailer = mailer
+        self._settings = settings
         self._repo = repo
         self._jobs = jobs
         self._sms_runner = sms_runner
@@ -149,6 +160,22 @@ class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer)
         )
         self._sms_runner.wake()
         return sms_to_proto(sms)
+
+    async def SendEmail(self, request: pb.SendEmailRequest, context: Context) -> pb.EmailMessage:
+        email = await service.send_email(
+            repo=self._repo,
+            caller=current_caller(),
+            sender=self._settings.mail_from,
+            client_id=request.client_id,
+            contact_id=request.contact_id,
+            to=request.to,
+            subject=request.subject,
+            body=request.body,
+            reply_to=request.reply_to,
+            kind=EMAIL_KINDS.to_word(request.kind),
+        )
+        self._mailer.wake()
+        return email_to_proto(email)
 
     async def IngestEmail(
         self, request: pb.IngestEmailRequest, context: Context

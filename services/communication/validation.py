@@ -11,12 +11,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from email_validator import EmailNotValidError, validate_email
+
 from runtime.errors import FieldViolation
 from runtime.kit.validators import check_date, normalize_phone
 from services.communication.models import (
     ACTION_STATUSES,
     ACTIVITY_KINDS,
     DIRECTIONS,
+    EMAIL_KINDS,
+    MAX_EMAIL_BODY,
     MAX_NOTE,
     MAX_SMS_TEXT,
     MAX_SUMMARY,
@@ -146,4 +150,30 @@ def check_campaign(list_id: str, name: str, text: str) -> list[FieldViolation]:
     out = _required(list_id, "listId", limit=MAX_TITLE)
     out += _required(name, "name", limit=MAX_TITLE)
     out += _required(text, "text", limit=MAX_SMS_TEXT)
+    return out
+
+
+def normal_address(raw: str) -> str | None:
+    """The address, normalized and in lower case, or None when it is not one."""
+    try:
+        return validate_email(raw, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return None
+
+
+def check_email(
+    client_id: str, to: str, subject: str, body: str, reply_to: str, kind: str
+) -> list[FieldViolation]:
+    """An email to write; ``to`` and ``reply_to`` as given (blank ``to``: the address on
+    file, checked by the service)."""
+    out = _required(client_id, "clientId", limit=MAX_TITLE)
+    if to and normal_address(to) is None:
+        out.append(FieldViolation("to", "not a valid email address"))
+    out += _required(subject, "subject", limit=MAX_TITLE)
+    if "\r" in subject or "\n" in subject:
+        out.append(FieldViolation("subject", "one line: no line breaks"))
+    out += _required(body, "body", limit=MAX_EMAIL_BODY)
+    if reply_to and normal_address(reply_to) is None:
+        out.append(FieldViolation("replyTo", "not a valid email address"))
+    out += EMAIL_KINDS.check(kind, "kind")
     return out

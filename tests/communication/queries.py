@@ -145,3 +145,19 @@ mutation($list: ID!, $name: String!, $text: String!) {
 CAMPAIGN = """
 query($id: ID!) { smsCampaign(id: $id) { state total done queued skipped finishedAt } }
 """
+
+SEND_EMAIL = """
+mutation($client: ID!, $subject: String!, $body: String!, $to: String! = "",
+         $contact: String! = "", $kind: OutgoingEmailKind) {
+  sendEmail(clientId: $client, subject: $subject, body: $body, to: $to, contactId: $contact,
+            kind: $kind) {
+    id status kind to sender subject messageId contactId attempts error
+  }
+}
+"""
+
+SENT_EMAILS_OF = """
+query($id: ID!) { client(id: $id) { communication {
+  emails { id direction status subject to messageId sentAt }
+} } }
+"""

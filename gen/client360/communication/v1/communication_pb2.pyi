@@ -186,6 +186,52 @@ CAMPAIGN_STATE_SUCCEEDED: CampaignState.ValueType  # 3
 CAMPAIGN_STATE_FAILED: CampaignState.ValueType  # 4
 Global___CampaignState: _TypeAlias = CampaignState  # noqa: Y015
 
+class _EmailKind:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _EmailKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EmailKind.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    EMAIL_KIND_UNSPECIFIED: _EmailKind.ValueType  # 0
+    EMAIL_KIND_SERVICE: _EmailKind.ValueType  # 1
+    EMAIL_KIND_COMMERCIAL: _EmailKind.ValueType  # 2
+    EMAIL_KIND_PARTNER: _EmailKind.ValueType  # 3
+    EMAIL_KIND_E_SIGNATURE: _EmailKind.ValueType  # 4
+
+class EmailKind(_EmailKind, metaclass=_EmailKindEnumTypeWrapper):
+    """What an email written to a client is about: it decides which consent of the recipient
+    contact sending needs (seed 002).
+    """
+
+EMAIL_KIND_UNSPECIFIED: EmailKind.ValueType  # 0
+EMAIL_KIND_SERVICE: EmailKind.ValueType  # 1
+EMAIL_KIND_COMMERCIAL: EmailKind.ValueType  # 2
+EMAIL_KIND_PARTNER: EmailKind.ValueType  # 3
+EMAIL_KIND_E_SIGNATURE: EmailKind.ValueType  # 4
+Global___EmailKind: _TypeAlias = EmailKind  # noqa: Y015
+
+class _EmailStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _EmailStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EmailStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    EMAIL_STATUS_UNSPECIFIED: _EmailStatus.ValueType  # 0
+    EMAIL_STATUS_RECEIVED: _EmailStatus.ValueType  # 1
+    EMAIL_STATUS_QUEUED: _EmailStatus.ValueType  # 2
+    EMAIL_STATUS_SENT: _EmailStatus.ValueType  # 3
+    EMAIL_STATUS_FAILED: _EmailStatus.ValueType  # 4
+
+class EmailStatus(_EmailStatus, metaclass=_EmailStatusEnumTypeWrapper):
+    """Where an email stands."""
+
+EMAIL_STATUS_UNSPECIFIED: EmailStatus.ValueType  # 0
+EMAIL_STATUS_RECEIVED: EmailStatus.ValueType  # 1
+EMAIL_STATUS_QUEUED: EmailStatus.ValueType  # 2
+EMAIL_STATUS_SENT: EmailStatus.ValueType  # 3
+EMAIL_STATUS_FAILED: EmailStatus.ValueType  # 4
+Global___EmailStatus: _TypeAlias = EmailStatus  # noqa: Y015
+
 class _SectionView:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -521,8 +567,9 @@ Global___Sms: _TypeAlias = Sms  # noqa: Y015
 
 @_typing.final
 class EmailMessage(_message.Message):
-    """An email to or from the client. Received ones are ingested from the agency's mailbox (RFC
-    5322) and linked to the client by address.
+    """An email to or from the client. Received ones are ingested from the agency's mailbox or
+    its file drop (RFC 5322) and linked to the client by address; written ones are queued, then
+    sent over SMTP in the background.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -539,6 +586,12 @@ class EmailMessage(_message.Message):
     MESSAGE_ID_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
     AUDIT_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    CONTACT_ID_FIELD_NUMBER: _builtins.int
+    REPLY_TO_FIELD_NUMBER: _builtins.int
+    ATTEMPTS_FIELD_NUMBER: _builtins.int
+    ERROR_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     client_id: _builtins.str
     direction: Global___Direction.ValueType
@@ -550,6 +603,17 @@ class EmailMessage(_message.Message):
     message_id: _builtins.str
     """The Message-ID header; the same message ingested twice is kept once."""
     version: _builtins.int
+    kind: Global___EmailKind.ValueType
+    """For an email written to the client: what it is about (the consent it needed)."""
+    status: Global___EmailStatus.ValueType
+    contact_id: _builtins.str
+    """The client's contact it was written to (identity's contact id); empty: the client."""
+    reply_to: _builtins.str
+    """The Reply-To address of an email written; empty when none."""
+    attempts: _builtins.int
+    """Hand-overs to the mail server tried so far."""
+    error: _builtins.str
+    """The mail server's last answer when a hand-over failed."""
     @_builtins.property
     def to(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     @_builtins.property
@@ -575,10 +639,16 @@ class EmailMessage(_message.Message):
         message_id: _builtins.str = ...,
         version: _builtins.int = ...,
         audit: _common_pb2.AuditStamps | None = ...,
+        kind: Global___EmailKind.ValueType = ...,
+        status: Global___EmailStatus.ValueType = ...,
+        contact_id: _builtins.str = ...,
+        reply_to: _builtins.str = ...,
+        attempts: _builtins.int = ...,
+        error: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "sent_at", b"sent_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "body", b"body", "cc", b"cc", "client_id", b"client_id", "direction", b"direction", "id", b"id", "message_id", b"message_id", "sender", b"sender", "sent_at", b"sent_at", "subject", b"subject", "to", b"to", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attempts", b"attempts", "audit", b"audit", "body", b"body", "cc", b"cc", "client_id", b"client_id", "contact_id", b"contact_id", "direction", b"direction", "error", b"error", "id", b"id", "kind", b"kind", "message_id", b"message_id", "reply_to", b"reply_to", "sender", b"sender", "sent_at", b"sent_at", "status", b"status", "subject", b"subject", "to", b"to", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1140,6 +1210,55 @@ class SendSmsRequest(_message.Message):
 Global___SendSmsRequest: _TypeAlias = SendSmsRequest  # noqa: Y015
 
 @_typing.final
+class SendEmailRequest(_message.Message):
+    """An email written to the client, queued and sent over SMTP in the background. Refused
+    (INVALID_ARGUMENT) when the client's communication is blocked (on client_id), when the
+    address is not one of the client's or its contacts' (on to), or when the recipient contact
+    has not given the consent the kind needs (on kind); NOT_FOUND for an unknown client or
+    contact.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    CONTACT_ID_FIELD_NUMBER: _builtins.int
+    TO_FIELD_NUMBER: _builtins.int
+    SUBJECT_FIELD_NUMBER: _builtins.int
+    BODY_FIELD_NUMBER: _builtins.int
+    REPLY_TO_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    contact_id: _builtins.str
+    """The client's contact it is for; empty: the client, or the contact the address is of."""
+    to: _builtins.str
+    """The address; empty: the contact's first address, or the client's."""
+    subject: _builtins.str
+    body: _builtins.str
+    """The plain-text body."""
+    reply_to: _builtins.str
+    """An address for the answers; empty: none."""
+    kind: Global___EmailKind.ValueType
+    """Unspecified: SERVICE."""
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        contact_id: _builtins.str = ...,
+        to: _builtins.str = ...,
+        subject: _builtins.str = ...,
+        body: _builtins.str = ...,
+        reply_to: _builtins.str = ...,
+        kind: Global___EmailKind.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "client_id", b"client_id", "contact_id", b"contact_id", "kind", b"kind", "reply_to", b"reply_to", "subject", b"subject", "to", b"to"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SendEmailRequest: _TypeAlias = SendEmailRequest  # noqa: Y015
+
+@_typing.final
 class IngestEmailRequest(_message.Message):
     """A received email, as the mailbox holds it. Linked to the tenant's client one of whose
     addresses sent it; NOT_FOUND when none did.
@@ -1528,6 +1647,28 @@ class EmailReceived(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___EmailReceived: _TypeAlias = EmailReceived  # noqa: Y015
+
+@_typing.final
+class EmailSaved(_message.Message):
+    """An email written to the client queued, then sent or failed."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EMAIL_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def email(self) -> Global___EmailMessage: ...
+    def __init__(
+        self,
+        *,
+        email: Global___EmailMessage | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["email", b"email"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["email", b"email"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EmailSaved: _TypeAlias = EmailSaved  # noqa: Y015
 
 @_typing.final
 class SubscriptionChanged(_message.Message):

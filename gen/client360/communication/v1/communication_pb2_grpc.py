@@ -89,6 +89,11 @@ class CommunicationServiceStub:
                 request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.SendSmsRequest.SerializeToString,
                 response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.Sms.FromString,
                 _registered_method=True)
+        self.SendEmail = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/SendEmail',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.SendEmailRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.EmailMessage.FromString,
+                _registered_method=True)
         self.IngestEmail = channel.unary_unary(
                 '/client360.communication.v1.CommunicationService/IngestEmail',
                 request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.IngestEmailRequest.SerializeToString,
@@ -196,6 +201,13 @@ class CommunicationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SendEmail(self, request, context):
+        """Queues an email to the client; a background sender hands it to the mail server.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def IngestEmail(self, request, context):
         """Agency mailbox ingestion (a mailbox poller or a file drop), not a user's command.
         """
@@ -296,6 +308,11 @@ def add_CommunicationServiceServicer_to_server(servicer, server):
                     servicer.SendSms,
                     request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.SendSmsRequest.FromString,
                     response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.Sms.SerializeToString,
+            ),
+            'SendEmail': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendEmail,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.SendEmailRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.EmailMessage.SerializeToString,
             ),
             'IngestEmail': grpc.unary_unary_rpc_method_handler(
                     servicer.IngestEmail,
@@ -630,6 +647,33 @@ class CommunicationService:
             '/client360.communication.v1.CommunicationService/SendSms',
             client360_dot_communication_dot_v1_dot_communication__pb2.SendSmsRequest.SerializeToString,
             client360_dot_communication_dot_v1_dot_communication__pb2.Sms.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SendEmail(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/SendEmail',
+            client360_dot_communication_dot_v1_dot_communication__pb2.SendEmailRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.EmailMessage.FromString,
             options,
             channel_credentials,
             insecure,

@@ -46,6 +46,8 @@ class CommunicationServiceStub:
     SetTicketStatus: _grpc.UnaryUnaryMultiCallable[_communication_pb2.SetTicketStatusRequest, _communication_pb2.Ticket]
     SendSms: _grpc.UnaryUnaryMultiCallable[_communication_pb2.SendSmsRequest, _communication_pb2.Sms]
     """Queues a text message; a background job hands it to the provider."""
+    SendEmail: _grpc.UnaryUnaryMultiCallable[_communication_pb2.SendEmailRequest, _communication_pb2.EmailMessage]
+    """Queues an email to the client; a background sender hands it to the mail server."""
     IngestEmail: _grpc.UnaryUnaryMultiCallable[_communication_pb2.IngestEmailRequest, _communication_pb2.EmailMessage]
     """Agency mailbox ingestion (a mailbox poller or a file drop), not a user's command."""
     CreateMailingList: _grpc.UnaryUnaryMultiCallable[_communication_pb2.CreateMailingListRequest, _communication_pb2.MailingList]
@@ -70,6 +72,8 @@ class CommunicationServiceAsyncStub(CommunicationServiceStub):
     SetTicketStatus: _aio.UnaryUnaryMultiCallable[_communication_pb2.SetTicketStatusRequest, _communication_pb2.Ticket]  # type: ignore[assignment]
     SendSms: _aio.UnaryUnaryMultiCallable[_communication_pb2.SendSmsRequest, _communication_pb2.Sms]  # type: ignore[assignment]
     """Queues a text message; a background job hands it to the provider."""
+    SendEmail: _aio.UnaryUnaryMultiCallable[_communication_pb2.SendEmailRequest, _communication_pb2.EmailMessage]  # type: ignore[assignment]
+    """Queues an email to the client; a background sender hands it to the mail server."""
     IngestEmail: _aio.UnaryUnaryMultiCallable[_communication_pb2.IngestEmailRequest, _communication_pb2.EmailMessage]  # type: ignore[assignment]
     """Agency mailbox ingestion (a mailbox poller or a file drop), not a user's command."""
     CreateMailingList: _aio.UnaryUnaryMultiCallable[_communication_pb2.CreateMailingListRequest, _communication_pb2.MailingList]  # type: ignore[assignment]
@@ -157,6 +161,14 @@ class CommunicationServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_communication_pb2.Sms, _abc.Awaitable[_communication_pb2.Sms]]:
         """Queues a text message; a background job hands it to the provider."""
+
+    @_abc_1.abstractmethod
+    def SendEmail(
+        self,
+        request: _communication_pb2.SendEmailRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_communication_pb2.EmailMessage, _abc.Awaitable[_communication_pb2.EmailMessage]]:
+        """Queues an email to the client; a background sender hands it to the mail server."""
 
     @_abc_1.abstractmethod
     def IngestEmail(
