@@ -9,6 +9,7 @@ from client360.communication.v1 import communication_pb2, communication_pb2_grpc
 from runtime.kit.jobs import JobQueue
 from runtime.server import ServiceContext, main
 from services.communication import consumers
+from services.communication.inbox import InboxWatcher
 from services.communication.jobs import campaign_runner, sms_runner
 from services.communication.mailer import MailSender
 from services.communication.models import COLLECTIONS
@@ -39,6 +40,8 @@ async def wire(ctx: ServiceContext) -> None:
     ctx.background(campaigns.run(), "sms-campaigns")
     mailer = MailSender(ctx.store, settings)
     ctx.background(mailer.run(), "mail-sender")
+    inbox = InboxWatcher(repo, settings.inbox(ctx.settings.data_dir), poll=settings.inbox_poll)
+    ctx.background(inbox.run(), "mail-inbox")
     ctx.add_servicer(
         communication_pb2_grpc.add_CommunicationServiceServicer_to_server,
         CommunicationServicer(repo, queue, runner, campaigns, mailer, settings),

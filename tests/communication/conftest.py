@@ -41,7 +41,11 @@ def mail_catcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailCatch
 def communication_system(
     tmp_path_factory: pytest.TempPathFactory, mail_catcher: MailCatcher
 ) -> Iterator[System]:
-    smtp = {"C360_SMTP_HOST": "127.0.0.1", "C360_SMTP_PORT": str(mail_catcher.port)}
+    smtp = {
+        "C360_SMTP_HOST": "127.0.0.1",
+        "C360_SMTP_PORT": str(mail_catcher.port),
+        "C360_MAIL_INBOX_POLL": "0.2",
+    }
     running = System(
         Path(tmp_path_factory.mktemp("communication")), services=SERVICES, settings=smtp
     )
