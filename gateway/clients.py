@@ -749,12 +749,14 @@ class CommunicationClient(_ServiceClient):
         activity_limit: int,
         sms_limit: int,
         email_limit: int,
+        document_limit: int = 0,
     ) -> list[communication_pb2.ClientCommunication]:
         request = communication_pb2.BatchGetCommunicationRequest(
             client_ids=client_ids,
             activity_limit=activity_limit,
             sms_limit=sms_limit,
             email_limit=email_limit,
+            document_limit=document_limit,
         )
         response = await self._call(self._stub.BatchGetCommunication, request, caller)
         return list(response.clients)
@@ -841,6 +843,16 @@ class CommunicationClient(_ServiceClient):
         self, caller: Caller, request: communication_pb2.SendEmailRequest
     ) -> communication_pb2.EmailMessage:
         return await self._call(self._stub.SendEmail, request, caller)
+
+    async def upload_document(
+        self, caller: Caller, request: communication_pb2.UploadDocumentRequest
+    ) -> communication_pb2.Document:
+        return await self._call(self._stub.UploadDocument, request, caller)
+
+    async def share_document(
+        self, caller: Caller, request: communication_pb2.ShareDocumentRequest
+    ) -> communication_pb2.Document:
+        return await self._call(self._stub.ShareDocument, request, caller)
 
 
 class BillingClient(_ServiceClient):

@@ -20,6 +20,7 @@ import strawberry
 
 from client360.communication.v1 import communication_pb2 as pb
 from gateway.context import Info, RequestContext
+from gateway.files import Upload, read_upload
 from gateway.live import LiveEvent
 from gateway.planner import Section, ServiceSection
 from gateway.schema.enums import enum_field, proto_enum
@@ -68,6 +69,11 @@ class OutgoingEmailKind(Enum):
 @proto_enum(pb.EmailStatus)
 class EmailStatus(Enum):
     """Where an email stands: received, or written and queued, sent or failed."""
+
+
+@proto_enum(pb.DocumentKind)
+class DocumentKind(Enum):
+    """What a document of the client's file is."""
 
 
 @proto_enum(pb.CampaignState)
@@ -235,6 +241,63 @@ class ClientEmail:
         return timestamp(root, "sent_at")
 
 
+@strawberry.type(description="A document of the client's file; its type is found from its content.")
+class ClientDocument:
+    id: strawberry.ID = strawberry.field(description="The document's id.")
+    kind: DocumentKind | None = enum_field("What the document is.")
+    contract_id: str | None = strawberry.field(
+        description="The contract it is linked to; null when none."
+    )
+    claim_id: str | None = strawberry.field(
+        description="The claim it is linked to; null when none."
+    )
+    intervention_id: str | None = strawberry.field(
+        description="The intervention it is linked to; null when none."
+    )
+    shared_with: list[str] = strawberry.field(
+        description="User ids of the partners it is shared with."
+    )
+    version: int = strawberry.field(description="Version, for shareDocument.")
+
+    @strawberry.field(description="The file name offered for the download.")
+    @staticmethod
+    def name(root: strawberry.Parent[pb.Document]) -> str:
+        return root.file.name
+
+    @strawberry.field(description="The media type, found from the content.")
+    @staticmethod
+    def media_type(root: strawberry.Parent[pb.Document]) -> str:
+        return root.file.media_type
+
+    @strawberry.field(description="Its size in bytes.")
+    @staticmethod
+    def size_bytes(root: strawberry.Parent[pb.Document]) -> int:
+        return root.file.size_bytes
+
+    @strawberry.field(description="Hex SHA-256 of the content.")
+    @staticmethod
+    def sha256(root: strawberry.Parent[pb.Document]) -> str:
+        return root.file.sha256
+
+    @strawberry.field(description="User id of whoever uploaded it.")
+    @staticmethod
+    def uploaded_by(root: strawberry.Parent[pb.Document]) -> str | None:
+        return root.audit.created_by or None
+
+    @strawberry.field(description="When it was uploaded (ISO 8601, UTC).")
+    @staticmethod
+    def uploaded_at(root: strawberry.Parent[pb.Document]) -> datetime | None:
+        return timestamp(root.audit, "created_at")
+
+    @strawberry.field(
+        description="A link to download it, signed for you and valid a short while (15 "
+        "minutes by default): GET it as is, no token needed."
+    )
+    @staticmethod
+    def url(root: strawberry.Parent[pb.Document], info: Info) -> str:
+        return info.context.files.link(info.context.caller, "communication", root.id)
+
+
 @strawberry.type(description="A mailing list of the agency.")
 class MailingList:
     id: strawberry.ID = strawberry.field(description="The list's id.")
@@ -304,11 +367,13 @@ class CommunicationSection:
     all_sms: Sequence[pb.Sms] | None
     all_emails: Sequence[pb.EmailMessage] | None
     mailing_lists: Sequence[pb.MailingListSubscription] | None
+    all_documents: Sequence[pb.Document] | None
 
 
 def communication_section(answer: pb.ClientCommunication) -> CommunicationSection:
     full = answer.view == pb.SECTION_VIEW_FULL
     memo_seen = full or answer.view == pb.SECTION_VIEW_MEMO_ONLY
+    documents_seen = full or answer.view == pb.SECTION_VIEW_SHARED_DOCUMENTS
     return CommunicationSection(
         memo=answer.memo if memo_seen else None,
         all_activities=answer.activities if full else None,
@@ -319,6 +384,7 @@ def communication_section(answer: pb.ClientCommunication) -> CommunicationSectio
         all_sms=answer.sms if full else None,
         all_emails=answer.emails if full else None,
         mailing_lists=answer.mailing_lists if full else None,
+        all_documents=answer.documents if documents_seen else None,
     )
 
 
@@ -330,7 +396,8 @@ MAX_ACTIVITIES = 100
 
 @strawberry.type(
     description="The Communication section of the file (communication service). A technician "
-    "sees the memo only (the other fields are null); a partner sees none of it."
+    "sees the memo only (the other fields are null); a partner sees only the documents shared "
+    "with it."
 )
 class Communication:
     memo: list[MemoNote] | None = strawberry.field(
@@ -393,6 +460,21 @@ class Communication:
             return None
         return cast(list[ClientEmail], list(root.all_emails[: max(limit, 0)]))
 
+    @strawberry.field(
+        description="Documents, newest first; a partner gets those shared with it only."
+    )
+    @staticmethod
+    def documents(
+        root: strawberry.Parent[CommunicationSection],
+        limit: Annotated[
+            int,
+            strawberry.argument(description=f"How many at most, 0 to {MAX_ACTIVITIES}."),
+        ] = DEFAULT_ACTIVITIES,
+    ) -> list[ClientDocument] | None:
+        if root.all_documents is None:
+            return None
+        return cast(list[ClientDocument], list(root.all_documents[: max(limit, 0)]))
+
 
 def _most_asked(field: SelectedField, name: str, default: int) -> int:
     """The most items any `name(limit:)` of the selection shows (the call asks for that)."""
@@ -403,12 +485,14 @@ def _most_asked(field: SelectedField, name: str, default: int) -> int:
     return max(limits, default=0)
 
 
-def _limits(field: SelectedField) -> tuple[int, int, int]:
-    """How many activities, text messages and emails per client the call asks for."""
+def _limits(field: SelectedField) -> tuple[int, int, int, int]:
+    """How many activities, text messages, emails and documents per client the call asks
+    for."""
     return (
         _most_asked(field, "activities", DEFAULT_ACTIVITIES),
         _most_asked(field, "sms", DEFAULT_ACTIVITIES),
         _most_asked(field, "emails", DEFAULT_EMAILS),
+        _most_asked(field, "documents", DEFAULT_ACTIVITIES),
     )
 
 
@@ -416,15 +500,16 @@ def _limits(field: SelectedField) -> tuple[int, int, int]:
 
 
 async def _load(
-    context: RequestContext, client_ids: list[str], limits: tuple[int, int, int]
+    context: RequestContext, client_ids: list[str], limits: tuple[int, int, int, int]
 ) -> dict[str, CommunicationSection]:
-    activity_limit, sms_limit, email_limit = limits
+    activity_limit, sms_limit, email_limit, document_limit = limits
     answers = await context.clients.communication.batch_get_communication(
         context.caller,
         client_ids,
         activity_limit=activity_limit,
         sms_limit=sms_limit,
         email_limit=email_limit,
+        document_limit=document_limit,
     )
     found = {answer.client_id: answer for answer in answers}
     return {
@@ -438,7 +523,8 @@ async def _load(
 COMMUNICATION = Section(
     name="communication",
     type=Communication,
-    description="Emails, activity log, text messages, memo, tasks, actions and tickets. Null, "
+    description="Emails, documents, activity log, text messages, memo, tasks, actions and "
+    "tickets. Null, "
     "with the communication service's error, when they could not be read.",
     load=_load,
     request=_limits,
@@ -720,6 +806,67 @@ class CommunicationMutation:
         email = await info.context.clients.communication.send_email(info.context.caller, request)
         return cast(ClientEmail, email)
 
+    @strawberry.mutation(
+        description="Uploads a document to the client's file (a multipart request). Refused "
+        "with BAD_USER_INPUT on file when it is empty, too big (8 MB by default) or not a PDF, "
+        "JPEG, PNG or WebP (found from the content, whatever its name)."
+    )
+    async def upload_document(
+        self,
+        info: Info,
+        client_id: ClientId,
+        kind: Annotated[DocumentKind, strawberry.argument(description="What the document is.")],
+        file: Annotated[Upload, strawberry.argument(description="The file.")],
+        contract_id: Annotated[
+            str, strawberry.argument(description="The contract it is linked to; empty: none.")
+        ] = "",
+        claim_id: Annotated[
+            str, strawberry.argument(description="The claim it is linked to; empty: none.")
+        ] = "",
+        intervention_id: Annotated[
+            str,
+            strawberry.argument(description="The intervention it is linked to; empty: none."),
+        ] = "",
+        shared_with: Annotated[
+            list[str] | None,
+            strawberry.argument(description="User ids of the partners to share it with."),
+        ] = None,
+    ) -> ClientDocument | None:
+        uploaded = await read_upload(file)
+        request = pb.UploadDocumentRequest(
+            client_id=client_id,
+            kind=kind.value,
+            name=uploaded.name,
+            data=uploaded.data,
+            contract_id=contract_id,
+            claim_id=claim_id,
+            intervention_id=intervention_id,
+            shared_with=shared_with or [],
+        )
+        document = await info.context.clients.communication.upload_document(
+            info.context.caller, request
+        )
+        return cast(ClientDocument, document)
+
+    @strawberry.mutation(
+        description="Sets the partners a document is shared with (the whole list): they see "
+        "it on the client's file and may download it."
+    )
+    async def share_document(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The document's id.")],
+        version: Version,
+        shared_with: Annotated[
+            list[str], strawberry.argument(description="User ids of the partners; [] for none.")
+        ],
+    ) -> ClientDocument | None:
+        request = pb.ShareDocumentRequest(id=id, version=version, shared_with=shared_with)
+        document = await info.context.clients.communication.share_document(
+            info.context.caller, request
+        )
+        return cast(ClientDocument, document)
+
     @strawberry.mutation(description="Creates a mailing list; its name is unique in the agency.")
     async def create_mailing_list(
         self,
@@ -887,6 +1034,20 @@ class CommunicationEventFields:
             return None
         return cast(MailingListSubscription, root.payload.subscription)
 
+    @strawberry.field(
+        description="The document saved, for a document event (a partner hears of those "
+        "shared with it); null for others."
+    )
+    @staticmethod
+    def document(root: strawberry.Parent[LiveEvent], info: Info) -> ClientDocument | None:
+        if not isinstance(root.payload, pb.DocumentSaved):
+            return None
+        caller = info.context.caller
+        shared = caller.role == "partner" and caller.user_id in root.payload.document.shared_with
+        if not (_heard(info) or shared):
+            return None
+        return cast(ClientDocument, root.payload.document)
+
     @strawberry.field(description="The ticket saved, for a ticket event; null for others.")
     @staticmethod
     def ticket(root: strawberry.Parent[LiveEvent], info: Info) -> Ticket | None:
@@ -929,6 +1090,7 @@ SECTION = ServiceSection(
         pb.SmsSaved,
         pb.EmailReceived,
         pb.EmailSaved,
+        pb.DocumentSaved,
         pb.SubscriptionChanged,
         pb.CampaignFinished,
     ),

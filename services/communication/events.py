@@ -15,6 +15,7 @@ from services.communication.mapping import (
     action_to_proto,
     activity_to_proto,
     campaign_to_proto,
+    document_to_proto,
     email_to_proto,
     note_to_proto,
     sms_to_proto,
@@ -28,6 +29,7 @@ from services.communication.models import (
     Action,
     Activity,
     CampaignContent,
+    Document,
     EmailMessage,
     MemoNote,
     Sms,
@@ -92,6 +94,13 @@ async def email_received(txn: Transaction, caller: Caller, email: EmailMessage) 
 async def email_saved(txn: Transaction, caller: Caller, email: EmailMessage) -> None:
     """An email written to the client: queued, then sent or failed."""
     await _queue(txn, caller, email["client_id"], pb.EmailSaved(email=email_to_proto(email)))
+
+
+async def document_saved(
+    txn: Transaction, caller: Caller, document: Document, *, created: bool
+) -> None:
+    payload = pb.DocumentSaved(document=document_to_proto(document), created=created)
+    await _queue(txn, caller, document["client_id"], payload)
 
 
 async def subscription_changed(

@@ -16,6 +16,7 @@ from services.communication.models import (
     ACTION_STATUSES,
     ACTIVITY_KINDS,
     DIRECTIONS,
+    DOCUMENT_KINDS,
     EMAIL_KINDS,
     EMAIL_RECEIVED,
     EMAIL_STATUSES,
@@ -29,6 +30,7 @@ from services.communication.models import (
     ClientCommunication,
     ClientCopy,
     ContactCopy,
+    Document,
     EmailMessage,
     MailingList,
     MemoNote,
@@ -42,6 +44,7 @@ VIEWS = {
     roles.FULL: pb.SECTION_VIEW_FULL,
     roles.MEMO_ONLY: pb.SECTION_VIEW_MEMO_ONLY,
     roles.NONE: pb.SECTION_VIEW_NONE,
+    roles.SHARED_DOCUMENTS: pb.SECTION_VIEW_SHARED_DOCUMENTS,
 }
 COLOURS = {
     colours.ON_TIME: pb.TASK_COLOUR_ON_TIME,
@@ -167,6 +170,27 @@ def email_to_proto(m: EmailMessage) -> pb.EmailMessage:
     )
 
 
+def document_to_proto(d: Document) -> pb.Document:
+    return pb.Document(
+        id=d["id"],
+        client_id=d["client_id"],
+        kind=DOCUMENT_KINDS.to_proto(d["kind"]),
+        file=common_pb2.FileInfo(
+            id=d["id"],
+            name=d["name"],
+            media_type=d["media_type"],
+            size_bytes=d["size_bytes"],
+            sha256=d["sha256"],
+        ),
+        contract_id=d["contract_id"],
+        claim_id=d["claim_id"],
+        intervention_id=d["intervention_id"],
+        shared_with=d["shared_with"],
+        version=d.get("version", 0),
+        audit=audit_to_proto(d.get("audit")),
+    )
+
+
 def mailing_list_to_proto(m: MailingList) -> pb.MailingList:
     return pb.MailingList(
         id=m["id"],
@@ -228,6 +252,7 @@ def client_communication_to_proto(c: ClientCommunication) -> pb.ClientCommunicat
         sms=[sms_to_proto(m) for m in c.sms],
         emails=[email_to_proto(m) for m in c.emails],
         mailing_lists=[subscription_to_proto(s) for s in c.mailing_lists],
+        documents=[document_to_proto(d) for d in c.documents],
     )
 
 
@@ -274,6 +299,18 @@ def action_from_request(r: pb.CreateActionRequest) -> dict[str, Any]:
         "name": r.name,
         "due_date": r.due_date,
         "status": ACTION_STATUSES.to_word(r.status),
+    }
+
+
+def document_from_request(r: pb.UploadDocumentRequest) -> dict[str, Any]:
+    return {
+        "client_id": r.client_id,
+        "kind": DOCUMENT_KINDS.to_word(r.kind),
+        "name": r.name,
+        "contract_id": r.contract_id,
+        "claim_id": r.claim_id,
+        "intervention_id": r.intervention_id,
+        "shared_with": list(r.shared_with),
     }
 
 

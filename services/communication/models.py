@@ -31,6 +31,7 @@ CAMPAIGNS: Final = "campaigns"
 CLIENT_COPIES: Final = "client_copies"
 CONTACT_COPIES: Final = "contact_copies"
 MAIL_QUEUE: Final = "mail_queue"
+DOCUMENTS: Final = "documents"
 
 COLLECTIONS = (
     # Read by client, newest first.
@@ -55,6 +56,8 @@ COLLECTIONS = (
     CollectionSpec(CONTACT_COPIES, indexes=(("client_id",),)),
     # Read by client, newest first; a message ingested twice is found by its Message-ID.
     CollectionSpec(EMAILS, indexes=(("client_id", "sent_at"), ("message_id",))),
+    # Read by client, newest first; a partner's read asks for those shared with it.
+    CollectionSpec(DOCUMENTS, indexes=(("client_id", "id"),), multikey=("shared_with",)),
     # Emails written and not yet handed to the mail server, every tenant's under
     # jobs.QUEUE_TENANT (id: the email's id), by the moment they are due.
     CollectionSpec(MAIL_QUEUE, indexes=(("due_at",),)),
@@ -117,6 +120,32 @@ EMAIL_STATUSES = Vocabulary(
         pb.EMAIL_STATUS_FAILED: "failed",
     },
 )
+DOCUMENT_KINDS = Vocabulary(
+    pb.DocumentKind,
+    {
+        pb.DOCUMENT_KIND_VEHICLE_REGISTRATION: "vehicle_registration",
+        pb.DOCUMENT_KIND_INVOICE: "invoice",
+        pb.DOCUMENT_KIND_RENEWAL_NOTICE: "renewal_notice",
+        pb.DOCUMENT_KIND_QUOTE: "quote",
+        pb.DOCUMENT_KIND_PROOF_OF_IDENTITY: "proof_of_identity",
+        pb.DOCUMENT_KIND_PROOF_OF_ADDRESS: "proof_of_address",
+        pb.DOCUMENT_KIND_CLAIM_PHOTO: "claim_photo",
+        pb.DOCUMENT_KIND_OTHER: "other",
+    },
+)
+# What a document may be, found from its content. Office formats are not accepted: puremagic
+# names any ZIP archive a Word document, so a .docx could not be told from a ZIP of anything.
+DOCUMENT_TYPES: Final = frozenset({"application/pdf", "image/jpeg", "image/png", "image/webp"})
+# The file names offered for a download when the uploader gave none.
+EXTENSIONS: Final = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+}
+# Partners a document is shared with, at most.
+MAX_SHARED = 20
+
 EMAIL_SERVICE: Final = "service"
 # The consent of the recipient contact (a ContactCopy field) each kind of email needs.
 CONSENT_OF_KIND: Final = {
@@ -239,6 +268,18 @@ class QueuedEmail(TypedDict):
     tenant_id: NotRequired[str]
 
 
+class Document(_Stored):
+    kind: str
+    name: str
+    media_type: str
+    size_bytes: int
+    sha256: str  # also the key of its bytes in the service's FileStore
+    contract_id: str
+    claim_id: str
+    intervention_id: str
+    shared_with: list[str]  # partners' user ids
+
+
 class MailingList(TypedDict):
     id: str
     name: str
@@ -339,6 +380,7 @@ class ClientCommunication:
     sms: list[Sms] = field(default_factory=list)
     emails: list[EmailMessage] = field(default_factory=list)
     mailing_lists: list[Subscription] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

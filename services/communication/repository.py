@@ -17,6 +17,7 @@ from services.communication.models import (
     CAMPAIGNS,
     CLIENT_COPIES,
     CONTACT_COPIES,
+    DOCUMENTS,
     EMAILS,
     MAILING_LISTS,
     MEMO_NOTES,
@@ -31,6 +32,7 @@ from services.communication.models import (
     CampaignContent,
     ClientCopy,
     ContactCopy,
+    Document,
     EmailMessage,
     MailingList,
     MemoNote,
@@ -94,6 +96,20 @@ class CommunicationRepository(Repository):
             EMAILS, tenant_id, _of_clients(client_ids), sort=(("sent_at", -1), ("id", -1))
         )
         return cast(list[EmailMessage], found)
+
+    async def documents_of(
+        self, tenant_id: str, client_ids: Sequence[str], *, shared_with: str = ""
+    ) -> list[Document]:
+        """The clients' documents, newest first; only those shared with the partner
+        ``shared_with`` when given."""
+        where = _of_clients(client_ids)
+        if shared_with:
+            where["shared_with"] = shared_with
+        found = await self._store.find(DOCUMENTS, tenant_id, where, sort=(("id", -1),))
+        return cast(list[Document], found)
+
+    async def document(self, tenant_id: str, document_id: str) -> Document | None:
+        return cast("Document | None", await self._store.get(DOCUMENTS, tenant_id, document_id))
 
     async def email_by_message_id(self, tenant_id: str, message_id: str) -> EmailMessage | None:
         found = await self._store.find(EMAILS, tenant_id, {"message_id": message_id}, limit=1)

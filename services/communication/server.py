@@ -6,6 +6,7 @@ messages to the SMS provider."""
 from __future__ import annotations
 
 from client360.communication.v1 import communication_pb2, communication_pb2_grpc
+from runtime.kit.files import FileStore
 from runtime.kit.jobs import JobQueue
 from runtime.server import ServiceContext, main
 from services.communication import consumers
@@ -44,7 +45,15 @@ async def wire(ctx: ServiceContext) -> None:
     ctx.background(inbox.run(), "mail-inbox")
     ctx.add_servicer(
         communication_pb2_grpc.add_CommunicationServiceServicer_to_server,
-        CommunicationServicer(repo, queue, runner, campaigns, mailer, settings),
+        CommunicationServicer(
+            repo,
+            queue,
+            runner,
+            campaigns,
+            mailer,
+            settings,
+            FileStore(ctx.settings.data_dir / "communication-files"),
+        ),
         SERVICE_NAME,
     )
 

@@ -8,10 +8,12 @@ then writes the change and its event in one transaction.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import make_msgid, parseaddr
+from pathlib import PurePosixPath
 from typing import Any, cast
 
 from client360.communication.v1 import communication_pb2
@@ -20,6 +22,7 @@ from runtime.clock import AGENCY_TIMEZONE, now_iso, today
 from runtime.contracts import max_items
 from runtime.errors import FieldViolation, InvalidInput, NotFound
 from runtime.ids import new_id
+from runtime.kit.files import FileStore, require_media_type, require_size
 from runtime.kit.jobs import QUEUE_TENANT, Job, JobQueue
 from runtime.kit.updates import check_version, created_stamps, touched_stamps
 from runtime.kit.validators import normalize_phone, reject_invalid
@@ -35,10 +38,13 @@ from services.communication.models import (
     CAMPAIGN_JOB,
     CAMPAIGNS,
     CONSENT_OF_KIND,
+    DOCUMENT_TYPES,
+    DOCUMENTS,
     EMAIL_QUEUED,
     EMAIL_RECEIVED,
     EMAIL_SERVICE,
     EMAILS,
+    EXTENSIONS,
     MAIL_QUEUE,
     MAILING_LISTS,
     MEMO_NOTES,
@@ -58,6 +64,7 @@ from services.communication.models import (
     Activity,
     CampaignContent,
     ClientCommunication,
+    Document,
     EmailMessage,
     MailingList,
     MemoNote,
@@ -74,10 +81,12 @@ from services.communication.validation import (
     check_action_status,
     check_activity,
     check_campaign,
+    check_document,
     check_email,
     check_mailing_list,
     check_note,
     check_note_text,
+    check_shared_with,
     check_sms,
     check_subscription,
     check_task,
@@ -113,6 +122,7 @@ async def get_communication(
     activity_limit: int,
     sms_limit: int = 0,
     email_limit: int = 0,
+    document_limit: int = 0,
     now: datetime | None = None,
 ) -> list[ClientCommunication]:
     """Every asked client's part of the file, in the order asked (each once): a few queries
@@ -128,12 +138,21 @@ async def get_communication(
         violations.append(FieldViolation("smsLimit", f"must be 0 to {MAX_ACTIVITIES}"))
     if not 0 <= email_limit <= MAX_ACTIVITIES:
         violations.append(FieldViolation("emailLimit", f"must be 0 to {MAX_ACTIVITIES}"))
+    if not 0 <= document_limit <= MAX_ACTIVITIES:
+        violations.append(FieldViolation("documentLimit", f"must be 0 to {MAX_ACTIVITIES}"))
     reject_invalid(violations)
     view = roles.view_of(caller)
     files = {client_id: ClientCommunication(client_id, view) for client_id in wanted}
     if view == roles.NONE or not wanted:
         return list(files.values())
     tenant = caller.tenant_id
+    if document_limit and view in (roles.FULL, roles.SHARED_DOCUMENTS):
+        partner = caller.user_id if view == roles.SHARED_DOCUMENTS else ""
+        found = await repo.documents_of(tenant, wanted, shared_with=partner)
+        for client_id, documents in _by_client(found).items():
+            files[client_id].documents = documents[:document_limit]
+    if view == roles.SHARED_DOCUMENTS:
+        return list(files.values())
     for note in await repo.notes_of(tenant, wanted):
         files[note["client_id"]].memo.append(note)
     if view == roles.MEMO_ONLY:
@@ -637,6 +656,113 @@ async def send_email(
         await repo.insert(txn, MAIL_QUEUE, QUEUE_TENANT, queued)
         await events.email_saved(txn, caller, stored)
     return stored
+
+
+# Documents
+
+
+def _file_name(given: str, kind: str, media_type: str) -> str:
+    """The name offered for the download: the uploader's, without any folder."""
+    name = PurePosixPath(given.replace("\\", "/")).name.strip()
+    return name or f"{kind}.{EXTENSIONS.get(media_type, 'bin')}"
+
+
+async def upload_document(
+    *,
+    repo: CommunicationRepository,
+    files: FileStore,
+    caller: Caller,
+    data: dict[str, Any],
+    content: bytes,
+    max_bytes: int,
+) -> Document:
+    """A document for the client's file: every rule checked at once (its fields, and its
+    file's size and type from the content), then its bytes stored durably, then the record
+    and its event committed."""
+    roles.require_full_view(caller)
+    violations = check_document(data)
+    media_type = ""
+    try:
+        require_size(content, max_bytes, "file")
+        media_type = require_media_type(content, DOCUMENT_TYPES, "file")
+    except InvalidInput as refused:
+        violations += refused.violations
+    reject_invalid(violations)
+    # On disk (flushed) before the record that names it commits; off the event loop.
+    key = await asyncio.to_thread(files.put, caller.tenant_id, content)
+    document: dict[str, Any] = {
+        "id": new_id(),
+        "client_id": data["client_id"],
+        "kind": data["kind"],
+        "name": _file_name(data["name"], data["kind"], media_type),
+        "media_type": media_type,
+        "size_bytes": len(content),
+        "sha256": key,
+        "contract_id": data["contract_id"],
+        "claim_id": data["claim_id"],
+        "intervention_id": data["intervention_id"],
+        "shared_with": list(dict.fromkeys(data["shared_with"])),
+        "audit": created_stamps(caller.user_id),
+    }
+    async with repo.transaction() as txn:
+        stored = cast(Document, await repo.insert(txn, DOCUMENTS, caller.tenant_id, document))
+        await events.document_saved(txn, caller, stored, created=True)
+    return stored
+
+
+async def share_document(
+    *,
+    repo: CommunicationRepository,
+    caller: Caller,
+    document_id: str,
+    version: int,
+    shared_with: list[str],
+) -> Document:
+    """The document shared with exactly ``shared_with`` (partners' user ids)."""
+    roles.require_full_view(caller)
+    reject_invalid(check_shared_with(shared_with))
+    partners = list(dict.fromkeys(shared_with))
+    async with repo.transaction() as txn:
+        current = cast(
+            Document,
+            check_version(
+                await repo.get_for_update(txn, DOCUMENTS, caller.tenant_id, document_id),
+                version=version,
+                what="document",
+                record_id=document_id,
+            ),
+        )
+        if current["shared_with"] == partners:
+            return current
+        updated = {
+            **current,
+            "shared_with": partners,
+            "audit": touched_stamps(current["audit"], caller.user_id),
+        }
+        stored = cast(
+            Document,
+            await repo.replace(
+                txn, DOCUMENTS, caller.tenant_id, updated, expected_version=current["version"]
+            ),
+        )
+        await events.document_saved(txn, caller, stored, created=False)
+    return stored
+
+
+async def document_file(
+    *, repo: CommunicationRepository, files: FileStore, caller: Caller, document_id: str
+) -> tuple[Document, bytes]:
+    """A document and its bytes, under the rules of the read: NotFound for another tenant's,
+    for a partner's when not shared with it, for a role that sees no document."""
+    view = roles.view_of(caller)
+    document = await repo.document(caller.tenant_id, document_id) if document_id else None
+    visible = document is not None and (
+        view == roles.FULL
+        or (view == roles.SHARED_DOCUMENTS and caller.user_id in document["shared_with"])
+    )
+    if document is None or not visible:
+        raise NotFound(f"document {document_id} not found")
+    return document, await asyncio.to_thread(files.get, caller.tenant_id, document["sha256"])
 
 
 # Mailing lists

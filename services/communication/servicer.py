@@ -3,8 +3,11 @@ answer. Errors travel as runtime errors and are mapped to status codes by the in
 
 from __future__ import annotations
 
+from client360.common.v1 import common_pb2
 from client360.communication.v1 import communication_pb2 as pb
 from client360.communication.v1 import communication_pb2_grpc
+from runtime.errors import NotFound
+from runtime.kit.files import FileStore
 from runtime.kit.jobs import JobQueue, JobRunner
 from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
@@ -18,6 +21,8 @@ from services.communication.mapping import (
     campaign_to_proto,
     client_communication_to_proto,
     dashboard_to_proto,
+    document_from_request,
+    document_to_proto,
     email_to_proto,
     mailing_list_to_proto,
     note_to_proto,
@@ -47,7 +52,9 @@ class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer)
         campaign_runner: JobRunner,
         mailer: MailSender,
         settings: CommunicationSettings,
+        files: FileStore,
     ) -> None:
+        self._files = files
         self._mailer = mailer
         self._settings = settings
         self._repo = repo
@@ -65,6 +72,7 @@ class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer)
             activity_limit=request.activity_limit,
             sms_limit=request.sms_limit,
             email_limit=request.email_limit,
+            document_limit=request.document_limit,
         )
         return pb.BatchGetCommunicationResponse(
             clients=[client_communication_to_proto(c) for c in found]
@@ -184,6 +192,43 @@ class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer)
             repo=self._repo, caller=current_caller(), raw=request.raw
         )
         return email_to_proto(email)
+
+    async def UploadDocument(
+        self, request: pb.UploadDocumentRequest, context: Context
+    ) -> pb.Document:
+        document = await service.upload_document(
+            repo=self._repo,
+            files=self._files,
+            caller=current_caller(),
+            data=document_from_request(request),
+            content=request.data,
+            max_bytes=self._settings.document_max_bytes,
+        )
+        return document_to_proto(document)
+
+    async def ShareDocument(
+        self, request: pb.ShareDocumentRequest, context: Context
+    ) -> pb.Document:
+        document = await service.share_document(
+            repo=self._repo,
+            caller=current_caller(),
+            document_id=request.id,
+            version=request.version,
+            shared_with=list(request.shared_with),
+        )
+        return document_to_proto(document)
+
+    async def GetFile(
+        self, request: common_pb2.FileRequest, context: Context
+    ) -> common_pb2.FileContent:
+        if request.variant:
+            raise NotFound(f"no {request.variant} of a document")
+        document, data = await service.document_file(
+            repo=self._repo, files=self._files, caller=current_caller(), document_id=request.id
+        )
+        return common_pb2.FileContent(
+            name=document["name"], media_type=document["media_type"], data=data
+        )
 
     async def CreateMailingList(
         self, request: pb.CreateMailingListRequest, context: Context

@@ -9,6 +9,7 @@ at once. Dates go through the runtime's shared validator, timezones through the 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
@@ -19,9 +20,11 @@ from services.communication.models import (
     ACTION_STATUSES,
     ACTIVITY_KINDS,
     DIRECTIONS,
+    DOCUMENT_KINDS,
     EMAIL_KINDS,
     MAX_EMAIL_BODY,
     MAX_NOTE,
+    MAX_SHARED,
     MAX_SMS_TEXT,
     MAX_SUMMARY,
     MAX_TITLE,
@@ -177,3 +180,27 @@ def check_email(
         out.append(FieldViolation("replyTo", "not a valid email address"))
     out += EMAIL_KINDS.check(kind, "kind")
     return out
+
+
+def check_shared_with(partners: list[str]) -> list[FieldViolation]:
+    if len(partners) > MAX_SHARED:
+        return [FieldViolation("sharedWith", f"at most {MAX_SHARED} partners")]
+    out: list[FieldViolation] = []
+    for i, partner in enumerate(partners):
+        out += _required(partner, f"sharedWith[{i}]", limit=MAX_TITLE)
+    return out
+
+
+def check_document(document: dict[str, Any]) -> list[FieldViolation]:
+    """A document's fields, its file apart (checked from the content by the service)."""
+    out = _required(document["client_id"], "clientId", limit=MAX_TITLE)
+    out += _required_word(document["kind"], "kind", DOCUMENT_KINDS.check(document["kind"], "kind"))
+    for key, field in (
+        ("name", "name"),
+        ("contract_id", "contractId"),
+        ("claim_id", "claimId"),
+        ("intervention_id", "interventionId"),
+    ):
+        if len(document[key]) > MAX_TITLE:
+            out.append(FieldViolation(field, f"at most {MAX_TITLE} characters"))
+    return out + check_shared_with(document["shared_with"])

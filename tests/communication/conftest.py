@@ -15,6 +15,8 @@ from services.communication.mailcatcher import start_catcher
 from tests.harness import GraphQLClient, System, free_port, new_tenant, wait_serving
 
 SERVICES = ("identity", "communication")
+# Documents accepted by the test system, in bytes (8 MB by default).
+DOCUMENT_LIMIT = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ def communication_system(
         "C360_SMTP_HOST": "127.0.0.1",
         "C360_SMTP_PORT": str(mail_catcher.port),
         "C360_MAIL_INBOX_POLL": "0.2",
+        "C360_DOCUMENT_MAX_BYTES": str(DOCUMENT_LIMIT),
     }
     running = System(
         Path(tmp_path_factory.mktemp("communication")), services=SERVICES, settings=smtp

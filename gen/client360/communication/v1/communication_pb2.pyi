@@ -242,6 +242,7 @@ class _SectionViewEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_SectionVi
     SECTION_VIEW_FULL: _SectionView.ValueType  # 1
     SECTION_VIEW_MEMO_ONLY: _SectionView.ValueType  # 2
     SECTION_VIEW_NONE: _SectionView.ValueType  # 3
+    SECTION_VIEW_SHARED_DOCUMENTS: _SectionView.ValueType  # 4
 
 class SectionView(_SectionView, metaclass=_SectionViewEnumTypeWrapper):
     """What of the section the caller's role may see."""
@@ -250,7 +251,38 @@ SECTION_VIEW_UNSPECIFIED: SectionView.ValueType  # 0
 SECTION_VIEW_FULL: SectionView.ValueType  # 1
 SECTION_VIEW_MEMO_ONLY: SectionView.ValueType  # 2
 SECTION_VIEW_NONE: SectionView.ValueType  # 3
+SECTION_VIEW_SHARED_DOCUMENTS: SectionView.ValueType  # 4
 Global___SectionView: _TypeAlias = SectionView  # noqa: Y015
+
+class _DocumentKind:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _DocumentKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_DocumentKind.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    DOCUMENT_KIND_UNSPECIFIED: _DocumentKind.ValueType  # 0
+    DOCUMENT_KIND_VEHICLE_REGISTRATION: _DocumentKind.ValueType  # 1
+    DOCUMENT_KIND_INVOICE: _DocumentKind.ValueType  # 2
+    DOCUMENT_KIND_RENEWAL_NOTICE: _DocumentKind.ValueType  # 3
+    DOCUMENT_KIND_QUOTE: _DocumentKind.ValueType  # 4
+    DOCUMENT_KIND_PROOF_OF_IDENTITY: _DocumentKind.ValueType  # 5
+    DOCUMENT_KIND_PROOF_OF_ADDRESS: _DocumentKind.ValueType  # 6
+    DOCUMENT_KIND_CLAIM_PHOTO: _DocumentKind.ValueType  # 7
+    DOCUMENT_KIND_OTHER: _DocumentKind.ValueType  # 8
+
+class DocumentKind(_DocumentKind, metaclass=_DocumentKindEnumTypeWrapper):
+    """What a document is (DOMAIN.md's types)."""
+
+DOCUMENT_KIND_UNSPECIFIED: DocumentKind.ValueType  # 0
+DOCUMENT_KIND_VEHICLE_REGISTRATION: DocumentKind.ValueType  # 1
+DOCUMENT_KIND_INVOICE: DocumentKind.ValueType  # 2
+DOCUMENT_KIND_RENEWAL_NOTICE: DocumentKind.ValueType  # 3
+DOCUMENT_KIND_QUOTE: DocumentKind.ValueType  # 4
+DOCUMENT_KIND_PROOF_OF_IDENTITY: DocumentKind.ValueType  # 5
+DOCUMENT_KIND_PROOF_OF_ADDRESS: DocumentKind.ValueType  # 6
+DOCUMENT_KIND_CLAIM_PHOTO: DocumentKind.ValueType  # 7
+DOCUMENT_KIND_OTHER: DocumentKind.ValueType  # 8
+Global___DocumentKind: _TypeAlias = DocumentKind  # noqa: Y015
 
 @_typing.final
 class Activity(_message.Message):
@@ -798,6 +830,68 @@ class Campaign(_message.Message):
 Global___Campaign: _TypeAlias = Campaign  # noqa: Y015
 
 @_typing.final
+class Document(_message.Message):
+    """A document of the client's file: its bytes stored by the service, its type found from the
+    content; downloaded through the gateway's /files/communication/<id>.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    FILE_FIELD_NUMBER: _builtins.int
+    CONTRACT_ID_FIELD_NUMBER: _builtins.int
+    CLAIM_ID_FIELD_NUMBER: _builtins.int
+    INTERVENTION_ID_FIELD_NUMBER: _builtins.int
+    SHARED_WITH_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    AUDIT_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    client_id: _builtins.str
+    kind: Global___DocumentKind.ValueType
+    contract_id: _builtins.str
+    """What it is linked to, when given (contracts, claims, interventions ids); empty when none."""
+    claim_id: _builtins.str
+    intervention_id: _builtins.str
+    version: _builtins.int
+    @_builtins.property
+    def file(self) -> _common_pb2.FileInfo:
+        """The file: id (this document's), name as uploaded, media type from the content, size,
+        SHA-256.
+        """
+
+    @_builtins.property
+    def shared_with(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """User ids of the partners it is shared with: they see it, and no other document."""
+
+    @_builtins.property
+    def audit(self) -> _common_pb2.AuditStamps:
+        """Who uploaded it, and when."""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        client_id: _builtins.str = ...,
+        kind: Global___DocumentKind.ValueType = ...,
+        file: _common_pb2.FileInfo | None = ...,
+        contract_id: _builtins.str = ...,
+        claim_id: _builtins.str = ...,
+        intervention_id: _builtins.str = ...,
+        shared_with: _abc.Iterable[_builtins.str] | None = ...,
+        version: _builtins.int = ...,
+        audit: _common_pb2.AuditStamps | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "file", b"file"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "claim_id", b"claim_id", "client_id", b"client_id", "contract_id", b"contract_id", "file", b"file", "id", b"id", "intervention_id", b"intervention_id", "kind", b"kind", "shared_with", b"shared_with", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Document: _TypeAlias = Document  # noqa: Y015
+
+@_typing.final
 class ClientCommunication(_message.Message):
     """One client's part of the file."""
 
@@ -814,6 +908,7 @@ class ClientCommunication(_message.Message):
     SMS_FIELD_NUMBER: _builtins.int
     EMAILS_FIELD_NUMBER: _builtins.int
     MAILING_LISTS_FIELD_NUMBER: _builtins.int
+    DOCUMENTS_FIELD_NUMBER: _builtins.int
     client_id: _builtins.str
     view: Global___SectionView.ValueType
     actions_left: _builtins.int
@@ -850,6 +945,10 @@ class ClientCommunication(_message.Message):
     def mailing_lists(self) -> _containers.RepeatedCompositeFieldContainer[Global___MailingListSubscription]:
         """The mailing lists the client is or was subscribed to, by list name."""
 
+    @_builtins.property
+    def documents(self) -> _containers.RepeatedCompositeFieldContainer[Global___Document]:
+        """Newest first; a partner gets those shared with it only."""
+
     def __init__(
         self,
         *,
@@ -864,10 +963,11 @@ class ClientCommunication(_message.Message):
         sms: _abc.Iterable[Global___Sms] | None = ...,
         emails: _abc.Iterable[Global___EmailMessage] | None = ...,
         mailing_lists: _abc.Iterable[Global___MailingListSubscription] | None = ...,
+        documents: _abc.Iterable[Global___Document] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["actions", b"actions", "actions_left", b"actions_left", "activities", b"activities", "client_id", b"client_id", "emails", b"emails", "mailing_lists", b"mailing_lists", "memo", b"memo", "sms", b"sms", "tasks", b"tasks", "tickets", b"tickets", "view", b"view"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actions", b"actions", "actions_left", b"actions_left", "activities", b"activities", "client_id", b"client_id", "documents", b"documents", "emails", b"emails", "mailing_lists", b"mailing_lists", "memo", b"memo", "sms", b"sms", "tasks", b"tasks", "tickets", b"tickets", "view", b"view"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -881,12 +981,15 @@ class BatchGetCommunicationRequest(_message.Message):
     ACTIVITY_LIMIT_FIELD_NUMBER: _builtins.int
     SMS_LIMIT_FIELD_NUMBER: _builtins.int
     EMAIL_LIMIT_FIELD_NUMBER: _builtins.int
+    DOCUMENT_LIMIT_FIELD_NUMBER: _builtins.int
     activity_limit: _builtins.int
     """How many activities per client, newest first (0: none)."""
     sms_limit: _builtins.int
     """How many text messages per client, newest first (0: none)."""
     email_limit: _builtins.int
     """How many emails per client, newest first (0: none)."""
+    document_limit: _builtins.int
+    """How many documents per client, newest first (0: none)."""
     @_builtins.property
     def client_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     def __init__(
@@ -896,10 +999,11 @@ class BatchGetCommunicationRequest(_message.Message):
         activity_limit: _builtins.int = ...,
         sms_limit: _builtins.int = ...,
         email_limit: _builtins.int = ...,
+        document_limit: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["activity_limit", b"activity_limit", "client_ids", b"client_ids", "email_limit", b"email_limit", "sms_limit", b"sms_limit"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["activity_limit", b"activity_limit", "client_ids", b"client_ids", "document_limit", b"document_limit", "email_limit", b"email_limit", "sms_limit", b"sms_limit"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1281,6 +1385,83 @@ class IngestEmailRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___IngestEmailRequest: _TypeAlias = IngestEmailRequest  # noqa: Y015
+
+@_typing.final
+class UploadDocumentRequest(_message.Message):
+    """A document for the client's file. Refused (INVALID_ARGUMENT on data) when empty, over the
+    service's size limit, or of a type not accepted (PDF, JPEG, PNG, WebP), found from the
+    content.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    DATA_FIELD_NUMBER: _builtins.int
+    CONTRACT_ID_FIELD_NUMBER: _builtins.int
+    CLAIM_ID_FIELD_NUMBER: _builtins.int
+    INTERVENTION_ID_FIELD_NUMBER: _builtins.int
+    SHARED_WITH_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    kind: Global___DocumentKind.ValueType
+    name: _builtins.str
+    """The file name as uploaded (kept for the download; the type never comes from it)."""
+    data: _builtins.bytes
+    contract_id: _builtins.str
+    claim_id: _builtins.str
+    intervention_id: _builtins.str
+    @_builtins.property
+    def shared_with(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """User ids of the partners to share it with."""
+
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        kind: Global___DocumentKind.ValueType = ...,
+        name: _builtins.str = ...,
+        data: _builtins.bytes = ...,
+        contract_id: _builtins.str = ...,
+        claim_id: _builtins.str = ...,
+        intervention_id: _builtins.str = ...,
+        shared_with: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["claim_id", b"claim_id", "client_id", b"client_id", "contract_id", b"contract_id", "data", b"data", "intervention_id", b"intervention_id", "kind", b"kind", "name", b"name", "shared_with", b"shared_with"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UploadDocumentRequest: _TypeAlias = UploadDocumentRequest  # noqa: Y015
+
+@_typing.final
+class ShareDocumentRequest(_message.Message):
+    """Sets the partners a document is shared with (the whole list)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    SHARED_WITH_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    version: _builtins.int
+    @_builtins.property
+    def shared_with(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        shared_with: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "shared_with", b"shared_with", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ShareDocumentRequest: _TypeAlias = ShareDocumentRequest  # noqa: Y015
 
 @_typing.final
 class CreateMailingListRequest(_message.Message):
@@ -1669,6 +1850,31 @@ class EmailSaved(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___EmailSaved: _TypeAlias = EmailSaved  # noqa: Y015
+
+@_typing.final
+class DocumentSaved(_message.Message):
+    """A document uploaded, or the partners it is shared with changed."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DOCUMENT_FIELD_NUMBER: _builtins.int
+    CREATED_FIELD_NUMBER: _builtins.int
+    created: _builtins.bool
+    @_builtins.property
+    def document(self) -> Global___Document: ...
+    def __init__(
+        self,
+        *,
+        document: Global___Document | None = ...,
+        created: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["document", b"document"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created", b"created", "document", b"document"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DocumentSaved: _TypeAlias = DocumentSaved  # noqa: Y015
 
 @_typing.final
 class SubscriptionChanged(_message.Message):

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from client360.common.v1 import common_pb2 as client360_dot_common_dot_v1_dot_common__pb2
 from client360.communication.v1 import communication_pb2 as client360_dot_communication_dot_v1_dot_communication__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -98,6 +99,21 @@ class CommunicationServiceStub:
                 '/client360.communication.v1.CommunicationService/IngestEmail',
                 request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.IngestEmailRequest.SerializeToString,
                 response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.EmailMessage.FromString,
+                _registered_method=True)
+        self.UploadDocument = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/UploadDocument',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.UploadDocumentRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.Document.FromString,
+                _registered_method=True)
+        self.ShareDocument = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/ShareDocument',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.ShareDocumentRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.Document.FromString,
+                _registered_method=True)
+        self.GetFile = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/GetFile',
+                request_serializer=client360_dot_common_dot_v1_dot_common__pb2.FileRequest.SerializeToString,
+                response_deserializer=client360_dot_common_dot_v1_dot_common__pb2.FileContent.FromString,
                 _registered_method=True)
         self.CreateMailingList = channel.unary_unary(
                 '/client360.communication.v1.CommunicationService/CreateMailingList',
@@ -215,6 +231,26 @@ class CommunicationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UploadDocument(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ShareDocument(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetFile(self, request, context):
+        """A document's bytes (id: the document's), for the gateway's /files route: NOT_FOUND for
+        another tenant's, and for a partner one not shared with it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateMailingList(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -318,6 +354,21 @@ def add_CommunicationServiceServicer_to_server(servicer, server):
                     servicer.IngestEmail,
                     request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.IngestEmailRequest.FromString,
                     response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.EmailMessage.SerializeToString,
+            ),
+            'UploadDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.UploadDocument,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.UploadDocumentRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.Document.SerializeToString,
+            ),
+            'ShareDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.ShareDocument,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.ShareDocumentRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.Document.SerializeToString,
+            ),
+            'GetFile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFile,
+                    request_deserializer=client360_dot_common_dot_v1_dot_common__pb2.FileRequest.FromString,
+                    response_serializer=client360_dot_common_dot_v1_dot_common__pb2.FileContent.SerializeToString,
             ),
             'CreateMailingList': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateMailingList,
@@ -701,6 +752,87 @@ class CommunicationService:
             '/client360.communication.v1.CommunicationService/IngestEmail',
             client360_dot_communication_dot_v1_dot_communication__pb2.IngestEmailRequest.SerializeToString,
             client360_dot_communication_dot_v1_dot_communication__pb2.EmailMessage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/UploadDocument',
+            client360_dot_communication_dot_v1_dot_communication__pb2.UploadDocumentRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ShareDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/ShareDocument',
+            client360_dot_communication_dot_v1_dot_communication__pb2.ShareDocumentRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetFile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/GetFile',
+            client360_dot_common_dot_v1_dot_common__pb2.FileRequest.SerializeToString,
+            client360_dot_common_dot_v1_dot_common__pb2.FileContent.FromString,
             options,
             channel_credentials,
             insecure,

@@ -6,6 +6,7 @@ first slice holds the activity log ("consigner"), the memo (notes with their his
 tasks), actions with the counter of those left, and tickets linked to a contract.
 """
 
+from client360.common.v1 import common_pb2 as _common_pb2
 from client360.communication.v1 import communication_pb2 as _communication_pb2
 from collections import abc as _abc
 from grpc import aio as _aio
@@ -50,6 +51,12 @@ class CommunicationServiceStub:
     """Queues an email to the client; a background sender hands it to the mail server."""
     IngestEmail: _grpc.UnaryUnaryMultiCallable[_communication_pb2.IngestEmailRequest, _communication_pb2.EmailMessage]
     """Agency mailbox ingestion (a mailbox poller or a file drop), not a user's command."""
+    UploadDocument: _grpc.UnaryUnaryMultiCallable[_communication_pb2.UploadDocumentRequest, _communication_pb2.Document]
+    ShareDocument: _grpc.UnaryUnaryMultiCallable[_communication_pb2.ShareDocumentRequest, _communication_pb2.Document]
+    GetFile: _grpc.UnaryUnaryMultiCallable[_common_pb2.FileRequest, _common_pb2.FileContent]
+    """A document's bytes (id: the document's), for the gateway's /files route: NOT_FOUND for
+    another tenant's, and for a partner one not shared with it.
+    """
     CreateMailingList: _grpc.UnaryUnaryMultiCallable[_communication_pb2.CreateMailingListRequest, _communication_pb2.MailingList]
     ListMailingLists: _grpc.UnaryUnaryMultiCallable[_communication_pb2.ListMailingListsRequest, _communication_pb2.ListMailingListsResponse]
     SetSubscription: _grpc.UnaryUnaryMultiCallable[_communication_pb2.SetSubscriptionRequest, _communication_pb2.MailingListSubscription]
@@ -76,6 +83,12 @@ class CommunicationServiceAsyncStub(CommunicationServiceStub):
     """Queues an email to the client; a background sender hands it to the mail server."""
     IngestEmail: _aio.UnaryUnaryMultiCallable[_communication_pb2.IngestEmailRequest, _communication_pb2.EmailMessage]  # type: ignore[assignment]
     """Agency mailbox ingestion (a mailbox poller or a file drop), not a user's command."""
+    UploadDocument: _aio.UnaryUnaryMultiCallable[_communication_pb2.UploadDocumentRequest, _communication_pb2.Document]  # type: ignore[assignment]
+    ShareDocument: _aio.UnaryUnaryMultiCallable[_communication_pb2.ShareDocumentRequest, _communication_pb2.Document]  # type: ignore[assignment]
+    GetFile: _aio.UnaryUnaryMultiCallable[_common_pb2.FileRequest, _common_pb2.FileContent]  # type: ignore[assignment]
+    """A document's bytes (id: the document's), for the gateway's /files route: NOT_FOUND for
+    another tenant's, and for a partner one not shared with it.
+    """
     CreateMailingList: _aio.UnaryUnaryMultiCallable[_communication_pb2.CreateMailingListRequest, _communication_pb2.MailingList]  # type: ignore[assignment]
     ListMailingLists: _aio.UnaryUnaryMultiCallable[_communication_pb2.ListMailingListsRequest, _communication_pb2.ListMailingListsResponse]  # type: ignore[assignment]
     SetSubscription: _aio.UnaryUnaryMultiCallable[_communication_pb2.SetSubscriptionRequest, _communication_pb2.MailingListSubscription]  # type: ignore[assignment]
@@ -177,6 +190,30 @@ class CommunicationServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_communication_pb2.EmailMessage, _abc.Awaitable[_communication_pb2.EmailMessage]]:
         """Agency mailbox ingestion (a mailbox poller or a file drop), not a user's command."""
+
+    @_abc_1.abstractmethod
+    def UploadDocument(
+        self,
+        request: _communication_pb2.UploadDocumentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_communication_pb2.Document, _abc.Awaitable[_communication_pb2.Document]]: ...
+
+    @_abc_1.abstractmethod
+    def ShareDocument(
+        self,
+        request: _communication_pb2.ShareDocumentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_communication_pb2.Document, _abc.Awaitable[_communication_pb2.Document]]: ...
+
+    @_abc_1.abstractmethod
+    def GetFile(
+        self,
+        request: _common_pb2.FileRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_common_pb2.FileContent, _abc.Awaitable[_common_pb2.FileContent]]:
+        """A document's bytes (id: the document's), for the gateway's /files route: NOT_FOUND for
+        another tenant's, and for a partner one not shared with it.
+        """
 
     @_abc_1.abstractmethod
     def CreateMailingList(
