@@ -854,6 +854,26 @@ class CommunicationClient(_ServiceClient):
     ) -> communication_pb2.Document:
         return await self._call(self._stub.ShareDocument, request, caller)
 
+    async def create_agenda_event(
+        self, caller: Caller, request: communication_pb2.CreateAgendaEventRequest
+    ) -> communication_pb2.AgendaEvent:
+        return await self._call(self._stub.CreateAgendaEvent, request, caller)
+
+    async def set_attendance(
+        self, caller: Caller, request: communication_pb2.SetAttendanceRequest
+    ) -> communication_pb2.AgendaEvent:
+        return await self._call(self._stub.SetAttendance, request, caller)
+
+    async def list_agenda(
+        self, caller: Caller, request: communication_pb2.ListAgendaRequest
+    ) -> communication_pb2.ListAgendaResponse:
+        return await self._call(self._stub.ListAgenda, request, caller)
+
+    async def export_agenda(
+        self, caller: Caller, request: communication_pb2.ExportAgendaRequest
+    ) -> communication_pb2.ExportAgendaResponse:
+        return await self._call(self._stub.ExportAgenda, request, caller)
+
 
 class BillingClient(_ServiceClient):
     SERVICE = "billing"

@@ -76,6 +76,11 @@ class DocumentKind(Enum):
     """What a document of the client's file is."""
 
 
+@proto_enum(pb.AttendeeStatus)
+class AttendeeStatus(Enum):
+    """An attendee's answer to an agenda event (iCalendar's PARTSTAT)."""
+
+
 @proto_enum(pb.CampaignState)
 class CampaignState(Enum):
     """Where an SMS campaign stands."""
@@ -298,6 +303,74 @@ class ClientDocument:
         return info.context.files.link(info.context.caller, "communication", root.id)
 
 
+@strawberry.type(description="A user invited to an agenda event, and their answer.")
+class AgendaAttendee:
+    user_id: str = strawberry.field(description="The attendee's user id.")
+    status: AttendeeStatus | None = enum_field("Needs action, tentative, accepted or declined.")
+
+
+@strawberry.type(
+    description="An agenda event linked to the client (a meeting, a call, a visit), once or "
+    "recurring."
+)
+class AgendaEvent:
+    id: strawberry.ID = strawberry.field(description="The event's id.")
+    client_id: strawberry.ID = strawberry.field(description="The client it is linked to.")
+    title: str = strawberry.field(description="What it is.")
+    description: str | None = strawberry.field(description="More about it; null when none.")
+    location: str | None = strawberry.field(description="Where; null when not said.")
+    timezone: str = strawberry.field(
+        description="The IANA timezone it recurs in: its wall-clock time holds across summer time."
+    )
+    attendees: list[AgendaAttendee] = strawberry.field(
+        description="Who is invited (the organizer among them), with their answers."
+    )
+    rrule: str | None = strawberry.field(
+        description='Its recurrence, an iCalendar RRULE ("FREQ=WEEKLY;COUNT=10"); null: once.'
+    )
+    version: int = strawberry.field(description="Version, for setAttendance.")
+
+    @strawberry.field(description="The first occurrence's start (ISO 8601, UTC).")
+    @staticmethod
+    def starts_at(root: strawberry.Parent[pb.AgendaEvent]) -> datetime | None:
+        return timestamp(root, "starts_at")
+
+    @strawberry.field(description="The first occurrence's end (ISO 8601, UTC).")
+    @staticmethod
+    def ends_at(root: strawberry.Parent[pb.AgendaEvent]) -> datetime | None:
+        return timestamp(root, "ends_at")
+
+    @strawberry.field(description="User id of the organizer, who created it.")
+    @staticmethod
+    def organizer(root: strawberry.Parent[pb.AgendaEvent]) -> str | None:
+        return root.audit.created_by or None
+
+
+@strawberry.type(description="One occurrence of an agenda event, in a user's agenda.")
+class AgendaOccurrence:
+    event: AgendaEvent = strawberry.field(description="The event (the series, if recurring).")
+
+    @strawberry.field(description="When this occurrence starts (ISO 8601, UTC).")
+    @staticmethod
+    def starts_at(root: strawberry.Parent[pb.AgendaOccurrence]) -> datetime | None:
+        return timestamp(root, "starts_at")
+
+    @strawberry.field(description="When this occurrence ends (ISO 8601, UTC).")
+    @staticmethod
+    def ends_at(root: strawberry.Parent[pb.AgendaOccurrence]) -> datetime | None:
+        return timestamp(root, "ends_at")
+
+
+@strawberry.type(description="A user's agenda across clients over a range.")
+class Agenda:
+    occurrences: list[AgendaOccurrence] = strawberry.field(
+        description="The occurrences overlapping the range, by start."
+    )
+    truncated: bool = strawberry.field(
+        description="True when there were more than 2000: ask for a shorter range."
+    )
+
+
 @strawberry.type(description="A mailing list of the agency.")
 class MailingList:
     id: strawberry.ID = strawberry.field(description="The list's id.")
@@ -368,6 +441,7 @@ class CommunicationSection:
     all_emails: Sequence[pb.EmailMessage] | None
     mailing_lists: Sequence[pb.MailingListSubscription] | None
     all_documents: Sequence[pb.Document] | None
+    agenda: Sequence[pb.AgendaEvent] | None
 
 
 def communication_section(answer: pb.ClientCommunication) -> CommunicationSection:
@@ -385,6 +459,7 @@ def communication_section(answer: pb.ClientCommunication) -> CommunicationSectio
         all_emails=answer.emails if full else None,
         mailing_lists=answer.mailing_lists if full else None,
         all_documents=answer.documents if documents_seen else None,
+        agenda=answer.agenda if full else None,
     )
 
 
@@ -417,6 +492,9 @@ class Communication:
     )
     mailing_lists: list[MailingListSubscription] | None = strawberry.field(
         description="The mailing lists the client is or was subscribed to, by name."
+    )
+    agenda: list[AgendaEvent] | None = strawberry.field(
+        description="The client's agenda events (series), by first start."
     )
 
     @strawberry.field(description="The activity log (calls, SMS, emails logged), newest first.")
@@ -563,6 +641,39 @@ class CommunicationQuery:
         found = await info.context.clients.communication.mailing_lists(info.context.caller)
         return cast(list[MailingList], found)
 
+    @strawberry.field(
+        description="A user's agenda across clients: the occurrences of the events they "
+        "attend overlapping [from, to), recurring ones expanded (at most 366 days). Not for "
+        "technicians, partners."
+    )
+    async def agenda(
+        self,
+        info: Info,
+        from_: Annotated[
+            datetime, strawberry.argument(name="from", description="The range's start.")
+        ],
+        to: Annotated[datetime, strawberry.argument(description="The range's end (excluded).")],
+        user_id: Annotated[str, strawberry.argument(description="The user; empty: you.")] = "",
+    ) -> Agenda | None:
+        request = pb.ListAgendaRequest(user_id=user_id)
+        getattr(request, "from").FromDatetime(_utc(from_))
+        request.to.FromDatetime(_utc(to))
+        found = await info.context.clients.communication.list_agenda(info.context.caller, request)
+        return cast(Agenda, found)
+
+    @strawberry.field(
+        description="A user's agenda as an iCalendar file (RFC 5545, text/calendar): every "
+        "event they attend, recurring ones with their RRULE. Not for technicians, partners."
+    )
+    async def agenda_calendar(
+        self,
+        info: Info,
+        user_id: Annotated[str, strawberry.argument(description="The user; empty: you.")] = "",
+    ) -> str | None:
+        request = pb.ExportAgendaRequest(user_id=user_id)
+        found = await info.context.clients.communication.export_agenda(info.context.caller, request)
+        return found.calendar
+
     @strawberry.field(description="The agency's actions summary (not for technicians, partners).")
     async def actions_dashboard(self, info: Info) -> ActionsDashboard | None:
         board = await info.context.clients.communication.actions_dashboard(info.context.caller)
@@ -602,6 +713,32 @@ class CreateTaskInput:
     assignee_timezone: str = strawberry.field(
         default="", description="The assignee's IANA timezone; empty: Europe/Paris."
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@strawberry.input(description="An agenda event to create.")
+class CreateAgendaEventInput:
+    client_id: strawberry.ID = strawberry.field(description="The client it is linked to.")
+    title: str = strawberry.field(description="What it is; required.")
+    starts_at: datetime = strawberry.field(description="The (first) start.")
+    ends_at: datetime = strawberry.field(description="The (first) end, after the start.")
+    attendee_ids: list[str] = strawberry.field(
+        default_factory=list,
+        description="User ids to invite; you are added as the organizer, accepted.",
+    )
+    rrule: str = strawberry.field(
+        default="",
+        description='An iCalendar RRULE ("FREQ=WEEKLY;BYDAY=MO;COUNT=10"), at most hourly; '
+        "empty: once.",
+    )
+    timezone: str = strawberry.field(
+        default="", description="The IANA timezone it recurs in; empty: Europe/Paris."
+    )
+    description: str = strawberry.field(default="", description="More about it.")
+    location: str = strawberry.field(default="", description="Where.")
 
 
 @strawberry.type(description="Communication's mutations.")
@@ -867,6 +1004,44 @@ class CommunicationMutation:
         )
         return cast(ClientDocument, document)
 
+    @strawberry.mutation(description="Creates an agenda event linked to the client.")
+    async def create_agenda_event(
+        self,
+        info: Info,
+        input: Annotated[CreateAgendaEventInput, strawberry.argument(description="The event.")],
+    ) -> AgendaEvent | None:
+        request = pb.CreateAgendaEventRequest(
+            client_id=input.client_id,
+            title=input.title,
+            description=input.description,
+            location=input.location,
+            timezone=input.timezone,
+            attendee_ids=input.attendee_ids,
+            rrule=input.rrule,
+        )
+        request.starts_at.FromDatetime(_utc(input.starts_at))
+        request.ends_at.FromDatetime(_utc(input.ends_at))
+        event = await info.context.clients.communication.create_agenda_event(
+            info.context.caller, request
+        )
+        return cast(AgendaEvent, event)
+
+    @strawberry.mutation(
+        description="Answers an agenda event you are invited to (your own answer only)."
+    )
+    async def set_attendance(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The event's id.")],
+        version: Version,
+        status: Annotated[AttendeeStatus, strawberry.argument(description="Your answer.")],
+    ) -> AgendaEvent | None:
+        request = pb.SetAttendanceRequest(id=id, version=version, status=status.value)
+        event = await info.context.clients.communication.set_attendance(
+            info.context.caller, request
+        )
+        return cast(AgendaEvent, event)
+
     @strawberry.mutation(description="Creates a mailing list; its name is unique in the agency.")
     async def create_mailing_list(
         self,
@@ -1048,6 +1223,13 @@ class CommunicationEventFields:
             return None
         return cast(ClientDocument, root.payload.document)
 
+    @strawberry.field(description="The agenda event saved, for an agenda event; null for others.")
+    @staticmethod
+    def agenda_event(root: strawberry.Parent[LiveEvent], info: Info) -> AgendaEvent | None:
+        if not isinstance(root.payload, pb.AgendaEventSaved) or not _heard(info):
+            return None
+        return cast(AgendaEvent, root.payload.event)
+
     @strawberry.field(description="The ticket saved, for a ticket event; null for others.")
     @staticmethod
     def ticket(root: strawberry.Parent[LiveEvent], info: Info) -> Ticket | None:
@@ -1091,6 +1273,7 @@ SECTION = ServiceSection(
         pb.EmailReceived,
         pb.EmailSaved,
         pb.DocumentSaved,
+        pb.AgendaEventSaved,
         pb.SubscriptionChanged,
         pb.CampaignFinished,
     ),

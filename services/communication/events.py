@@ -14,6 +14,7 @@ from runtime.store import Transaction
 from services.communication.mapping import (
     action_to_proto,
     activity_to_proto,
+    agenda_event_to_proto,
     campaign_to_proto,
     document_to_proto,
     email_to_proto,
@@ -28,6 +29,7 @@ from services.communication.models import (
     TICKET_STATUSES,
     Action,
     Activity,
+    AgendaEvent,
     CampaignContent,
     Document,
     EmailMessage,
@@ -101,6 +103,13 @@ async def document_saved(
 ) -> None:
     payload = pb.DocumentSaved(document=document_to_proto(document), created=created)
     await _queue(txn, caller, document["client_id"], payload)
+
+
+async def agenda_event_saved(
+    txn: Transaction, caller: Caller, event: AgendaEvent, *, created: bool
+) -> None:
+    payload = pb.AgendaEventSaved(event=agenda_event_to_proto(event), created=created)
+    await _queue(txn, caller, event["client_id"], payload)
 
 
 async def subscription_changed(

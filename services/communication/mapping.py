@@ -15,6 +15,7 @@ from services.communication import colours, roles
 from services.communication.models import (
     ACTION_STATUSES,
     ACTIVITY_KINDS,
+    ATTENDEE_STATUSES,
     DIRECTIONS,
     DOCUMENT_KINDS,
     EMAIL_KINDS,
@@ -26,6 +27,7 @@ from services.communication.models import (
     Action,
     ActionsDashboard,
     Activity,
+    AgendaEvent,
     CampaignContent,
     ClientCommunication,
     ClientCopy,
@@ -191,6 +193,48 @@ def document_to_proto(d: Document) -> pb.Document:
     )
 
 
+def agenda_event_to_proto(e: AgendaEvent) -> pb.AgendaEvent:
+    return pb.AgendaEvent(
+        id=e["id"],
+        client_id=e["client_id"],
+        title=e["title"],
+        description=e["description"],
+        location=e["location"],
+        starts_at=timestamp(e["starts_at"]),
+        ends_at=timestamp(e["ends_at"]),
+        timezone=e["timezone"],
+        attendees=[
+            pb.Attendee(user_id=a["user_id"], status=ATTENDEE_STATUSES.to_proto(a["status"]))
+            for a in e["attendees"]
+        ],
+        rrule=e["rrule"],
+        version=e.get("version", 0),
+        audit=audit_to_proto(e.get("audit")),
+    )
+
+
+def instant(message: Any, name: str) -> str:
+    """The stored form of a request's Timestamp field ("" when unset)."""
+    if not message.HasField(name):
+        return ""
+    moment = getattr(message, name).ToDatetime(tzinfo=UTC)
+    return str(moment.isoformat(timespec="microseconds"))
+
+
+def agenda_event_from_request(r: pb.CreateAgendaEventRequest) -> dict[str, Any]:
+    return {
+        "client_id": r.client_id,
+        "title": r.title,
+        "description": r.description,
+        "location": r.location,
+        "starts_at": instant(r, "starts_at"),
+        "ends_at": instant(r, "ends_at"),
+        "timezone": r.timezone,
+        "attendee_ids": list(r.attendee_ids),
+        "rrule": r.rrule,
+    }
+
+
 def mailing_list_to_proto(m: MailingList) -> pb.MailingList:
     return pb.MailingList(
         id=m["id"],
@@ -253,6 +297,7 @@ def client_communication_to_proto(c: ClientCommunication) -> pb.ClientCommunicat
         emails=[email_to_proto(m) for m in c.emails],
         mailing_lists=[subscription_to_proto(s) for s in c.mailing_lists],
         documents=[document_to_proto(d) for d in c.documents],
+        agenda=[agenda_event_to_proto(e) for e in c.agenda],
     )
 
 

@@ -32,6 +32,7 @@ CLIENT_COPIES: Final = "client_copies"
 CONTACT_COPIES: Final = "contact_copies"
 MAIL_QUEUE: Final = "mail_queue"
 DOCUMENTS: Final = "documents"
+AGENDA: Final = "agenda_events"
 
 COLLECTIONS = (
     # Read by client, newest first.
@@ -58,6 +59,13 @@ COLLECTIONS = (
     CollectionSpec(EMAILS, indexes=(("client_id", "sent_at"), ("message_id",))),
     # Read by client, newest first; a partner's read asks for those shared with it.
     CollectionSpec(DOCUMENTS, indexes=(("client_id", "id"),), multikey=("shared_with",)),
+    # Read by client, and by attendee over a range (a series from its first start to the end
+    # of its last occurrence, series_end).
+    CollectionSpec(
+        AGENDA,
+        indexes=(("client_id", "starts_at"), ("starts_at",)),
+        multikey=("attendee_ids",),
+    ),
     # Emails written and not yet handed to the mail server, every tenant's under
     # jobs.QUEUE_TENANT (id: the email's id), by the moment they are due.
     CollectionSpec(MAIL_QUEUE, indexes=(("due_at",),)),
@@ -145,6 +153,24 @@ EXTENSIONS: Final = {
 }
 # Partners a document is shared with, at most.
 MAX_SHARED = 20
+
+ATTENDEE_STATUSES = Vocabulary(
+    pb.AttendeeStatus,
+    {
+        pb.ATTENDEE_STATUS_NEEDS_ACTION: "needs_action",
+        pb.ATTENDEE_STATUS_TENTATIVE: "tentative",
+        pb.ATTENDEE_STATUS_ACCEPTED: "accepted",
+        pb.ATTENDEE_STATUS_DECLINED: "declined",
+    },
+)
+NEEDS_ACTION: Final = "needs_action"
+ACCEPTED: Final = "accepted"
+MAX_ATTENDEES = 50
+# A global agenda covers at most this many days, and gives at most this many occurrences.
+MAX_AGENDA_DAYS = 366
+MAX_OCCURRENCES = 2000
+# The events an iCalendar export holds, at most (the latest first).
+MAX_EXPORTED = 1000
 
 EMAIL_SERVICE: Final = "service"
 # The consent of the recipient contact (a ContactCopy field) each kind of email needs.
@@ -280,6 +306,24 @@ class Document(_Stored):
     shared_with: list[str]  # partners' user ids
 
 
+class Attendee(TypedDict):
+    user_id: str
+    status: str
+
+
+class AgendaEvent(_Stored):
+    title: str
+    description: str
+    location: str
+    starts_at: str  # the first occurrence, ISO 8601 UTC
+    ends_at: str
+    timezone: str  # IANA: the recurrence follows its wall clock
+    attendees: list[Attendee]
+    attendee_ids: list[str]  # the attendees' user ids, for the global agenda's query
+    rrule: str
+    series_end: str  # when the last occurrence ends; agenda.NO_END for an endless series
+
+
 class MailingList(TypedDict):
     id: str
     name: str
@@ -381,6 +425,7 @@ class ClientCommunication:
     emails: list[EmailMessage] = field(default_factory=list)
     mailing_lists: list[Subscription] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    agenda: list[AgendaEvent] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from services.communication.models import (
     ACTIONS,
     ACTIONS_LEFT_STATUSES,
     ACTIVITIES,
+    AGENDA,
     CAMPAIGNS,
     CLIENT_COPIES,
     CONTACT_COPIES,
@@ -29,6 +30,7 @@ from services.communication.models import (
     Action,
     ActionCounter,
     Activity,
+    AgendaEvent,
     CampaignContent,
     ClientCopy,
     ContactCopy,
@@ -110,6 +112,27 @@ class CommunicationRepository(Repository):
 
     async def document(self, tenant_id: str, document_id: str) -> Document | None:
         return cast("Document | None", await self._store.get(DOCUMENTS, tenant_id, document_id))
+
+    async def agenda_of(self, tenant_id: str, client_ids: Sequence[str]) -> list[AgendaEvent]:
+        found = await self._store.find(
+            AGENDA, tenant_id, _of_clients(client_ids), sort=(("starts_at", 1), ("id", 1))
+        )
+        return cast(list[AgendaEvent], found)
+
+    async def agenda_of_user(
+        self, tenant_id: str, user_id: str, *, start: str = "", end: str = "", limit: int
+    ) -> list[AgendaEvent]:
+        """The events ``user_id`` attends whose series overlaps [start, end) (every one when
+        both are empty), by first start."""
+        where: dict[str, Any] = {"attendee_ids": user_id}
+        if end:
+            where["starts_at"] = {"$lt": end}
+        if start:
+            where["series_end"] = {"$gt": start}
+        found = await self._store.find(
+            AGENDA, tenant_id, where, sort=(("starts_at", 1), ("id", 1)), limit=limit
+        )
+        return cast(list[AgendaEvent], found)
 
     async def email_by_message_id(self, tenant_id: str, message_id: str) -> EmailMessage | None:
         found = await self._store.find(EMAILS, tenant_id, {"message_id": message_id}, limit=1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import make_msgid, parseaddr
 from pathlib import PurePosixPath
 from typing import Any, cast
@@ -20,21 +20,23 @@ from client360.communication.v1 import communication_pb2
 from runtime.caller import Caller
 from runtime.clock import AGENCY_TIMEZONE, now_iso, today
 from runtime.contracts import max_items
-from runtime.errors import FieldViolation, InvalidInput, NotFound
+from runtime.errors import FieldViolation, InvalidInput, NotFound, PermissionDenied
 from runtime.ids import new_id
 from runtime.kit.files import FileStore, require_media_type, require_size
 from runtime.kit.jobs import QUEUE_TENANT, Job, JobQueue
 from runtime.kit.updates import check_version, created_stamps, touched_stamps
 from runtime.kit.validators import normalize_phone, reject_invalid
-from services.communication import events, roles
+from services.communication import agenda, events, roles
 from services.communication.colours import task_colour
 from services.communication.inbound import parse_email
 from services.communication.models import (
+    ACCEPTED,
     ACTION_COUNTERS,
     ACTION_TO_DO,
     ACTIONS,
     ACTIONS_LEFT_STATUSES,
     ACTIVITIES,
+    AGENDA,
     CAMPAIGN_JOB,
     CAMPAIGNS,
     CONSENT_OF_KIND,
@@ -47,7 +49,11 @@ from services.communication.models import (
     EXTENSIONS,
     MAIL_QUEUE,
     MAILING_LISTS,
+    MAX_AGENDA_DAYS,
+    MAX_EXPORTED,
+    MAX_OCCURRENCES,
     MEMO_NOTES,
+    NEEDS_ACTION,
     SMS,
     SMS_JOB,
     SMS_QUEUED,
@@ -62,6 +68,7 @@ from services.communication.models import (
     ActionCounter,
     ActionsDashboard,
     Activity,
+    AgendaEvent,
     CampaignContent,
     ClientCommunication,
     Document,
@@ -80,6 +87,8 @@ from services.communication.validation import (
     check_action,
     check_action_status,
     check_activity,
+    check_agenda_event,
+    check_attendee_status,
     check_campaign,
     check_document,
     check_email,
@@ -180,6 +189,8 @@ async def get_communication(
         files[counter["id"]].actions_left = actions_left(counter)
     for client_id, tickets in _by_client(await repo.tickets_of(tenant, wanted)).items():
         files[client_id].tickets = sorted(tickets, key=lambda t: t["status"] == TICKET_CLOSED)
+    for client_id, series in _by_client(await repo.agenda_of(tenant, wanted)).items():
+        files[client_id].agenda = series[:MAX_ACTIVITIES]
     return list(files.values())
 
 
@@ -763,6 +774,119 @@ async def document_file(
     if document is None or not visible:
         raise NotFound(f"document {document_id} not found")
     return document, await asyncio.to_thread(files.get, caller.tenant_id, document["sha256"])
+
+
+# The agenda
+
+
+async def create_agenda_event(
+    *, repo: CommunicationRepository, caller: Caller, data: dict[str, Any]
+) -> AgendaEvent:
+    """An event linked to the client, the organizer (the caller) among its attendees."""
+    roles.require_full_view(caller)
+    event = {**data, "timezone": data.get("timezone", "") or AGENCY_TIMEZONE.key}
+    reject_invalid(check_agenda_event(event))
+    invited = list(dict.fromkeys([*event["attendee_ids"], caller.user_id]))
+    event["attendees"] = [
+        {"user_id": user, "status": ACCEPTED if user == caller.user_id else NEEDS_ACTION}
+        for user in invited
+    ]
+    event["attendee_ids"] = invited
+    event["id"] = new_id()
+    event["audit"] = created_stamps(caller.user_id)
+    event["series_end"] = agenda.series_end(cast(AgendaEvent, event))
+    async with repo.transaction() as txn:
+        stored = cast(AgendaEvent, await repo.insert(txn, AGENDA, caller.tenant_id, event))
+        await events.agenda_event_saved(txn, caller, stored, created=True)
+    return stored
+
+
+async def set_attendance(
+    *, repo: CommunicationRepository, caller: Caller, event_id: str, version: int, status: str
+) -> AgendaEvent:
+    """The caller's own answer to an event it attends."""
+    roles.require_full_view(caller)
+    reject_invalid(check_attendee_status(status))
+    async with repo.transaction() as txn:
+        current = cast(
+            AgendaEvent,
+            check_version(
+                await repo.get_for_update(txn, AGENDA, caller.tenant_id, event_id),
+                version=version,
+                what="agenda event",
+                record_id=event_id,
+            ),
+        )
+        if caller.user_id not in current["attendee_ids"]:
+            raise PermissionDenied("only an attendee answers an invitation, for themself")
+        attendees = [
+            {**a, "status": status} if a["user_id"] == caller.user_id else a
+            for a in current["attendees"]
+        ]
+        if attendees == current["attendees"]:
+            return current
+        updated = {
+            **current,
+            "attendees": attendees,
+            "audit": touched_stamps(current["audit"], caller.user_id),
+        }
+        stored = cast(
+            AgendaEvent,
+            await repo.replace(
+                txn, AGENDA, caller.tenant_id, updated, expected_version=current["version"]
+            ),
+        )
+        await events.agenda_event_saved(txn, caller, stored, created=False)
+    return stored
+
+
+def _agenda_reader(caller: Caller) -> None:
+    """A user's agenda across clients is for the agency's staff (not technicians, partners)."""
+    if roles.view_of(caller) != roles.FULL:
+        raise PermissionDenied(f"the {caller.role} role may not read the agenda")
+
+
+async def user_agenda(
+    *, repo: CommunicationRepository, caller: Caller, user_id: str, start: str, end: str
+) -> tuple[list[agenda.Occurrence], bool]:
+    """The occurrences of the events ``user_id`` (the caller when empty) attends overlapping
+    [start, end), by start, across clients; and whether there were more than MAX_OCCURRENCES."""
+    _agenda_reader(caller)
+    violations = []
+    if not start:
+        violations.append(FieldViolation("from", "required"))
+    if not end:
+        violations.append(FieldViolation("to", "required"))
+    elif start and not (
+        timedelta(0)
+        < datetime.fromisoformat(end) - datetime.fromisoformat(start)
+        <= timedelta(days=MAX_AGENDA_DAYS)
+    ):
+        violations.append(
+            FieldViolation("to", f"after from, at most {MAX_AGENDA_DAYS} days after it")
+        )
+    reject_invalid(violations)
+    user = user_id or caller.user_id
+    series = await repo.agenda_of_user(
+        caller.tenant_id, user, start=start, end=end, limit=MAX_OCCURRENCES
+    )
+    low, high = datetime.fromisoformat(start), datetime.fromisoformat(end)
+    found: list[agenda.Occurrence] = []
+    for event in series:
+        for occurrence in agenda.occurrences(event, low, high):
+            found.append(occurrence)
+            if len(found) > MAX_OCCURRENCES:
+                break
+    found.sort(key=lambda o: (o.starts_at, o.event["id"]))
+    return found[:MAX_OCCURRENCES], len(found) > MAX_OCCURRENCES
+
+
+async def export_agenda(*, repo: CommunicationRepository, caller: Caller, user_id: str) -> str:
+    """The events ``user_id`` (the caller when empty) attends, as an iCalendar file."""
+    _agenda_reader(caller)
+    user = user_id or caller.user_id
+    series = await repo.agenda_of_user(caller.tenant_id, user, limit=MAX_EXPORTED)
+    return agenda.to_icalendar(series)
 
 
 # Mailing lists

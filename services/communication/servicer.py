@@ -6,6 +6,7 @@ from __future__ import annotations
 from client360.common.v1 import common_pb2
 from client360.communication.v1 import communication_pb2 as pb
 from client360.communication.v1 import communication_pb2_grpc
+from runtime.clock import timestamp
 from runtime.errors import NotFound
 from runtime.kit.files import FileStore
 from runtime.kit.jobs import JobQueue, JobRunner
@@ -18,12 +19,15 @@ from services.communication.mapping import (
     action_to_proto,
     activity_from_request,
     activity_to_proto,
+    agenda_event_from_request,
+    agenda_event_to_proto,
     campaign_to_proto,
     client_communication_to_proto,
     dashboard_to_proto,
     document_from_request,
     document_to_proto,
     email_to_proto,
+    instant,
     mailing_list_to_proto,
     note_to_proto,
     sms_to_proto,
@@ -35,6 +39,7 @@ from services.communication.mapping import (
 )
 from services.communication.models import (
     ACTION_STATUSES,
+    ATTENDEE_STATUSES,
     EMAIL_KINDS,
     TASK_STATUSES,
     TICKET_STATUSES,
@@ -229,6 +234,59 @@ class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer)
         return common_pb2.FileContent(
             name=document["name"], media_type=document["media_type"], data=data
         )
+
+    async def CreateAgendaEvent(
+        self, request: pb.CreateAgendaEventRequest, context: Context
+    ) -> pb.AgendaEvent:
+        event = await service.create_agenda_event(
+            repo=self._repo, caller=current_caller(), data=agenda_event_from_request(request)
+        )
+        return agenda_event_to_proto(event)
+
+    async def SetAttendance(
+        self, request: pb.SetAttendanceRequest, context: Context
+    ) -> pb.AgendaEvent:
+        event = await service.set_attendance(
+            repo=self._repo,
+            caller=current_caller(),
+            event_id=request.id,
+            version=request.version,
+            status=ATTENDEE_STATUSES.to_word(request.status),
+        )
+        return agenda_event_to_proto(event)
+
+    async def ListAgenda(
+        self, request: pb.ListAgendaRequest, context: Context
+    ) -> pb.ListAgendaResponse:
+        found, truncated = await service.user_agenda(
+            repo=self._repo,
+            caller=current_caller(),
+            user_id=request.user_id,
+            start=instant(request, "from"),
+            end=instant(request, "to"),
+        )
+        events: dict[str, pb.AgendaEvent] = {}
+        occurrences = []
+        for occurrence in found:
+            event_id = occurrence.event["id"]
+            if event_id not in events:
+                events[event_id] = agenda_event_to_proto(occurrence.event)
+            occurrences.append(
+                pb.AgendaOccurrence(
+                    event=events[event_id],
+                    starts_at=timestamp(occurrence.starts_at),
+                    ends_at=timestamp(occurrence.ends_at),
+                )
+            )
+        return pb.ListAgendaResponse(occurrences=occurrences, truncated=truncated)
+
+    async def ExportAgenda(
+        self, request: pb.ExportAgendaRequest, context: Context
+    ) -> pb.ExportAgendaResponse:
+        calendar = await service.export_agenda(
+            repo=self._repo, caller=current_caller(), user_id=request.user_id
+        )
+        return pb.ExportAgendaResponse(calendar=calendar)
 
     async def CreateMailingList(
         self, request: pb.CreateMailingListRequest, context: Context

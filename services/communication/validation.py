@@ -16,12 +16,15 @@ from email_validator import EmailNotValidError, validate_email
 
 from runtime.errors import FieldViolation
 from runtime.kit.validators import check_date, normalize_phone
+from services.communication.agenda import check_rrule
 from services.communication.models import (
     ACTION_STATUSES,
     ACTIVITY_KINDS,
+    ATTENDEE_STATUSES,
     DIRECTIONS,
     DOCUMENT_KINDS,
     EMAIL_KINDS,
+    MAX_ATTENDEES,
     MAX_EMAIL_BODY,
     MAX_NOTE,
     MAX_SHARED,
@@ -204,3 +207,32 @@ def check_document(document: dict[str, Any]) -> list[FieldViolation]:
         if len(document[key]) > MAX_TITLE:
             out.append(FieldViolation(field, f"at most {MAX_TITLE} characters"))
     return out + check_shared_with(document["shared_with"])
+
+
+def check_agenda_event(event: dict[str, Any]) -> list[FieldViolation]:
+    out = _required(event["client_id"], "clientId", limit=MAX_TITLE)
+    out += _required(event["title"], "title", limit=MAX_TITLE)
+    if len(event["description"]) > MAX_SUMMARY:
+        out.append(FieldViolation("description", f"at most {MAX_SUMMARY} characters"))
+    if len(event["location"]) > MAX_TITLE:
+        out.append(FieldViolation("location", f"at most {MAX_TITLE} characters"))
+    start = datetime.fromisoformat(event["starts_at"]) if event["starts_at"] else None
+    end = datetime.fromisoformat(event["ends_at"]) if event["ends_at"] else None
+    if start is None:
+        out.append(FieldViolation("startsAt", "required"))
+    if end is None:
+        out.append(FieldViolation("endsAt", "required"))
+    elif start is not None and end <= start:
+        out.append(FieldViolation("endsAt", "must be after startsAt"))
+    if timezone_of(event["timezone"]) is None:
+        out.append(FieldViolation("timezone", "not an IANA timezone (Europe/Paris...)"))
+    attendees = event["attendee_ids"]
+    if len(attendees) > MAX_ATTENDEES:
+        out.append(FieldViolation("attendeeIds", f"at most {MAX_ATTENDEES} attendees"))
+    for i, user in enumerate(attendees):
+        out += _required(user, f"attendeeIds[{i}]", limit=MAX_TITLE)
+    return out + check_rrule(event["rrule"], start)
+
+
+def check_attendee_status(word: str) -> list[FieldViolation]:
+    return _required_word(word, "status", ATTENDEE_STATUSES.check(word, "status"))

@@ -254,6 +254,28 @@ SECTION_VIEW_NONE: SectionView.ValueType  # 3
 SECTION_VIEW_SHARED_DOCUMENTS: SectionView.ValueType  # 4
 Global___SectionView: _TypeAlias = SectionView  # noqa: Y015
 
+class _AttendeeStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _AttendeeStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_AttendeeStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    ATTENDEE_STATUS_UNSPECIFIED: _AttendeeStatus.ValueType  # 0
+    ATTENDEE_STATUS_NEEDS_ACTION: _AttendeeStatus.ValueType  # 1
+    ATTENDEE_STATUS_TENTATIVE: _AttendeeStatus.ValueType  # 2
+    ATTENDEE_STATUS_ACCEPTED: _AttendeeStatus.ValueType  # 3
+    ATTENDEE_STATUS_DECLINED: _AttendeeStatus.ValueType  # 4
+
+class AttendeeStatus(_AttendeeStatus, metaclass=_AttendeeStatusEnumTypeWrapper):
+    """An attendee's answer to an agenda event (iCalendar's PARTSTAT)."""
+
+ATTENDEE_STATUS_UNSPECIFIED: AttendeeStatus.ValueType  # 0
+ATTENDEE_STATUS_NEEDS_ACTION: AttendeeStatus.ValueType  # 1
+ATTENDEE_STATUS_TENTATIVE: AttendeeStatus.ValueType  # 2
+ATTENDEE_STATUS_ACCEPTED: AttendeeStatus.ValueType  # 3
+ATTENDEE_STATUS_DECLINED: AttendeeStatus.ValueType  # 4
+Global___AttendeeStatus: _TypeAlias = AttendeeStatus  # noqa: Y015
+
 class _DocumentKind:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -892,6 +914,126 @@ class Document(_message.Message):
 Global___Document: _TypeAlias = Document  # noqa: Y015
 
 @_typing.final
+class Attendee(_message.Message):
+    """A user invited to an agenda event, and their answer."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    USER_ID_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    user_id: _builtins.str
+    status: Global___AttendeeStatus.ValueType
+    def __init__(
+        self,
+        *,
+        user_id: _builtins.str = ...,
+        status: Global___AttendeeStatus.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["status", b"status", "user_id", b"user_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Attendee: _TypeAlias = Attendee  # noqa: Y015
+
+@_typing.final
+class AgendaEvent(_message.Message):
+    """An agenda event linked to the client: a meeting, a call, a visit; once, or recurring."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    LOCATION_FIELD_NUMBER: _builtins.int
+    STARTS_AT_FIELD_NUMBER: _builtins.int
+    ENDS_AT_FIELD_NUMBER: _builtins.int
+    TIMEZONE_FIELD_NUMBER: _builtins.int
+    ATTENDEES_FIELD_NUMBER: _builtins.int
+    RRULE_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    AUDIT_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    client_id: _builtins.str
+    title: _builtins.str
+    description: _builtins.str
+    location: _builtins.str
+    timezone: _builtins.str
+    """The IANA timezone the event recurs in (a weekly 10:00 stays at 10:00 across summer time)."""
+    rrule: _builtins.str
+    """The recurrence, an iCalendar RRULE without its "RRULE:" ("FREQ=WEEKLY;COUNT=10");
+    empty: once.
+    """
+    version: _builtins.int
+    @_builtins.property
+    def starts_at(self) -> _timestamp_pb2.Timestamp:
+        """The first occurrence's start and end."""
+
+    @_builtins.property
+    def ends_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def attendees(self) -> _containers.RepeatedCompositeFieldContainer[Global___Attendee]: ...
+    @_builtins.property
+    def audit(self) -> _common_pb2.AuditStamps:
+        """Who created it (the organizer), and when."""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        client_id: _builtins.str = ...,
+        title: _builtins.str = ...,
+        description: _builtins.str = ...,
+        location: _builtins.str = ...,
+        starts_at: _timestamp_pb2.Timestamp | None = ...,
+        ends_at: _timestamp_pb2.Timestamp | None = ...,
+        timezone: _builtins.str = ...,
+        attendees: _abc.Iterable[Global___Attendee] | None = ...,
+        rrule: _builtins.str = ...,
+        version: _builtins.int = ...,
+        audit: _common_pb2.AuditStamps | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "ends_at", b"ends_at", "starts_at", b"starts_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attendees", b"attendees", "audit", b"audit", "client_id", b"client_id", "description", b"description", "ends_at", b"ends_at", "id", b"id", "location", b"location", "rrule", b"rrule", "starts_at", b"starts_at", "timezone", b"timezone", "title", b"title", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AgendaEvent: _TypeAlias = AgendaEvent  # noqa: Y015
+
+@_typing.final
+class AgendaOccurrence(_message.Message):
+    """One occurrence of an agenda event."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EVENT_FIELD_NUMBER: _builtins.int
+    STARTS_AT_FIELD_NUMBER: _builtins.int
+    ENDS_AT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def event(self) -> Global___AgendaEvent: ...
+    @_builtins.property
+    def starts_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def ends_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        event: Global___AgendaEvent | None = ...,
+        starts_at: _timestamp_pb2.Timestamp | None = ...,
+        ends_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["ends_at", b"ends_at", "event", b"event", "starts_at", b"starts_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["ends_at", b"ends_at", "event", b"event", "starts_at", b"starts_at"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AgendaOccurrence: _TypeAlias = AgendaOccurrence  # noqa: Y015
+
+@_typing.final
 class ClientCommunication(_message.Message):
     """One client's part of the file."""
 
@@ -909,6 +1051,7 @@ class ClientCommunication(_message.Message):
     EMAILS_FIELD_NUMBER: _builtins.int
     MAILING_LISTS_FIELD_NUMBER: _builtins.int
     DOCUMENTS_FIELD_NUMBER: _builtins.int
+    AGENDA_FIELD_NUMBER: _builtins.int
     client_id: _builtins.str
     view: Global___SectionView.ValueType
     actions_left: _builtins.int
@@ -949,6 +1092,10 @@ class ClientCommunication(_message.Message):
     def documents(self) -> _containers.RepeatedCompositeFieldContainer[Global___Document]:
         """Newest first; a partner gets those shared with it only."""
 
+    @_builtins.property
+    def agenda(self) -> _containers.RepeatedCompositeFieldContainer[Global___AgendaEvent]:
+        """The client's agenda events, by first start."""
+
     def __init__(
         self,
         *,
@@ -964,10 +1111,11 @@ class ClientCommunication(_message.Message):
         emails: _abc.Iterable[Global___EmailMessage] | None = ...,
         mailing_lists: _abc.Iterable[Global___MailingListSubscription] | None = ...,
         documents: _abc.Iterable[Global___Document] | None = ...,
+        agenda: _abc.Iterable[Global___AgendaEvent] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["actions", b"actions", "actions_left", b"actions_left", "activities", b"activities", "client_id", b"client_id", "documents", b"documents", "emails", b"emails", "mailing_lists", b"mailing_lists", "memo", b"memo", "sms", b"sms", "tasks", b"tasks", "tickets", b"tickets", "view", b"view"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actions", b"actions", "actions_left", b"actions_left", "activities", b"activities", "agenda", b"agenda", "client_id", b"client_id", "documents", b"documents", "emails", b"emails", "mailing_lists", b"mailing_lists", "memo", b"memo", "sms", b"sms", "tasks", b"tasks", "tickets", b"tickets", "view", b"view"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1464,6 +1612,182 @@ class ShareDocumentRequest(_message.Message):
 Global___ShareDocumentRequest: _TypeAlias = ShareDocumentRequest  # noqa: Y015
 
 @_typing.final
+class CreateAgendaEventRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    LOCATION_FIELD_NUMBER: _builtins.int
+    STARTS_AT_FIELD_NUMBER: _builtins.int
+    ENDS_AT_FIELD_NUMBER: _builtins.int
+    TIMEZONE_FIELD_NUMBER: _builtins.int
+    ATTENDEE_IDS_FIELD_NUMBER: _builtins.int
+    RRULE_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    title: _builtins.str
+    description: _builtins.str
+    location: _builtins.str
+    timezone: _builtins.str
+    """IANA name; empty: Europe/Paris."""
+    rrule: _builtins.str
+    """An RRULE ("FREQ=WEEKLY;BYDAY=MO;COUNT=10"); empty: once. At most hourly."""
+    @_builtins.property
+    def starts_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def ends_at(self) -> _timestamp_pb2.Timestamp:
+        """After starts_at."""
+
+    @_builtins.property
+    def attendee_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """User ids; the organizer is added, accepted, if not among them."""
+
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        title: _builtins.str = ...,
+        description: _builtins.str = ...,
+        location: _builtins.str = ...,
+        starts_at: _timestamp_pb2.Timestamp | None = ...,
+        ends_at: _timestamp_pb2.Timestamp | None = ...,
+        timezone: _builtins.str = ...,
+        attendee_ids: _abc.Iterable[_builtins.str] | None = ...,
+        rrule: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["ends_at", b"ends_at", "starts_at", b"starts_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attendee_ids", b"attendee_ids", "client_id", b"client_id", "description", b"description", "ends_at", b"ends_at", "location", b"location", "rrule", b"rrule", "starts_at", b"starts_at", "timezone", b"timezone", "title", b"title"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateAgendaEventRequest: _TypeAlias = CreateAgendaEventRequest  # noqa: Y015
+
+@_typing.final
+class SetAttendanceRequest(_message.Message):
+    """The caller's own answer to an event it is invited to."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    version: _builtins.int
+    status: Global___AttendeeStatus.ValueType
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        status: Global___AttendeeStatus.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "status", b"status", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetAttendanceRequest: _TypeAlias = SetAttendanceRequest  # noqa: Y015
+
+@_typing.final
+class ListAgendaRequest(_message.Message):
+    """A user's agenda across clients: the occurrences of the events they attend that overlap
+    [from, to), by start; at most 366 days.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    USER_ID_FIELD_NUMBER: _builtins.int
+    FROM_FIELD_NUMBER: _builtins.int
+    TO_FIELD_NUMBER: _builtins.int
+    user_id: _builtins.str
+    """Empty: the caller."""
+    @_builtins.property
+    def to(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        user_id: _builtins.str = ...,
+        to: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["from", b"from", "to", b"to"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["from", b"from", "to", b"to", "user_id", b"user_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListAgendaRequest: _TypeAlias = ListAgendaRequest  # noqa: Y015
+
+@_typing.final
+class ListAgendaResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OCCURRENCES_FIELD_NUMBER: _builtins.int
+    TRUNCATED_FIELD_NUMBER: _builtins.int
+    truncated: _builtins.bool
+    """True when there were more than the answer holds (2000): ask for a shorter range."""
+    @_builtins.property
+    def occurrences(self) -> _containers.RepeatedCompositeFieldContainer[Global___AgendaOccurrence]: ...
+    def __init__(
+        self,
+        *,
+        occurrences: _abc.Iterable[Global___AgendaOccurrence] | None = ...,
+        truncated: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["occurrences", b"occurrences", "truncated", b"truncated"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListAgendaResponse: _TypeAlias = ListAgendaResponse  # noqa: Y015
+
+@_typing.final
+class ExportAgendaRequest(_message.Message):
+    """A user's agenda as an iCalendar file (RFC 5545): every event they attend, recurring ones
+    with their RRULE, in their timezone.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    USER_ID_FIELD_NUMBER: _builtins.int
+    user_id: _builtins.str
+    """Empty: the caller."""
+    def __init__(
+        self,
+        *,
+        user_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["user_id", b"user_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExportAgendaRequest: _TypeAlias = ExportAgendaRequest  # noqa: Y015
+
+@_typing.final
+class ExportAgendaResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CALENDAR_FIELD_NUMBER: _builtins.int
+    calendar: _builtins.str
+    """text/calendar"""
+    def __init__(
+        self,
+        *,
+        calendar: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["calendar", b"calendar"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExportAgendaResponse: _TypeAlias = ExportAgendaResponse  # noqa: Y015
+
+@_typing.final
 class CreateMailingListRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -1875,6 +2199,31 @@ class DocumentSaved(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___DocumentSaved: _TypeAlias = DocumentSaved  # noqa: Y015
+
+@_typing.final
+class AgendaEventSaved(_message.Message):
+    """An agenda event created, or an attendee's answer changed."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EVENT_FIELD_NUMBER: _builtins.int
+    CREATED_FIELD_NUMBER: _builtins.int
+    created: _builtins.bool
+    @_builtins.property
+    def event(self) -> Global___AgendaEvent: ...
+    def __init__(
+        self,
+        *,
+        event: Global___AgendaEvent | None = ...,
+        created: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["event", b"event"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created", b"created", "event", b"event"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AgendaEventSaved: _TypeAlias = AgendaEventSaved  # noqa: Y015
 
 @_typing.final
 class SubscriptionChanged(_message.Message):

@@ -115,6 +115,26 @@ class CommunicationServiceStub:
                 request_serializer=client360_dot_common_dot_v1_dot_common__pb2.FileRequest.SerializeToString,
                 response_deserializer=client360_dot_common_dot_v1_dot_common__pb2.FileContent.FromString,
                 _registered_method=True)
+        self.CreateAgendaEvent = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/CreateAgendaEvent',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.CreateAgendaEventRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.AgendaEvent.FromString,
+                _registered_method=True)
+        self.SetAttendance = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/SetAttendance',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.SetAttendanceRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.AgendaEvent.FromString,
+                _registered_method=True)
+        self.ListAgenda = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/ListAgenda',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.ListAgendaRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.ListAgendaResponse.FromString,
+                _registered_method=True)
+        self.ExportAgenda = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/ExportAgenda',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.ExportAgendaRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.ExportAgendaResponse.FromString,
+                _registered_method=True)
         self.CreateMailingList = channel.unary_unary(
                 '/client360.communication.v1.CommunicationService/CreateMailingList',
                 request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.CreateMailingListRequest.SerializeToString,
@@ -251,6 +271,30 @@ class CommunicationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateAgendaEvent(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetAttendance(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAgenda(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportAgenda(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateMailingList(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -369,6 +413,26 @@ def add_CommunicationServiceServicer_to_server(servicer, server):
                     servicer.GetFile,
                     request_deserializer=client360_dot_common_dot_v1_dot_common__pb2.FileRequest.FromString,
                     response_serializer=client360_dot_common_dot_v1_dot_common__pb2.FileContent.SerializeToString,
+            ),
+            'CreateAgendaEvent': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAgendaEvent,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.CreateAgendaEventRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.AgendaEvent.SerializeToString,
+            ),
+            'SetAttendance': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetAttendance,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.SetAttendanceRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.AgendaEvent.SerializeToString,
+            ),
+            'ListAgenda': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAgenda,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.ListAgendaRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.ListAgendaResponse.SerializeToString,
+            ),
+            'ExportAgenda': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportAgenda,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.ExportAgendaRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.ExportAgendaResponse.SerializeToString,
             ),
             'CreateMailingList': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateMailingList,
@@ -833,6 +897,114 @@ class CommunicationService:
             '/client360.communication.v1.CommunicationService/GetFile',
             client360_dot_common_dot_v1_dot_common__pb2.FileRequest.SerializeToString,
             client360_dot_common_dot_v1_dot_common__pb2.FileContent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAgendaEvent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/CreateAgendaEvent',
+            client360_dot_communication_dot_v1_dot_communication__pb2.CreateAgendaEventRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.AgendaEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetAttendance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/SetAttendance',
+            client360_dot_communication_dot_v1_dot_communication__pb2.SetAttendanceRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.AgendaEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAgenda(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/ListAgenda',
+            client360_dot_communication_dot_v1_dot_communication__pb2.ListAgendaRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.ListAgendaResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportAgenda(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/ExportAgenda',
+            client360_dot_communication_dot_v1_dot_communication__pb2.ExportAgendaRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.ExportAgendaResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -57,6 +57,10 @@ class CommunicationServiceStub:
     """A document's bytes (id: the document's), for the gateway's /files route: NOT_FOUND for
     another tenant's, and for a partner one not shared with it.
     """
+    CreateAgendaEvent: _grpc.UnaryUnaryMultiCallable[_communication_pb2.CreateAgendaEventRequest, _communication_pb2.AgendaEvent]
+    SetAttendance: _grpc.UnaryUnaryMultiCallable[_communication_pb2.SetAttendanceRequest, _communication_pb2.AgendaEvent]
+    ListAgenda: _grpc.UnaryUnaryMultiCallable[_communication_pb2.ListAgendaRequest, _communication_pb2.ListAgendaResponse]
+    ExportAgenda: _grpc.UnaryUnaryMultiCallable[_communication_pb2.ExportAgendaRequest, _communication_pb2.ExportAgendaResponse]
     CreateMailingList: _grpc.UnaryUnaryMultiCallable[_communication_pb2.CreateMailingListRequest, _communication_pb2.MailingList]
     ListMailingLists: _grpc.UnaryUnaryMultiCallable[_communication_pb2.ListMailingListsRequest, _communication_pb2.ListMailingListsResponse]
     SetSubscription: _grpc.UnaryUnaryMultiCallable[_communication_pb2.SetSubscriptionRequest, _communication_pb2.MailingListSubscription]
@@ -89,6 +93,10 @@ class CommunicationServiceAsyncStub(CommunicationServiceStub):
     """A document's bytes (id: the document's), for the gateway's /files route: NOT_FOUND for
     another tenant's, and for a partner one not shared with it.
     """
+    CreateAgendaEvent: _aio.UnaryUnaryMultiCallable[_communication_pb2.CreateAgendaEventRequest, _communication_pb2.AgendaEvent]  # type: ignore[assignment]
+    SetAttendance: _aio.UnaryUnaryMultiCallable[_communication_pb2.SetAttendanceRequest, _communication_pb2.AgendaEvent]  # type: ignore[assignment]
+    ListAgenda: _aio.UnaryUnaryMultiCallable[_communication_pb2.ListAgendaRequest, _communication_pb2.ListAgendaResponse]  # type: ignore[assignment]
+    ExportAgenda: _aio.UnaryUnaryMultiCallable[_communication_pb2.ExportAgendaRequest, _communication_pb2.ExportAgendaResponse]  # type: ignore[assignment]
     CreateMailingList: _aio.UnaryUnaryMultiCallable[_communication_pb2.CreateMailingListRequest, _communication_pb2.MailingList]  # type: ignore[assignment]
     ListMailingLists: _aio.UnaryUnaryMultiCallable[_communication_pb2.ListMailingListsRequest, _communication_pb2.ListMailingListsResponse]  # type: ignore[assignment]
     SetSubscription: _aio.UnaryUnaryMultiCallable[_communication_pb2.SetSubscriptionRequest, _communication_pb2.MailingListSubscription]  # type: ignore[assignment]
@@ -214,6 +222,34 @@ class CommunicationServiceServicer(metaclass=_abc_1.ABCMeta):
         """A document's bytes (id: the document's), for the gateway's /files route: NOT_FOUND for
         another tenant's, and for a partner one not shared with it.
         """
+
+    @_abc_1.abstractmethod
+    def CreateAgendaEvent(
+        self,
+        request: _communication_pb2.CreateAgendaEventRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_communication_pb2.AgendaEvent, _abc.Awaitable[_communication_pb2.AgendaEvent]]: ...
+
+    @_abc_1.abstractmethod
+    def SetAttendance(
+        self,
+        request: _communication_pb2.SetAttendanceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_communication_pb2.AgendaEvent, _abc.Awaitable[_communication_pb2.AgendaEvent]]: ...
+
+    @_abc_1.abstractmethod
+    def ListAgenda(
+        self,
+        request: _communication_pb2.ListAgendaRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_communication_pb2.ListAgendaResponse, _abc.Awaitable[_communication_pb2.ListAgendaResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def ExportAgenda(
+        self,
+        request: _communication_pb2.ExportAgendaRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_communication_pb2.ExportAgendaResponse, _abc.Awaitable[_communication_pb2.ExportAgendaResponse]]: ...
 
     @_abc_1.abstractmethod
     def CreateMailingList(
