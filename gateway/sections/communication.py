@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
@@ -25,9 +25,13 @@ from gateway.live import LiveEvent
 from gateway.planner import Section, ServiceSection
 from gateway.schema.enums import enum_field, proto_enum
 from gateway.schema.timestamps import timestamp
-from gateway.selection import SelectedField, fields_named
+from gateway.selection import SelectedField, below, fields_named
+
+if TYPE_CHECKING:
+    from gateway.schema.client import Client
 
 _DATE = "YYYY-MM-DD"
+ClientRef = Annotated["Client", strawberry.lazy("gateway.schema.client")]
 
 
 @proto_enum(pb.ActivityKind)
@@ -346,19 +350,44 @@ class AgendaEvent:
         return root.audit.created_by or None
 
 
+@dataclass(slots=True)
+class OccurrenceView:
+    """An occurrence as the service gave it, with its client's file when the query asks."""
+
+    occurrence: pb.AgendaOccurrence
+    client: object | None
+
+
 @strawberry.type(description="One occurrence of an agenda event, in a user's agenda.")
 class AgendaOccurrence:
-    event: AgendaEvent = strawberry.field(description="The event (the series, if recurring).")
+    @strawberry.field(description="The event (the series, if recurring).")
+    @staticmethod
+    def event(root: strawberry.Parent[OccurrenceView]) -> AgendaEvent:
+        return cast(AgendaEvent, root.occurrence.event)
 
     @strawberry.field(description="When this occurrence starts (ISO 8601, UTC).")
     @staticmethod
-    def starts_at(root: strawberry.Parent[pb.AgendaOccurrence]) -> datetime | None:
-        return timestamp(root, "starts_at")
+    def starts_at(root: strawberry.Parent[OccurrenceView]) -> datetime | None:
+        return timestamp(root.occurrence, "starts_at")
 
     @strawberry.field(description="When this occurrence ends (ISO 8601, UTC).")
     @staticmethod
-    def ends_at(root: strawberry.Parent[pb.AgendaOccurrence]) -> datetime | None:
-        return timestamp(root, "ends_at")
+    def ends_at(root: strawberry.Parent[OccurrenceView]) -> datetime | None:
+        return timestamp(root.occurrence, "ends_at")
+
+    @strawberry.field(
+        description="The client it is linked to (its name to show, seed 003), read once for "
+        "the whole agenda; null if you may not see it."
+    )
+    @staticmethod
+    def client(root: strawberry.Parent[OccurrenceView]) -> ClientRef | None:
+        return cast("Client | None", root.client)
+
+
+@dataclass(slots=True)
+class AgendaAnswer:
+    occurrences: list[OccurrenceView]
+    truncated: bool
 
 
 @strawberry.type(description="A user's agenda across clients over a range.")
@@ -524,7 +553,8 @@ class Communication:
         return cast(list[TextMessage], list(root.all_sms[: max(limit, 0)]))
 
     @strawberry.field(
-        description="Emails received and sent, newest first (the file header shows three)."
+        description="Emails received and sent, newest first (the file header shows three); "
+        "received or sent only with direction (the file's two tabs)."
     )
     @staticmethod
     def emails(
@@ -533,10 +563,15 @@ class Communication:
             int,
             strawberry.argument(description=f"How many at most, 0 to {MAX_ACTIVITIES}."),
         ] = DEFAULT_EMAILS,
+        direction: Annotated[
+            ActivityDirection | None,
+            strawberry.argument(description="INBOUND: received; OUTBOUND: sent; null: both."),
+        ] = None,
     ) -> list[ClientEmail] | None:
         if root.all_emails is None:
             return None
-        return cast(list[ClientEmail], list(root.all_emails[: max(limit, 0)]))
+        emails = [e for e in root.all_emails if direction is None or e.direction == direction.value]
+        return cast(list[ClientEmail], emails[: max(limit, 0)])
 
     @strawberry.field(
         description="Documents, newest first; a partner gets those shared with it only."
@@ -655,11 +690,24 @@ class CommunicationQuery:
         to: Annotated[datetime, strawberry.argument(description="The range's end (excluded).")],
         user_id: Annotated[str, strawberry.argument(description="The user; empty: you.")] = "",
     ) -> Agenda | None:
+        context = info.context
         request = pb.ListAgendaRequest(user_id=user_id)
         getattr(request, "from").FromDatetime(_utc(from_))
         request.to.FromDatetime(_utc(to))
-        found = await info.context.clients.communication.list_agenda(info.context.caller, request)
-        return cast(Agenda, found)
+        found = await context.clients.communication.list_agenda(context.caller, request)
+        files: dict[str, object] = {}
+        asked = [
+            selected
+            for top in info.selected_fields
+            for selected in fields_named(below(top.selections, "occurrences"), "client")
+        ]
+        ids = list(dict.fromkeys(o.event.client_id for o in found.occurrences))
+        if asked and ids:
+            # The clients' files, one read for the whole agenda (identity and any section).
+            plan = context.planner.plan(info, ("occurrences", "client"))
+            files = dict(zip(ids, await context.planner.read(context, plan, ids), strict=True))
+        views = [OccurrenceView(o, files.get(o.event.client_id)) for o in found.occurrences]
+        return cast(Agenda, AgendaAnswer(views, found.truncated))
 
     @strawberry.field(
         description="A user's agenda as an iCalendar file (RFC 5545, text/calendar): every "

@@ -174,7 +174,13 @@ async def get_communication(
         files[subscription["client_id"]].mailing_lists.append(subscription)
     if email_limit:
         for client_id, emails in _by_client(await repo.emails_of(tenant, wanted)).items():
-            files[client_id].emails = emails[:email_limit]
+            # The newest of each direction (the file's received and sent tabs, seed 000):
+            # the newest of all are among them.
+            inbound = [e for e in emails if e["direction"] == "inbound"][:email_limit]
+            outbound = [e for e in emails if e["direction"] != "inbound"][:email_limit]
+            files[client_id].emails = sorted(
+                inbound + outbound, key=lambda e: (e["sent_at"], e["id"]), reverse=True
+            )
     if sms_limit:
         for client_id, messages in _by_client(await repo.sms_of(tenant, wanted)).items():
             files[client_id].sms = messages[:sms_limit]

@@ -26,7 +26,7 @@ AGENDA = """
 query($from: DateTime!, $to: DateTime!, $user: String! = "") {
   agenda(from: $from, to: $to, userId: $user) {
     truncated
-    occurrences { startsAt endsAt event { id title clientId } }
+    occurrences { startsAt endsAt event { id title clientId } client { id displayName } }
   }
 }
 """
@@ -70,6 +70,8 @@ async def test_a_recurring_event_is_in_the_global_agenda_and_the_icalendar_expor
         "2026-05-02T08:00:00+00:00",
     ]
     assert {o["event"]["clientId"] for o in occurrences} == {client}
+    # Each occurrence names its client (seed 003's global agenda).
+    assert {o["client"]["displayName"] for o in occurrences} == {"Camille Agenda"}
 
     text = (await cgql.data(CALENDAR, {"user": "bob"}))["agendaCalendar"]
     [vevent] = Calendar.from_ical(text).walk("VEVENT")

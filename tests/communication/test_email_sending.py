@@ -288,3 +288,23 @@ async def test_another_tenant_s_client_is_not_found_and_a_technician_may_not_wri
             reply_to="",
             kind="",
         )
+
+
+async def test_the_sent_tab_shows_an_email_sent_before_newer_received_ones(
+    store: SqliteStore, repo: CommunicationRepository
+) -> None:
+    client = await a_client(store, repo)
+    sent = await send(repo, client_id=client, subject="Envoye")
+    for day in (1, 2, 3, 4):
+        raw = (
+            "From: societe@example.fr\r\nTo: agence@dupont.example\r\n"
+            f"Subject: Recu {day}\r\nDate: {day:02d} Jan 2099 09:00:00 +0100\r\n"
+            f"Message-ID: <r{day}@example.fr>\r\n\r\nBonjour\r\n"
+        ).encode()
+        await service.ingest_email(repo=repo, caller=ADVISOR, raw=raw)
+    [shown] = await service.get_communication(
+        repo=repo, caller=ADVISOR, client_ids=[client], activity_limit=0, email_limit=3
+    )
+    # The three newest received, and the newest sent: what both tabs show.
+    assert [e["subject"] for e in shown.emails] == ["Recu 4", "Recu 3", "Recu 2", "Envoye"]
+    assert shown.emails[-1]["id"] == sent["id"]

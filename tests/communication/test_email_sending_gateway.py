@@ -66,6 +66,13 @@ async def test_an_email_sent_reaches_the_mail_catcher_with_the_right_headers(
     )
     [shown] = found["client"]["communication"]["emails"]
     assert (shown["direction"], shown["subject"]) == ("OUTBOUND", "Votre attestation")
+    tabs = await cgql.data(
+        "query($id: ID!) { client(id: $id) { communication { "
+        "received: emails(direction: INBOUND) { id } sent: emails(direction: OUTBOUND) { id } "
+        "} } }",
+        {"id": client},
+    )
+    assert tabs["client"]["communication"] == {"received": [], "sent": [{"id": email["id"]}]}
     [message] = caught_for(mail_catcher, "contact@fournil.example")
     assert message["From"] == "Client 360 <no-reply@client360.localhost>"
     assert message["Subject"] == "Votre attestation"
