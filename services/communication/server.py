@@ -27,13 +27,16 @@ SMS_RECORD = "communication-sms.jsonl"
 async def wire(ctx: ServiceContext) -> None:
     settings = load_communication_settings()
     repo = CommunicationRepository(ctx.store)
+    files = FileStore(ctx.settings.data_dir / "communication-files")
     queue = JobQueue(ctx.store)
     runner = sms_runner(queue, RecordingSmsProvider(ctx.settings.data_dir / SMS_RECORD))
     ctx.consume(
         durable=consumers.IDENTITY_DURABLE,
         subjects=consumers.IDENTITY_SUBJECTS,
         handler=consumers.IdentityClientsHandler(
-            repo, demo_tenant=ctx.settings.demo_tenant if ctx.settings.demo_data else None
+            repo,
+            demo_tenant=ctx.settings.demo_tenant if ctx.settings.demo_data else None,
+            files=files,
         ),
     )
     campaigns = campaign_runner(queue)
@@ -52,7 +55,7 @@ async def wire(ctx: ServiceContext) -> None:
             campaigns,
             mailer,
             settings,
-            FileStore(ctx.settings.data_dir / "communication-files"),
+            files,
         ),
         SERVICE_NAME,
     )

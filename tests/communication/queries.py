@@ -25,7 +25,11 @@ query($id: ID!, $activities: Int! = 20) {
 PAGE = """
 query($first: Int!) { clients(first: $first) { edges { node {
   id displayName
-  communication { memo { text } activities(limit: 3) { summary } actionsLeft tickets { status } }
+  communication {
+    memo { text } activities(limit: 3) { summary } actionsLeft tickets { status }
+    emails { subject } received: emails(direction: INBOUND, limit: 10) { subject }
+    documents { name url } agenda { title } sms { text } mailingLists { listName }
+  }
 } } } }
 """
 
