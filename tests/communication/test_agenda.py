@@ -205,3 +205,16 @@ async def test_the_agenda_is_scoped_by_tenant_and_not_for_technicians_or_partner
     with pytest.raises(InvalidInput) as too_long:
         await agenda_of(repo, BOB, start, paris(2027, 6, 1, 0, 0))
     assert too_long.value.violations[0].field == "to"
+
+
+async def test_an_answer_is_one_of_the_icalendar_states(repo: CommunicationRepository) -> None:
+    event = await create(repo)
+    for status, rule in (
+        ("", "required"),
+        ("maybe", "must be one of NEEDS_ACTION, TENTATIVE, ACCEPTED, DECLINED"),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            await service.set_attendance(
+                repo=repo, caller=BOB, event_id=event["id"], version=1, status=status
+            )
+        assert [(v.field, v.rule) for v in refused.value.violations] == [("status", rule)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,9 @@ LIMIT = 100_000
 
 
 def pdf() -> bytes:
+    """The same bytes at every call (its creation date fixed)."""
     document = FPDF()
+    document.set_creation_date(datetime(2026, 1, 1, tzinfo=UTC))
     document.add_page()
     document.set_font("helvetica")
     document.cell(text="Avis d'echeance")
@@ -192,3 +195,35 @@ async def test_a_partner_sees_and_downloads_only_the_documents_shared_with_it(
         )
     with pytest.raises(PermissionDenied):
         await upload(repo, files, pdf(), caller=PARTNER)
+
+
+async def test_the_partners_a_document_is_shared_with_follow_their_rules(
+    repo: CommunicationRepository, files: FileStore
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        await upload(repo, files, pdf(), shared_with=["partner-axa", " "], kind="12")
+    assert [(v.field, v.rule) for v in refused.value.violations] == [
+        (
+            "kind",
+            "must be one of VEHICLE_REGISTRATION, INVOICE, RENEWAL_NOTICE, QUOTE, "
+            "PROOF_OF_IDENTITY, PROOF_OF_ADDRESS, CLAIM_PHOTO, OTHER",
+        ),
+        ("sharedWith[1]", "required"),
+    ]
+    document = await upload(repo, files, pdf())
+    with pytest.raises(InvalidInput) as too_many:
+        await service.share_document(
+            repo=repo,
+            caller=ADVISOR,
+            document_id=document["id"],
+            version=document["version"],
+            shared_with=[f"partner-{n}" for n in range(21)],
+        )
+    assert [(v.field, v.rule) for v in too_many.value.violations] == [
+        ("sharedWith", "at most 20 partners")
+    ]
+    with pytest.raises(InvalidInput) as limit:
+        await service.get_communication(
+            repo=repo, caller=ADVISOR, client_ids=["client-1"], activity_limit=0, document_limit=101
+        )
+    assert [v.field for v in limit.value.violations] == ["documentLimit"]

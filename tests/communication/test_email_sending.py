@@ -6,6 +6,7 @@ answer leaves it queued for a retry, then failed after the last attempt."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -308,3 +309,15 @@ async def test_the_sent_tab_shows_an_email_sent_before_newer_received_ones(
     # The three newest received, and the newest sent: what both tabs show.
     assert [e["subject"] for e in shown.emails] == ["Recu 4", "Recu 3", "Recu 2", "Envoye"]
     assert shown.emails[-1]["id"] == sent["id"]
+
+
+async def test_two_senders_on_one_queue_hand_an_email_over_once(
+    store: SqliteStore, repo: CommunicationRepository, catcher: tuple[int, Path]
+) -> None:
+    client = await a_client(store, repo)
+    await send(repo, client_id=client)
+    port, directory = catcher
+    first, second = sender_to(store, port), sender_to(store, port)
+    await asyncio.gather(first.send_due(), second.send_due())
+    assert len(caught(directory)) == 1
+    assert await store.count(MAIL_QUEUE, QUEUE_TENANT) == 0
