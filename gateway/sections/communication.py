@@ -1,11 +1,14 @@
-"""Communication's part of the client file: emails, the activity log ("consigner"), text
-messages, the memo with its notes' history and its tasks coloured in the assignee's timezone,
-actions with the counter of those left and the agency's dashboard, and tickets linked to a
-contract.
+"""Communication's part of the client file: emails received and written (sent over SMTP),
+documents (uploaded, downloaded through /files/communication/<id>), the activity log
+("consigner"), text messages, the memo with its notes' history and its tasks coloured in the
+assignee's timezone, agenda events, actions with the counter of those left and the agency's
+dashboard, and tickets linked to a contract; and across clients, a user's global agenda and
+its iCalendar export.
 
 What each role sees is the service's to say (services/communication/roles.py): the answer
 names the caller's view, and the parts it leaves out show null here: a technician gets the
-memo and null for the rest, a partner null for all of it, never an error.
+memo and null for the rest, a partner the documents shared with it and null for the rest,
+never an error.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Wiring of the communication service process: repository, servicer, the consumer of
 identity's client events (the local copies of clients and contacts, and the demo follow-up when
-demo data is on), and the runners of the jobs that queue campaigns' messages and hand text
-messages to the SMS provider."""
+demo data is on), the runners of the jobs that queue campaigns' messages and hand text
+messages to the SMS provider, the sender of emails (SMTP), the watcher of the file drop of
+received emails, and the store of documents' files."""
 
 from __future__ import annotations
 

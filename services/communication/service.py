@@ -1,5 +1,6 @@
 """The communication domain: log activities, keep the memo with its history, tasks, actions
-with their counter, and tickets; read all of it for a batch of clients.
+with their counter, tickets, emails (received, and written under the client's block and its
+contacts' consents), documents, and the agenda; read all of it for a batch of clients.
 
 Plain keyword-only functions over the repository; no gRPC here. Every function takes the
 caller and works inside the caller's tenant only. Each write validates everything first,
