@@ -837,12 +837,14 @@ class CommunicationClient(_ServiceClient):
         activity_limit: int,
         sms_limit: int,
         email_limit: int,
+        document_limit: int = 0,
     ) -> list[communication_pb2.ClientCommunication]:
         request = communication_pb2.BatchGetCommunicationRequest(
             client_ids=client_ids,
             activity_limit=activity_limit,
             sms_limit=sms_limit,
             email_limit=email_limit,
+            document_limit=document_limit,
         )
         response = await self._call(self._stub.BatchGetCommunication, request, caller)
         return list(response.clients)
@@ -924,6 +926,41 @@ class CommunicationClient(_ServiceClient):
     async def actions_dashboard(self, caller: Caller) -> communication_pb2.ActionsDashboard:
         request = communication_pb2.GetActionsDashboardRequest()
         return await self._call(self._stub.GetActionsDashboard, request, caller)
+
+    async def send_email(
+        self, caller: Caller, request: communication_pb2.SendEmailRequest
+    ) -> communication_pb2.EmailMessage:
+        return await self._call(self._stub.SendEmail, request, caller)
+
+    async def upload_document(
+        self, caller: Caller, request: communication_pb2.UploadDocumentRequest
+    ) -> communication_pb2.Document:
+        return await self._call(self._stub.UploadDocument, request, caller)
+
+    async def share_document(
+        self, caller: Caller, request: communication_pb2.ShareDocumentRequest
+    ) -> communication_pb2.Document:
+        return await self._call(self._stub.ShareDocument, request, caller)
+
+    async def create_agenda_event(
+        self, caller: Caller, request: communication_pb2.CreateAgendaEventRequest
+    ) -> communication_pb2.AgendaEvent:
+        return await self._call(self._stub.CreateAgendaEvent, request, caller)
+
+    async def set_attendance(
+        self, caller: Caller, request: communication_pb2.SetAttendanceRequest
+    ) -> communication_pb2.AgendaEvent:
+        return await self._call(self._stub.SetAttendance, request, caller)
+
+    async def list_agenda(
+        self, caller: Caller, request: communication_pb2.ListAgendaRequest
+    ) -> communication_pb2.ListAgendaResponse:
+        return await self._call(self._stub.ListAgenda, request, caller)
+
+    async def export_agenda(
+        self, caller: Caller, request: communication_pb2.ExportAgendaRequest
+    ) -> communication_pb2.ExportAgendaResponse:
+        return await self._call(self._stub.ExportAgenda, request, caller)
 
 
 class BillingClient(_ServiceClient):

@@ -30,6 +30,10 @@ FIRST_RESTART_PAUSE = 1.0
 MAX_RESTART_PAUSE = 30.0
 # A child that ran this long before dying starts its backoff afresh.
 STABLE_SECONDS = 30.0
+# The development mail catcher (an SMTP server keeping what it receives as .eml files), started
+# unless C360_SMTP_HOST names a real mail server; the services' mail goes to it.
+MAIL_CATCHER_MODULE = "services.communication.mailcatcher"
+MAIL_CATCHER_PORT = "1025"
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -88,6 +92,8 @@ class Supervisor:
         self._settings = settings
         self._stop_grace = stop_grace
         self._children: list[Child] = []
+        # Where the development mail catcher keeps what was sent; None when not started.
+        self.mail_dir: Path | None = None
         # Set by the first stop signal: the start is abandoned, watching ends.
         self.stop = threading.Event()
         # Set by a second stop signal: the remaining graces are cut short.
@@ -122,6 +128,16 @@ class Supervisor:
             env,
             f"{nats_host}:{nats_port}",
         )
+        if not env.get("C360_SMTP_HOST"):
+            env["C360_SMTP_HOST"] = "127.0.0.1"
+            smtp_port = env.setdefault("C360_SMTP_PORT", MAIL_CATCHER_PORT)
+            self.mail_dir = settings.data_dir / "mail"
+            self._start(
+                "mail-catcher",
+                [sys.executable, "-m", MAIL_CATCHER_MODULE, "--dir", str(self.mail_dir)],
+                env,
+                f"127.0.0.1:{smtp_port}",
+            )
         for spec in SERVICES:
             self._start(
                 spec.name,
@@ -215,7 +231,13 @@ def main() -> None:
                 f"             (paste it in GraphiQL's headers as "
                 f'{{"Authorization": "Bearer <token>"}})\n'
                 f"  Data:      {Path(settings.data_dir)}\n"
-                f"Press Ctrl-C to stop.\n",
+                + (
+                    f"  Sent mail: {supervisor.mail_dir} (one .eml file per email, kept by the "
+                    f"development mail catcher)\n"
+                    if supervisor.mail_dir
+                    else ""
+                )
+                + "Press Ctrl-C to stop.\n",
                 flush=True,
             )
             supervisor.watch()

@@ -1,11 +1,14 @@
-"""Communication's part of the client file: emails, the activity log ("consigner"), text
-messages, the memo with its notes' history and its tasks coloured in the assignee's timezone,
-actions with the counter of those left and the agency's dashboard, and tickets linked to a
-contract.
+"""Communication's part of the client file: emails received and written (sent over SMTP),
+documents (uploaded, downloaded through /files/communication/<id>), the activity log
+("consigner"), text messages, the memo with its notes' history and its tasks coloured in the
+assignee's timezone, agenda events, actions with the counter of those left and the agency's
+dashboard, and tickets linked to a contract; and across clients, a user's global agenda and
+its iCalendar export.
 
 What each role sees is the service's to say (services/communication/roles.py): the answer
 names the caller's view, and the parts it leaves out show null here: a technician gets the
-memo and null for the rest, a partner null for all of it, never an error.
+memo and null for the rest, a partner the documents shared with it and null for the rest,
+never an error.
 """
 
 from __future__ import annotations
@@ -14,19 +17,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
 from client360.communication.v1 import communication_pb2 as pb
 from gateway.context import Info, RequestContext
+from gateway.files import Upload, read_upload
 from gateway.live import LiveEvent
 from gateway.planner import Section, ServiceSection
 from gateway.schema.enums import enum_field, proto_enum
 from gateway.schema.timestamps import timestamp
-from gateway.selection import SelectedField, fields_named
+from gateway.selection import SelectedField, below, fields_named
+
+if TYPE_CHECKING:
+    from gateway.schema.client import Client
 
 _DATE = "YYYY-MM-DD"
+ClientRef = Annotated["Client", strawberry.lazy("gateway.schema.client")]
 
 
 @proto_enum(pb.ActivityKind)
@@ -58,6 +66,26 @@ class ActionStatus(Enum):
 @proto_enum(pb.SmsStatus)
 class SmsStatus(Enum):
     """Where a text message stands."""
+
+
+@proto_enum(pb.EmailKind)
+class OutgoingEmailKind(Enum):
+    """What an email written to a client is about: the consent of the recipient it needs."""
+
+
+@proto_enum(pb.EmailStatus)
+class EmailStatus(Enum):
+    """Where an email stands: received, or written and queued, sent or failed."""
+
+
+@proto_enum(pb.DocumentKind)
+class DocumentKind(Enum):
+    """What a document of the client's file is."""
+
+
+@proto_enum(pb.AttendeeStatus)
+class AttendeeStatus(Enum):
+    """An attendee's answer to an agenda event (iCalendar's PARTSTAT)."""
 
 
 @proto_enum(pb.CampaignState)
@@ -199,11 +227,180 @@ class ClientEmail:
     cc: list[str] = strawberry.field(description="The addresses in copy.")
     subject: str | None = strawberry.field(description="The subject; null when it had none.")
     body: str | None = strawberry.field(description="The plain-text body; null when none.")
+    status: EmailStatus | None = enum_field(
+        "RECEIVED, or for an email written: QUEUED, SENT or FAILED."
+    )
+    kind: OutgoingEmailKind | None = enum_field(
+        "For an email written: what it is about (the consent it needed); null when received."
+    )
+    contact_id: str | None = strawberry.field(
+        description="The client's contact it was written to; null: the client or received."
+    )
+    reply_to: str | None = strawberry.field(
+        description="The Reply-To address of an email written; null when none."
+    )
+    attempts: int = strawberry.field(
+        description="Hand-overs to the mail server tried so far (an email written)."
+    )
+    error: str | None = strawberry.field(
+        description="The mail server's last answer when a hand-over failed; null otherwise."
+    )
+    message_id: str | None = strawberry.field(description="Its Message-ID header.")
 
     @strawberry.field(description="When it was sent (its Date, ISO 8601, UTC).")
     @staticmethod
     def sent_at(root: strawberry.Parent[pb.EmailMessage]) -> datetime | None:
         return timestamp(root, "sent_at")
+
+
+@strawberry.type(description="A document of the client's file; its type is found from its content.")
+class ClientDocument:
+    id: strawberry.ID = strawberry.field(description="The document's id.")
+    kind: DocumentKind | None = enum_field("What the document is.")
+    contract_id: str | None = strawberry.field(
+        description="The contract it is linked to; null when none."
+    )
+    claim_id: str | None = strawberry.field(
+        description="The claim it is linked to; null when none."
+    )
+    intervention_id: str | None = strawberry.field(
+        description="The intervention it is linked to; null when none."
+    )
+    shared_with: list[str] = strawberry.field(
+        description="User ids of the partners it is shared with."
+    )
+    version: int = strawberry.field(description="Version, for shareDocument.")
+
+    @strawberry.field(description="The file name offered for the download.")
+    @staticmethod
+    def name(root: strawberry.Parent[pb.Document]) -> str:
+        return root.file.name
+
+    @strawberry.field(description="The media type, found from the content.")
+    @staticmethod
+    def media_type(root: strawberry.Parent[pb.Document]) -> str:
+        return root.file.media_type
+
+    @strawberry.field(description="Its size in bytes.")
+    @staticmethod
+    def size_bytes(root: strawberry.Parent[pb.Document]) -> int:
+        return root.file.size_bytes
+
+    @strawberry.field(description="Hex SHA-256 of the content.")
+    @staticmethod
+    def sha256(root: strawberry.Parent[pb.Document]) -> str:
+        return root.file.sha256
+
+    @strawberry.field(description="User id of whoever uploaded it.")
+    @staticmethod
+    def uploaded_by(root: strawberry.Parent[pb.Document]) -> str | None:
+        return root.audit.created_by or None
+
+    @strawberry.field(description="When it was uploaded (ISO 8601, UTC).")
+    @staticmethod
+    def uploaded_at(root: strawberry.Parent[pb.Document]) -> datetime | None:
+        return timestamp(root.audit, "created_at")
+
+    @strawberry.field(
+        description="A link to download it, signed for you and valid a short while (15 "
+        "minutes by default): GET it as is, no token needed."
+    )
+    @staticmethod
+    def url(root: strawberry.Parent[pb.Document], info: Info) -> str:
+        return info.context.files.link(info.context.caller, "communication", root.id)
+
+
+@strawberry.type(description="A user invited to an agenda event, and their answer.")
+class AgendaAttendee:
+    user_id: str = strawberry.field(description="The attendee's user id.")
+    status: AttendeeStatus | None = enum_field("Needs action, tentative, accepted or declined.")
+
+
+@strawberry.type(
+    description="An agenda event linked to the client (a meeting, a call, a visit), once or "
+    "recurring."
+)
+class AgendaEvent:
+    id: strawberry.ID = strawberry.field(description="The event's id.")
+    client_id: strawberry.ID = strawberry.field(description="The client it is linked to.")
+    title: str = strawberry.field(description="What it is.")
+    description: str | None = strawberry.field(description="More about it; null when none.")
+    location: str | None = strawberry.field(description="Where; null when not said.")
+    timezone: str = strawberry.field(
+        description="The IANA timezone it recurs in: its wall-clock time holds across summer time."
+    )
+    attendees: list[AgendaAttendee] = strawberry.field(
+        description="Who is invited (the organizer among them), with their answers."
+    )
+    rrule: str | None = strawberry.field(
+        description='Its recurrence, an iCalendar RRULE ("FREQ=WEEKLY;COUNT=10"); null: once.'
+    )
+    version: int = strawberry.field(description="Version, for setAttendance.")
+
+    @strawberry.field(description="The first occurrence's start (ISO 8601, UTC).")
+    @staticmethod
+    def starts_at(root: strawberry.Parent[pb.AgendaEvent]) -> datetime | None:
+        return timestamp(root, "starts_at")
+
+    @strawberry.field(description="The first occurrence's end (ISO 8601, UTC).")
+    @staticmethod
+    def ends_at(root: strawberry.Parent[pb.AgendaEvent]) -> datetime | None:
+        return timestamp(root, "ends_at")
+
+    @strawberry.field(description="User id of the organizer, who created it.")
+    @staticmethod
+    def organizer(root: strawberry.Parent[pb.AgendaEvent]) -> str | None:
+        return root.audit.created_by or None
+
+
+@dataclass(slots=True)
+class OccurrenceView:
+    """An occurrence as the service gave it, with its client's file when the query asks."""
+
+    occurrence: pb.AgendaOccurrence
+    client: object | None
+
+
+@strawberry.type(description="One occurrence of an agenda event, in a user's agenda.")
+class AgendaOccurrence:
+    @strawberry.field(description="The event (the series, if recurring).")
+    @staticmethod
+    def event(root: strawberry.Parent[OccurrenceView]) -> AgendaEvent:
+        return cast(AgendaEvent, root.occurrence.event)
+
+    @strawberry.field(description="When this occurrence starts (ISO 8601, UTC).")
+    @staticmethod
+    def starts_at(root: strawberry.Parent[OccurrenceView]) -> datetime | None:
+        return timestamp(root.occurrence, "starts_at")
+
+    @strawberry.field(description="When this occurrence ends (ISO 8601, UTC).")
+    @staticmethod
+    def ends_at(root: strawberry.Parent[OccurrenceView]) -> datetime | None:
+        return timestamp(root.occurrence, "ends_at")
+
+    @strawberry.field(
+        description="The client it is linked to (its name to show, seed 003), read once for "
+        "the whole agenda; null if you may not see it."
+    )
+    @staticmethod
+    def client(root: strawberry.Parent[OccurrenceView]) -> ClientRef | None:
+        return cast("Client | None", root.client)
+
+
+@dataclass(slots=True)
+class AgendaAnswer:
+    occurrences: list[OccurrenceView]
+    truncated: bool
+
+
+@strawberry.type(description="A user's agenda across clients over a range.")
+class Agenda:
+    occurrences: list[AgendaOccurrence] = strawberry.field(
+        description="The occurrences overlapping the range, by start."
+    )
+    truncated: bool = strawberry.field(
+        description="True when there were more than 2000: ask for a shorter range."
+    )
 
 
 @strawberry.type(description="A mailing list of the agency.")
@@ -275,11 +472,14 @@ class CommunicationSection:
     all_sms: Sequence[pb.Sms] | None
     all_emails: Sequence[pb.EmailMessage] | None
     mailing_lists: Sequence[pb.MailingListSubscription] | None
+    all_documents: Sequence[pb.Document] | None
+    agenda: Sequence[pb.AgendaEvent] | None
 
 
 def communication_section(answer: pb.ClientCommunication) -> CommunicationSection:
     full = answer.view == pb.SECTION_VIEW_FULL
     memo_seen = full or answer.view == pb.SECTION_VIEW_MEMO_ONLY
+    documents_seen = full or answer.view == pb.SECTION_VIEW_SHARED_DOCUMENTS
     return CommunicationSection(
         memo=answer.memo if memo_seen else None,
         all_activities=answer.activities if full else None,
@@ -290,6 +490,8 @@ def communication_section(answer: pb.ClientCommunication) -> CommunicationSectio
         all_sms=answer.sms if full else None,
         all_emails=answer.emails if full else None,
         mailing_lists=answer.mailing_lists if full else None,
+        all_documents=answer.documents if documents_seen else None,
+        agenda=answer.agenda if full else None,
     )
 
 
@@ -301,7 +503,8 @@ MAX_ACTIVITIES = 100
 
 @strawberry.type(
     description="The Communication section of the file (communication service). A technician "
-    "sees the memo only (the other fields are null); a partner sees none of it."
+    "sees the memo only (the other fields are null); a partner sees only the documents shared "
+    "with it."
 )
 class Communication:
     memo: list[MemoNote] | None = strawberry.field(
@@ -321,6 +524,9 @@ class Communication:
     )
     mailing_lists: list[MailingListSubscription] | None = strawberry.field(
         description="The mailing lists the client is or was subscribed to, by name."
+    )
+    agenda: list[AgendaEvent] | None = strawberry.field(
+        description="The client's agenda events (series), by first start."
     )
 
     @strawberry.field(description="The activity log (calls, SMS, emails logged), newest first.")
@@ -350,7 +556,8 @@ class Communication:
         return cast(list[TextMessage], list(root.all_sms[: max(limit, 0)]))
 
     @strawberry.field(
-        description="Emails received and sent, newest first (the file header shows three)."
+        description="Emails received and sent, newest first (the file header shows three); "
+        "received or sent only with direction (the file's two tabs)."
     )
     @staticmethod
     def emails(
@@ -359,10 +566,30 @@ class Communication:
             int,
             strawberry.argument(description=f"How many at most, 0 to {MAX_ACTIVITIES}."),
         ] = DEFAULT_EMAILS,
+        direction: Annotated[
+            ActivityDirection | None,
+            strawberry.argument(description="INBOUND: received; OUTBOUND: sent; null: both."),
+        ] = None,
     ) -> list[ClientEmail] | None:
         if root.all_emails is None:
             return None
-        return cast(list[ClientEmail], list(root.all_emails[: max(limit, 0)]))
+        emails = [e for e in root.all_emails if direction is None or e.direction == direction.value]
+        return cast(list[ClientEmail], emails[: max(limit, 0)])
+
+    @strawberry.field(
+        description="Documents, newest first; a partner gets those shared with it only."
+    )
+    @staticmethod
+    def documents(
+        root: strawberry.Parent[CommunicationSection],
+        limit: Annotated[
+            int,
+            strawberry.argument(description=f"How many at most, 0 to {MAX_ACTIVITIES}."),
+        ] = DEFAULT_ACTIVITIES,
+    ) -> list[ClientDocument] | None:
+        if root.all_documents is None:
+            return None
+        return cast(list[ClientDocument], list(root.all_documents[: max(limit, 0)]))
 
 
 def _most_asked(field: SelectedField, name: str, default: int) -> int:
@@ -374,12 +601,14 @@ def _most_asked(field: SelectedField, name: str, default: int) -> int:
     return max(limits, default=0)
 
 
-def _limits(field: SelectedField) -> tuple[int, int, int]:
-    """How many activities, text messages and emails per client the call asks for."""
+def _limits(field: SelectedField) -> tuple[int, int, int, int]:
+    """How many activities, text messages, emails and documents per client the call asks
+    for."""
     return (
         _most_asked(field, "activities", DEFAULT_ACTIVITIES),
         _most_asked(field, "sms", DEFAULT_ACTIVITIES),
         _most_asked(field, "emails", DEFAULT_EMAILS),
+        _most_asked(field, "documents", DEFAULT_ACTIVITIES),
     )
 
 
@@ -387,15 +616,16 @@ def _limits(field: SelectedField) -> tuple[int, int, int]:
 
 
 async def _load(
-    context: RequestContext, client_ids: list[str], limits: tuple[int, int, int]
+    context: RequestContext, client_ids: list[str], limits: tuple[int, int, int, int]
 ) -> dict[str, CommunicationSection]:
-    activity_limit, sms_limit, email_limit = limits
+    activity_limit, sms_limit, email_limit, document_limit = limits
     answers = await context.clients.communication.batch_get_communication(
         context.caller,
         client_ids,
         activity_limit=activity_limit,
         sms_limit=sms_limit,
         email_limit=email_limit,
+        document_limit=document_limit,
     )
     found = {answer.client_id: answer for answer in answers}
     return {
@@ -409,7 +639,8 @@ async def _load(
 COMMUNICATION = Section(
     name="communication",
     type=Communication,
-    description="Emails, activity log, text messages, memo, tasks, actions and tickets. Null, "
+    description="Emails, documents, activity log, text messages, memo, tasks, actions and "
+    "tickets. Null, "
     "with the communication service's error, when they could not be read.",
     load=_load,
     request=_limits,
@@ -447,6 +678,52 @@ class CommunicationQuery:
     async def mailing_lists(self, info: Info) -> list[MailingList] | None:
         found = await info.context.clients.communication.mailing_lists(info.context.caller)
         return cast(list[MailingList], found)
+
+    @strawberry.field(
+        description="A user's agenda across clients: the occurrences of the events they "
+        "attend overlapping [from, to), recurring ones expanded (at most 366 days). Not for "
+        "technicians, partners."
+    )
+    async def agenda(
+        self,
+        info: Info,
+        from_: Annotated[
+            datetime, strawberry.argument(name="from", description="The range's start.")
+        ],
+        to: Annotated[datetime, strawberry.argument(description="The range's end (excluded).")],
+        user_id: Annotated[str, strawberry.argument(description="The user; empty: you.")] = "",
+    ) -> Agenda | None:
+        context = info.context
+        request = pb.ListAgendaRequest(user_id=user_id)
+        getattr(request, "from").FromDatetime(_utc(from_))
+        request.to.FromDatetime(_utc(to))
+        found = await context.clients.communication.list_agenda(context.caller, request)
+        files: dict[str, object] = {}
+        asked = [
+            selected
+            for top in info.selected_fields
+            for selected in fields_named(below(top.selections, "occurrences"), "client")
+        ]
+        ids = list(dict.fromkeys(o.event.client_id for o in found.occurrences))
+        if asked and ids:
+            # The clients' files, one read for the whole agenda (identity and any section).
+            plan = context.planner.plan(info, ("occurrences", "client"))
+            files = dict(zip(ids, await context.planner.read(context, plan, ids), strict=True))
+        views = [OccurrenceView(o, files.get(o.event.client_id)) for o in found.occurrences]
+        return cast(Agenda, AgendaAnswer(views, found.truncated))
+
+    @strawberry.field(
+        description="A user's agenda as an iCalendar file (RFC 5545, text/calendar): every "
+        "event they attend, recurring ones with their RRULE. Not for technicians, partners."
+    )
+    async def agenda_calendar(
+        self,
+        info: Info,
+        user_id: Annotated[str, strawberry.argument(description="The user; empty: you.")] = "",
+    ) -> str | None:
+        request = pb.ExportAgendaRequest(user_id=user_id)
+        found = await info.context.clients.communication.export_agenda(info.context.caller, request)
+        return found.calendar
 
     @strawberry.field(description="The agency's actions summary (not for technicians, partners).")
     async def actions_dashboard(self, info: Info) -> ActionsDashboard | None:
@@ -487,6 +764,32 @@ class CreateTaskInput:
     assignee_timezone: str = strawberry.field(
         default="", description="The assignee's IANA timezone; empty: Europe/Paris."
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@strawberry.input(description="An agenda event to create.")
+class CreateAgendaEventInput:
+    client_id: strawberry.ID = strawberry.field(description="The client it is linked to.")
+    title: str = strawberry.field(description="What it is; required.")
+    starts_at: datetime = strawberry.field(description="The (first) start.")
+    ends_at: datetime = strawberry.field(description="The (first) end, after the start.")
+    attendee_ids: list[str] = strawberry.field(
+        default_factory=list,
+        description="User ids to invite; you are added as the organizer, accepted.",
+    )
+    rrule: str = strawberry.field(
+        default="",
+        description='An iCalendar RRULE ("FREQ=WEEKLY;BYDAY=MO;COUNT=10"), at most hourly; '
+        "empty: once.",
+    )
+    timezone: str = strawberry.field(
+        default="", description="The IANA timezone it recurs in; empty: Europe/Paris."
+    )
+    description: str = strawberry.field(default="", description="More about it.")
+    location: str = strawberry.field(default="", description="Where.")
 
 
 @strawberry.type(description="Communication's mutations.")
@@ -640,6 +943,156 @@ class CommunicationMutation:
         sms = await info.context.clients.communication.send_sms(info.context.caller, request)
         return cast(TextMessage, sms)
 
+    @strawberry.mutation(
+        description="Writes an email to the client, queued and sent over SMTP in the "
+        "background (its status follows: QUEUED, SENT or FAILED). Refused with BAD_USER_INPUT "
+        "when the client's communication is blocked (clientId), when the address is not the "
+        "client's or one of its contacts' (to), or when the recipient contact has not "
+        "consented to that kind of email (kind)."
+    )
+    async def send_email(
+        self,
+        info: Info,
+        client_id: ClientId,
+        subject: Annotated[
+            str, strawberry.argument(description="The subject, one line, 200 characters at most.")
+        ],
+        body: Annotated[str, strawberry.argument(description="The plain-text body; required.")],
+        to: Annotated[
+            str,
+            strawberry.argument(
+                description="The address; empty: the contact's first address, or the client's."
+            ),
+        ] = "",
+        contact_id: Annotated[
+            str,
+            strawberry.argument(
+                description="The client's contact it is for (a professional client's); empty: "
+                "the client, or the contact the address is of."
+            ),
+        ] = "",
+        reply_to: Annotated[
+            str, strawberry.argument(description="An address for the answers; empty: none.")
+        ] = "",
+        kind: Annotated[
+            OutgoingEmailKind | None,
+            strawberry.argument(
+                description="What it is about; null: SERVICE. COMMERCIAL, PARTNER and "
+                "E_SIGNATURE need the recipient contact's consent."
+            ),
+        ] = None,
+    ) -> ClientEmail | None:
+        request = pb.SendEmailRequest(
+            client_id=client_id,
+            contact_id=contact_id,
+            to=to,
+            subject=subject,
+            body=body,
+            reply_to=reply_to,
+            kind=kind.value if kind is not None else pb.EMAIL_KIND_UNSPECIFIED,
+        )
+        email = await info.context.clients.communication.send_email(info.context.caller, request)
+        return cast(ClientEmail, email)
+
+    @strawberry.mutation(
+        description="Uploads a document to the client's file (a multipart request). Refused "
+        "with BAD_USER_INPUT on file when it is empty, too big (8 MB by default) or not a PDF, "
+        "JPEG, PNG or WebP (found from the content, whatever its name)."
+    )
+    async def upload_document(
+        self,
+        info: Info,
+        client_id: ClientId,
+        kind: Annotated[DocumentKind, strawberry.argument(description="What the document is.")],
+        file: Annotated[Upload, strawberry.argument(description="The file.")],
+        contract_id: Annotated[
+            str, strawberry.argument(description="The contract it is linked to; empty: none.")
+        ] = "",
+        claim_id: Annotated[
+            str, strawberry.argument(description="The claim it is linked to; empty: none.")
+        ] = "",
+        intervention_id: Annotated[
+            str,
+            strawberry.argument(description="The intervention it is linked to; empty: none."),
+        ] = "",
+        shared_with: Annotated[
+            list[str] | None,
+            strawberry.argument(description="User ids of the partners to share it with."),
+        ] = None,
+    ) -> ClientDocument | None:
+        uploaded = await read_upload(file)
+        request = pb.UploadDocumentRequest(
+            client_id=client_id,
+            kind=kind.value,
+            name=uploaded.name,
+            data=uploaded.data,
+            contract_id=contract_id,
+            claim_id=claim_id,
+            intervention_id=intervention_id,
+            shared_with=shared_with or [],
+        )
+        document = await info.context.clients.communication.upload_document(
+            info.context.caller, request
+        )
+        return cast(ClientDocument, document)
+
+    @strawberry.mutation(
+        description="Sets the partners a document is shared with (the whole list): they see "
+        "it on the client's file and may download it."
+    )
+    async def share_document(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The document's id.")],
+        version: Version,
+        shared_with: Annotated[
+            list[str], strawberry.argument(description="User ids of the partners; [] for none.")
+        ],
+    ) -> ClientDocument | None:
+        request = pb.ShareDocumentRequest(id=id, version=version, shared_with=shared_with)
+        document = await info.context.clients.communication.share_document(
+            info.context.caller, request
+        )
+        return cast(ClientDocument, document)
+
+    @strawberry.mutation(description="Creates an agenda event linked to the client.")
+    async def create_agenda_event(
+        self,
+        info: Info,
+        input: Annotated[CreateAgendaEventInput, strawberry.argument(description="The event.")],
+    ) -> AgendaEvent | None:
+        request = pb.CreateAgendaEventRequest(
+            client_id=input.client_id,
+            title=input.title,
+            description=input.description,
+            location=input.location,
+            timezone=input.timezone,
+            attendee_ids=input.attendee_ids,
+            rrule=input.rrule,
+        )
+        request.starts_at.FromDatetime(_utc(input.starts_at))
+        request.ends_at.FromDatetime(_utc(input.ends_at))
+        event = await info.context.clients.communication.create_agenda_event(
+            info.context.caller, request
+        )
+        return cast(AgendaEvent, event)
+
+    @strawberry.mutation(
+        description="Answers an agenda event you are invited to (your own answer only)."
+    )
+    async def set_attendance(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The event's id.")],
+        version: Version,
+        status: Annotated[AttendeeStatus, strawberry.argument(description="Your answer.")],
+    ) -> AgendaEvent | None:
+        request = pb.SetAttendanceRequest(id=id, version=version, status=status.value)
+        event = await info.context.clients.communication.set_attendance(
+            info.context.caller, request
+        )
+        return cast(AgendaEvent, event)
+
     @strawberry.mutation(description="Creates a mailing list; its name is unique in the agency.")
     async def create_mailing_list(
         self,
@@ -785,10 +1238,13 @@ class CommunicationEventFields:
             return None
         return cast(TextMessage, root.payload.sms)
 
-    @strawberry.field(description="The email received, for an email event; null for others.")
+    @strawberry.field(
+        description="The email received, or written (queued, sent or failed), for an email "
+        "event; null for others."
+    )
     @staticmethod
     def email(root: strawberry.Parent[LiveEvent], info: Info) -> ClientEmail | None:
-        if not isinstance(root.payload, pb.EmailReceived) or not _heard(info):
+        if not isinstance(root.payload, pb.EmailReceived | pb.EmailSaved) or not _heard(info):
             return None
         return cast(ClientEmail, root.payload.email)
 
@@ -803,6 +1259,27 @@ class CommunicationEventFields:
         if not isinstance(root.payload, pb.SubscriptionChanged) or not _heard(info):
             return None
         return cast(MailingListSubscription, root.payload.subscription)
+
+    @strawberry.field(
+        description="The document saved, for a document event (a partner hears of those "
+        "shared with it); null for others."
+    )
+    @staticmethod
+    def document(root: strawberry.Parent[LiveEvent], info: Info) -> ClientDocument | None:
+        if not isinstance(root.payload, pb.DocumentSaved):
+            return None
+        caller = info.context.caller
+        shared = caller.role == "partner" and caller.user_id in root.payload.document.shared_with
+        if not (_heard(info) or shared):
+            return None
+        return cast(ClientDocument, root.payload.document)
+
+    @strawberry.field(description="The agenda event saved, for an agenda event; null for others.")
+    @staticmethod
+    def agenda_event(root: strawberry.Parent[LiveEvent], info: Info) -> AgendaEvent | None:
+        if not isinstance(root.payload, pb.AgendaEventSaved) or not _heard(info):
+            return None
+        return cast(AgendaEvent, root.payload.event)
 
     @strawberry.field(description="The ticket saved, for a ticket event; null for others.")
     @staticmethod
@@ -845,6 +1322,9 @@ SECTION = ServiceSection(
         pb.TicketSaved,
         pb.SmsSaved,
         pb.EmailReceived,
+        pb.EmailSaved,
+        pb.DocumentSaved,
+        pb.AgendaEventSaved,
         pb.SubscriptionChanged,
         pb.CampaignFinished,
     ),

@@ -14,6 +14,7 @@ import logging
 from client360.events.v1 import events_pb2
 from client360.identity.v1 import identity_pb2
 from runtime.contracts import decode_payload, payload_types
+from runtime.kit.files import FileStore
 from runtime.store import Transaction
 from services.communication.demo import seed_client
 from services.communication.mapping import client_copy, contact_copy
@@ -40,9 +41,17 @@ class IdentityClientsHandler:
     """Keeps the copies of identity's clients and contacts; seeds the follow-up of each client
     created in ``demo_tenant`` (None: no demo data)."""
 
-    def __init__(self, repo: CommunicationRepository, *, demo_tenant: str | None) -> None:
+    def __init__(
+        self,
+        repo: CommunicationRepository,
+        *,
+        demo_tenant: str | None,
+        files: FileStore | None = None,
+    ) -> None:
         self._repo = repo
         self._demo_tenant = demo_tenant
+        # Where the demo documents' files go (none: demo clients get no documents).
+        self._files = files
 
     async def __call__(self, txn: Transaction, event: events_pb2.Event) -> None:
         payload = decode_payload(event, IDENTITY_PAYLOADS)
@@ -72,8 +81,14 @@ class IdentityClientsHandler:
             log.warning("event not understood, skipped", extra={"type": event.type})
             return
         client = payload.client
-        await self._repo.clients.refresh(
-            txn, event.tenant_id, client_copy(client), source_version=client.version
-        )
+        copy = client_copy(client)
+        await self._repo.clients.refresh(txn, event.tenant_id, copy, source_version=client.version)
         if isinstance(payload, identity_pb2.ClientCreated) and event.tenant_id == self._demo_tenant:
-            await seed_client(txn, self._repo, tenant_id=event.tenant_id, client_id=client.id)
+            await seed_client(
+                txn,
+                self._repo,
+                tenant_id=event.tenant_id,
+                client_id=client.id,
+                address=copy["emails"][0] if copy["emails"] else "",
+                files=self._files,
+            )

@@ -14,7 +14,9 @@ from runtime.store import Transaction
 from services.communication.mapping import (
     action_to_proto,
     activity_to_proto,
+    agenda_event_to_proto,
     campaign_to_proto,
+    document_to_proto,
     email_to_proto,
     note_to_proto,
     sms_to_proto,
@@ -27,7 +29,9 @@ from services.communication.models import (
     TICKET_STATUSES,
     Action,
     Activity,
+    AgendaEvent,
     CampaignContent,
+    Document,
     EmailMessage,
     MemoNote,
     Sms,
@@ -87,6 +91,25 @@ async def sms_saved(txn: Transaction, caller: Caller, sms: Sms) -> None:
 
 async def email_received(txn: Transaction, caller: Caller, email: EmailMessage) -> None:
     await _queue(txn, caller, email["client_id"], pb.EmailReceived(email=email_to_proto(email)))
+
+
+async def email_saved(txn: Transaction, caller: Caller, email: EmailMessage) -> None:
+    """An email written to the client: queued, then sent or failed."""
+    await _queue(txn, caller, email["client_id"], pb.EmailSaved(email=email_to_proto(email)))
+
+
+async def document_saved(
+    txn: Transaction, caller: Caller, document: Document, *, created: bool
+) -> None:
+    payload = pb.DocumentSaved(document=document_to_proto(document), created=created)
+    await _queue(txn, caller, document["client_id"], payload)
+
+
+async def agenda_event_saved(
+    txn: Transaction, caller: Caller, event: AgendaEvent, *, created: bool
+) -> None:
+    payload = pb.AgendaEventSaved(event=agenda_event_to_proto(event), created=created)
+    await _queue(txn, caller, event["client_id"], payload)
 
 
 async def subscription_changed(

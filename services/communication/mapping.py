@@ -15,17 +15,24 @@ from services.communication import colours, roles
 from services.communication.models import (
     ACTION_STATUSES,
     ACTIVITY_KINDS,
+    ATTENDEE_STATUSES,
     DIRECTIONS,
+    DOCUMENT_KINDS,
+    EMAIL_KINDS,
+    EMAIL_RECEIVED,
+    EMAIL_STATUSES,
     SMS_STATUSES,
     TASK_STATUSES,
     TICKET_STATUSES,
     Action,
     ActionsDashboard,
     Activity,
+    AgendaEvent,
     CampaignContent,
     ClientCommunication,
     ClientCopy,
     ContactCopy,
+    Document,
     EmailMessage,
     MailingList,
     MemoNote,
@@ -39,6 +46,7 @@ VIEWS = {
     roles.FULL: pb.SECTION_VIEW_FULL,
     roles.MEMO_ONLY: pb.SECTION_VIEW_MEMO_ONLY,
     roles.NONE: pb.SECTION_VIEW_NONE,
+    roles.SHARED_DOCUMENTS: pb.SECTION_VIEW_SHARED_DOCUMENTS,
 }
 COLOURS = {
     colours.ON_TIME: pb.TASK_COLOUR_ON_TIME,
@@ -155,7 +163,76 @@ def email_to_proto(m: EmailMessage) -> pb.EmailMessage:
         message_id=m["message_id"],
         version=m.get("version", 0),
         audit=audit_to_proto(m.get("audit")),
+        kind=EMAIL_KINDS.to_proto(m.get("kind", "")),
+        status=EMAIL_STATUSES.to_proto(m.get("status", EMAIL_RECEIVED)),
+        contact_id=m.get("contact_id", ""),
+        reply_to=m.get("reply_to", ""),
+        attempts=m.get("attempts", 0),
+        error=m.get("error", ""),
     )
+
+
+def document_to_proto(d: Document) -> pb.Document:
+    return pb.Document(
+        id=d["id"],
+        client_id=d["client_id"],
+        kind=DOCUMENT_KINDS.to_proto(d["kind"]),
+        file=common_pb2.FileInfo(
+            id=d["id"],
+            name=d["name"],
+            media_type=d["media_type"],
+            size_bytes=d["size_bytes"],
+            sha256=d["sha256"],
+        ),
+        contract_id=d["contract_id"],
+        claim_id=d["claim_id"],
+        intervention_id=d["intervention_id"],
+        shared_with=d["shared_with"],
+        version=d.get("version", 0),
+        audit=audit_to_proto(d.get("audit")),
+    )
+
+
+def agenda_event_to_proto(e: AgendaEvent) -> pb.AgendaEvent:
+    return pb.AgendaEvent(
+        id=e["id"],
+        client_id=e["client_id"],
+        title=e["title"],
+        description=e["description"],
+        location=e["location"],
+        starts_at=timestamp(e["starts_at"]),
+        ends_at=timestamp(e["ends_at"]),
+        timezone=e["timezone"],
+        attendees=[
+            pb.Attendee(user_id=a["user_id"], status=ATTENDEE_STATUSES.to_proto(a["status"]))
+            for a in e["attendees"]
+        ],
+        rrule=e["rrule"],
+        version=e.get("version", 0),
+        audit=audit_to_proto(e.get("audit")),
+    )
+
+
+def instant(message: Any, name: str) -> str:
+    """The stored form of a request's Timestamp field ("" when unset)."""
+    if not message.HasField(name):
+        return ""
+    moment = getattr(message, name).ToDatetime(tzinfo=UTC)
+    return str(moment.isoformat(timespec="microseconds"))
+
+
+def agenda_event_from_request(r: pb.CreateAgendaEventRequest) -> dict[str, Any]:
+    return {
+        "client_id": r.client_id,
+        "title": r.title,
+        "description": r.description,
+        "location": r.location,
+        "starts_at": instant(r, "starts_at"),
+        "ends_at": instant(r, "ends_at"),
+        "timezone": r.timezone,
+        "attendee_ids": list(r.attendee_ids),
+        "rrule": r.rrule,
+    }
 
 
 def mailing_list_to_proto(m: MailingList) -> pb.MailingList:
@@ -219,6 +296,8 @@ def client_communication_to_proto(c: ClientCommunication) -> pb.ClientCommunicat
         sms=[sms_to_proto(m) for m in c.sms],
         emails=[email_to_proto(m) for m in c.emails],
         mailing_lists=[subscription_to_proto(s) for s in c.mailing_lists],
+        documents=[document_to_proto(d) for d in c.documents],
+        agenda=[agenda_event_to_proto(e) for e in c.agenda],
     )
 
 
@@ -265,6 +344,18 @@ def action_from_request(r: pb.CreateActionRequest) -> dict[str, Any]:
         "name": r.name,
         "due_date": r.due_date,
         "status": ACTION_STATUSES.to_word(r.status),
+    }
+
+
+def document_from_request(r: pb.UploadDocumentRequest) -> dict[str, Any]:
+    return {
+        "client_id": r.client_id,
+        "kind": DOCUMENT_KINDS.to_word(r.kind),
+        "name": r.name,
+        "contract_id": r.contract_id,
+        "claim_id": r.claim_id,
+        "intervention_id": r.intervention_id,
+        "shared_with": list(r.shared_with),
     }
 
 

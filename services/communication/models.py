@@ -30,6 +30,9 @@ SUBSCRIPTIONS: Final = "subscriptions"
 CAMPAIGNS: Final = "campaigns"
 CLIENT_COPIES: Final = "client_copies"
 CONTACT_COPIES: Final = "contact_copies"
+MAIL_QUEUE: Final = "mail_queue"
+DOCUMENTS: Final = "documents"
+AGENDA: Final = "agenda_events"
 
 COLLECTIONS = (
     # Read by client, newest first.
@@ -54,6 +57,18 @@ COLLECTIONS = (
     CollectionSpec(CONTACT_COPIES, indexes=(("client_id",),)),
     # Read by client, newest first; a message ingested twice is found by its Message-ID.
     CollectionSpec(EMAILS, indexes=(("client_id", "sent_at"), ("message_id",))),
+    # Read by client, newest first; a partner's read asks for those shared with it.
+    CollectionSpec(DOCUMENTS, indexes=(("client_id", "id"),), multikey=("shared_with",)),
+    # Read by client, and by attendee over a range (a series from its first start to the end
+    # of its last occurrence, series_end).
+    CollectionSpec(
+        AGENDA,
+        indexes=(("client_id", "starts_at"), ("starts_at",)),
+        multikey=("attendee_ids",),
+    ),
+    # Emails written and not yet handed to the mail server, every tenant's under
+    # jobs.QUEUE_TENANT (id: the email's id), by the moment they are due.
+    CollectionSpec(MAIL_QUEUE, indexes=(("due_at",),)),
     # Text messages are handed to the provider by durable jobs.
     *jobs.JOB_COLLECTIONS,
 )
@@ -95,6 +110,80 @@ SMS_STATUSES = Vocabulary(
     {pb.SMS_STATUS_QUEUED: "queued", pb.SMS_STATUS_SENT: "sent", pb.SMS_STATUS_FAILED: "failed"},
 )
 
+EMAIL_KINDS = Vocabulary(
+    pb.EmailKind,
+    {
+        pb.EMAIL_KIND_SERVICE: "service",
+        pb.EMAIL_KIND_COMMERCIAL: "commercial",
+        pb.EMAIL_KIND_PARTNER: "partner",
+        pb.EMAIL_KIND_E_SIGNATURE: "e_signature",
+    },
+)
+EMAIL_STATUSES = Vocabulary(
+    pb.EmailStatus,
+    {
+        pb.EMAIL_STATUS_RECEIVED: "received",
+        pb.EMAIL_STATUS_QUEUED: "queued",
+        pb.EMAIL_STATUS_SENT: "sent",
+        pb.EMAIL_STATUS_FAILED: "failed",
+    },
+)
+DOCUMENT_KINDS = Vocabulary(
+    pb.DocumentKind,
+    {
+        pb.DOCUMENT_KIND_VEHICLE_REGISTRATION: "vehicle_registration",
+        pb.DOCUMENT_KIND_INVOICE: "invoice",
+        pb.DOCUMENT_KIND_RENEWAL_NOTICE: "renewal_notice",
+        pb.DOCUMENT_KIND_QUOTE: "quote",
+        pb.DOCUMENT_KIND_PROOF_OF_IDENTITY: "proof_of_identity",
+        pb.DOCUMENT_KIND_PROOF_OF_ADDRESS: "proof_of_address",
+        pb.DOCUMENT_KIND_CLAIM_PHOTO: "claim_photo",
+        pb.DOCUMENT_KIND_OTHER: "other",
+    },
+)
+# What a document may be, found from its content. Office formats are not accepted: puremagic
+# names any ZIP archive a Word document, so a .docx could not be told from a ZIP of anything.
+DOCUMENT_TYPES: Final = frozenset({"application/pdf", "image/jpeg", "image/png", "image/webp"})
+# The file names offered for a download when the uploader gave none.
+EXTENSIONS: Final = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+}
+# Partners a document is shared with, at most.
+MAX_SHARED = 20
+
+ATTENDEE_STATUSES = Vocabulary(
+    pb.AttendeeStatus,
+    {
+        pb.ATTENDEE_STATUS_NEEDS_ACTION: "needs_action",
+        pb.ATTENDEE_STATUS_TENTATIVE: "tentative",
+        pb.ATTENDEE_STATUS_ACCEPTED: "accepted",
+        pb.ATTENDEE_STATUS_DECLINED: "declined",
+    },
+)
+NEEDS_ACTION: Final = "needs_action"
+ACCEPTED: Final = "accepted"
+MAX_ATTENDEES = 50
+# A global agenda covers at most this many days, and gives at most this many occurrences.
+MAX_AGENDA_DAYS = 366
+MAX_OCCURRENCES = 2000
+# The events an iCalendar export holds, at most (the latest first).
+MAX_EXPORTED = 1000
+
+EMAIL_SERVICE: Final = "service"
+# The consent of the recipient contact (a ContactCopy field) each kind of email needs.
+CONSENT_OF_KIND: Final = {
+    "commercial": ("commercial_emails", "commercial emails"),
+    "partner": ("partner_emails", "partner emails"),
+    "e_signature": ("e_signature", "electronic signature"),
+}
+EMAIL_RECEIVED: Final = "received"
+EMAIL_QUEUED: Final = "queued"
+EMAIL_SENT: Final = "sent"
+EMAIL_FAILED: Final = "failed"
+
 TASK_OPEN: Final = "open"
 TASK_DONE: Final = "done"
 ACTION_TO_DO: Final = "to_do"
@@ -116,6 +205,7 @@ MAX_NOTE = 20000
 MAX_TITLE = 200
 # Four concatenated SMS segments at most.
 MAX_SMS_TEXT = 612
+MAX_EMAIL_BODY = 100_000
 
 
 class _Stored(TypedDict):
@@ -185,6 +275,53 @@ class EmailMessage(_Stored):
     body: str
     sent_at: str
     message_id: str
+    # Of an email written (absent from those received before they were kept).
+    kind: NotRequired[str]
+    status: NotRequired[str]
+    contact_id: NotRequired[str]
+    reply_to: NotRequired[str]
+    attempts: NotRequired[int]
+    error: NotRequired[str]
+
+
+class QueuedEmail(TypedDict):
+    """An email waiting for the sender, in MAIL_QUEUE under jobs.QUEUE_TENANT."""
+
+    id: str  # the email's id
+    tenant: str
+    due_at: str  # ISO 8601 UTC: not handed over before
+    version: NotRequired[int]
+    tenant_id: NotRequired[str]
+
+
+class Document(_Stored):
+    kind: str
+    name: str
+    media_type: str
+    size_bytes: int
+    sha256: str  # also the key of its bytes in the service's FileStore
+    contract_id: str
+    claim_id: str
+    intervention_id: str
+    shared_with: list[str]  # partners' user ids
+
+
+class Attendee(TypedDict):
+    user_id: str
+    status: str
+
+
+class AgendaEvent(_Stored):
+    title: str
+    description: str
+    location: str
+    starts_at: str  # the first occurrence, ISO 8601 UTC
+    ends_at: str
+    timezone: str  # IANA: the recurrence follows its wall clock
+    attendees: list[Attendee]
+    attendee_ids: list[str]  # the attendees' user ids, for the global agenda's query
+    rrule: str
+    series_end: str  # when the last occurrence ends; agenda.NO_END for an endless series
 
 
 class MailingList(TypedDict):
@@ -287,6 +424,8 @@ class ClientCommunication:
     sms: list[Sms] = field(default_factory=list)
     emails: list[EmailMessage] = field(default_factory=list)
     mailing_lists: list[Subscription] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    agenda: list[AgendaEvent] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,11 @@ from services.communication.models import (
     ACTIONS,
     ACTIONS_LEFT_STATUSES,
     ACTIVITIES,
+    AGENDA,
     CAMPAIGNS,
     CLIENT_COPIES,
     CONTACT_COPIES,
+    DOCUMENTS,
     EMAILS,
     MAILING_LISTS,
     MEMO_NOTES,
@@ -28,9 +30,11 @@ from services.communication.models import (
     Action,
     ActionCounter,
     Activity,
+    AgendaEvent,
     CampaignContent,
     ClientCopy,
     ContactCopy,
+    Document,
     EmailMessage,
     MailingList,
     MemoNote,
@@ -95,6 +99,41 @@ class CommunicationRepository(Repository):
         )
         return cast(list[EmailMessage], found)
 
+    async def documents_of(
+        self, tenant_id: str, client_ids: Sequence[str], *, shared_with: str = ""
+    ) -> list[Document]:
+        """The clients' documents, newest first; only those shared with the partner
+        ``shared_with`` when given."""
+        where = _of_clients(client_ids)
+        if shared_with:
+            where["shared_with"] = shared_with
+        found = await self._store.find(DOCUMENTS, tenant_id, where, sort=(("id", -1),))
+        return cast(list[Document], found)
+
+    async def document(self, tenant_id: str, document_id: str) -> Document | None:
+        return cast("Document | None", await self._store.get(DOCUMENTS, tenant_id, document_id))
+
+    async def agenda_of(self, tenant_id: str, client_ids: Sequence[str]) -> list[AgendaEvent]:
+        found = await self._store.find(
+            AGENDA, tenant_id, _of_clients(client_ids), sort=(("starts_at", 1), ("id", 1))
+        )
+        return cast(list[AgendaEvent], found)
+
+    async def agenda_of_user(
+        self, tenant_id: str, user_id: str, *, start: str = "", end: str = "", limit: int
+    ) -> list[AgendaEvent]:
+        """The events ``user_id`` attends whose series overlaps [start, end) (every one when
+        both are empty), by first start."""
+        where: dict[str, Any] = {"attendee_ids": user_id}
+        if end:
+            where["starts_at"] = {"$lt": end}
+        if start:
+            where["series_end"] = {"$gt": start}
+        found = await self._store.find(
+            AGENDA, tenant_id, where, sort=(("starts_at", 1), ("id", 1)), limit=limit
+        )
+        return cast(list[AgendaEvent], found)
+
     async def email_by_message_id(self, tenant_id: str, message_id: str) -> EmailMessage | None:
         found = await self._store.find(EMAILS, tenant_id, {"message_id": message_id}, limit=1)
         return cast(EmailMessage, found[0]) if found else None
@@ -120,6 +159,12 @@ class CommunicationRepository(Repository):
 
     async def contact_copy(self, tenant_id: str, contact_id: str) -> ContactCopy | None:
         return await self.contacts.get(self._store, tenant_id, contact_id)
+
+    async def contacts_of(self, tenant_id: str, client_id: str) -> list[ContactCopy]:
+        """The copies of the client's contacts, ended ones included."""
+        return await self.contacts.find(
+            self._store, tenant_id, {"client_id": client_id}, sort=(("id", 1),)
+        )
 
     async def campaign(self, tenant_id: str, campaign_id: str) -> CampaignContent | None:
         found = await self._store.get(CAMPAIGNS, tenant_id, campaign_id)

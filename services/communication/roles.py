@@ -2,8 +2,9 @@
 what the caller's role may not see, and the writes refuse it.
 
 Technicians see the memo and nothing else (seed 001: the memo is what the field sees);
-partners see only the documents shared with them, and documents are not served yet, so they
-see nothing of this section; platform roles belong to no agency and see nothing of a client.
+partners see only the documents shared with them: a partner is a user of the agency's tenant
+whose token gives the role "partner", and a document names the partners' user ids it is shared
+with. Platform roles belong to no agency and see nothing of a client.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from runtime.errors import PermissionDenied
 FULL: Final = "full"
 MEMO_ONLY: Final = "memo_only"
 NONE: Final = "none"
+SHARED_DOCUMENTS: Final = "shared_documents"
 
 VIEWS: Final = {
     "advisor": FULL,
     "manager": FULL,
     "admin": FULL,
     "technician": MEMO_ONLY,
-    "partner": NONE,
+    "partner": SHARED_DOCUMENTS,
 }
 
 

@@ -1,5 +1,6 @@
 """The communication domain: log activities, keep the memo with its history, tasks, actions
-with their counter, and tickets; read all of it for a batch of clients.
+with their counter, tickets, emails (received, and written under the client's block and its
+contacts' consents), documents, and the agenda; read all of it for a batch of clients.
 
 Plain keyword-only functions over the repository; no gRPC here. Every function takes the
 caller and works inside the caller's tenant only. Each write validates everything first,
@@ -8,34 +9,52 @@ then writes the change and its event in one transaction.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import make_msgid, parseaddr
+from pathlib import PurePosixPath
 from typing import Any, cast
 
 from client360.communication.v1 import communication_pb2
 from runtime.caller import Caller
 from runtime.clock import AGENCY_TIMEZONE, now_iso, today
 from runtime.contracts import max_items
-from runtime.errors import FieldViolation, InvalidInput, NotFound
+from runtime.errors import FieldViolation, InvalidInput, NotFound, PermissionDenied
 from runtime.ids import new_id
-from runtime.kit.jobs import Job, JobQueue
+from runtime.kit.files import FileStore, require_media_type, require_size
+from runtime.kit.jobs import QUEUE_TENANT, Job, JobQueue
 from runtime.kit.updates import check_version, created_stamps, touched_stamps
 from runtime.kit.validators import normalize_phone, reject_invalid
-from services.communication import events, roles
+from services.communication import agenda, events, roles
 from services.communication.colours import task_colour
 from services.communication.inbound import parse_email
 from services.communication.models import (
+    ACCEPTED,
     ACTION_COUNTERS,
     ACTION_TO_DO,
     ACTIONS,
     ACTIONS_LEFT_STATUSES,
     ACTIVITIES,
+    AGENDA,
     CAMPAIGN_JOB,
     CAMPAIGNS,
+    CONSENT_OF_KIND,
+    DOCUMENT_TYPES,
+    DOCUMENTS,
+    EMAIL_QUEUED,
+    EMAIL_RECEIVED,
+    EMAIL_SERVICE,
     EMAILS,
+    EXTENSIONS,
+    MAIL_QUEUE,
     MAILING_LISTS,
+    MAX_AGENDA_DAYS,
+    MAX_EXPORTED,
+    MAX_OCCURRENCES,
     MEMO_NOTES,
+    NEEDS_ACTION,
     SMS,
     SMS_JOB,
     SMS_QUEUED,
@@ -50,8 +69,10 @@ from services.communication.models import (
     ActionCounter,
     ActionsDashboard,
     Activity,
+    AgendaEvent,
     CampaignContent,
     ClientCommunication,
+    Document,
     EmailMessage,
     MailingList,
     MemoNote,
@@ -67,16 +88,22 @@ from services.communication.validation import (
     check_action,
     check_action_status,
     check_activity,
+    check_agenda_event,
+    check_attendee_status,
     check_campaign,
+    check_document,
+    check_email,
     check_mailing_list,
     check_note,
     check_note_text,
+    check_shared_with,
     check_sms,
     check_subscription,
     check_task,
     check_task_status,
     check_ticket,
     check_ticket_status,
+    normal_address,
 )
 
 MAX_CLIENTS = max_items(communication_pb2.BatchGetCommunicationRequest, "client_ids")
@@ -105,6 +132,7 @@ async def get_communication(
     activity_limit: int,
     sms_limit: int = 0,
     email_limit: int = 0,
+    document_limit: int = 0,
     now: datetime | None = None,
 ) -> list[ClientCommunication]:
     """Every asked client's part of the file, in the order asked (each once): a few queries
@@ -120,12 +148,21 @@ async def get_communication(
         violations.append(FieldViolation("smsLimit", f"must be 0 to {MAX_ACTIVITIES}"))
     if not 0 <= email_limit <= MAX_ACTIVITIES:
         violations.append(FieldViolation("emailLimit", f"must be 0 to {MAX_ACTIVITIES}"))
+    if not 0 <= document_limit <= MAX_ACTIVITIES:
+        violations.append(FieldViolation("documentLimit", f"must be 0 to {MAX_ACTIVITIES}"))
     reject_invalid(violations)
     view = roles.view_of(caller)
     files = {client_id: ClientCommunication(client_id, view) for client_id in wanted}
     if view == roles.NONE or not wanted:
         return list(files.values())
     tenant = caller.tenant_id
+    if document_limit and view in (roles.FULL, roles.SHARED_DOCUMENTS):
+        partner = caller.user_id if view == roles.SHARED_DOCUMENTS else ""
+        found = await repo.documents_of(tenant, wanted, shared_with=partner)
+        for client_id, documents in _by_client(found).items():
+            files[client_id].documents = documents[:document_limit]
+    if view == roles.SHARED_DOCUMENTS:
+        return list(files.values())
     for note in await repo.notes_of(tenant, wanted):
         files[note["client_id"]].memo.append(note)
     if view == roles.MEMO_ONLY:
@@ -138,7 +175,13 @@ async def get_communication(
         files[subscription["client_id"]].mailing_lists.append(subscription)
     if email_limit:
         for client_id, emails in _by_client(await repo.emails_of(tenant, wanted)).items():
-            files[client_id].emails = emails[:email_limit]
+            # The newest of each direction (the file's received and sent tabs, seed 000):
+            # the newest of all are among them.
+            inbound = [e for e in emails if e["direction"] == "inbound"][:email_limit]
+            outbound = [e for e in emails if e["direction"] != "inbound"][:email_limit]
+            files[client_id].emails = sorted(
+                inbound + outbound, key=lambda e: (e["sent_at"], e["id"]), reverse=True
+            )
     if sms_limit:
         for client_id, messages in _by_client(await repo.sms_of(tenant, wanted)).items():
             files[client_id].sms = messages[:sms_limit]
@@ -153,6 +196,8 @@ async def get_communication(
         files[counter["id"]].actions_left = actions_left(counter)
     for client_id, tickets in _by_client(await repo.tickets_of(tenant, wanted)).items():
         files[client_id].tickets = sorted(tickets, key=lambda t: t["status"] == TICKET_CLOSED)
+    for client_id, series in _by_client(await repo.agenda_of(tenant, wanted)).items():
+        files[client_id].agenda = series[:MAX_ACTIVITIES]
     return list(files.values())
 
 
@@ -539,12 +584,316 @@ async def ingest_email(
         "body": parsed.body,
         "sent_at": parsed.sent_at or stamps["created_at"],
         "message_id": parsed.message_id,
+        "status": EMAIL_RECEIVED,
         "audit": stamps,
     }
     async with repo.transaction() as txn:
         stored = cast(EmailMessage, await repo.insert(txn, EMAILS, caller.tenant_id, email))
         await events.email_received(txn, caller, stored)
     return stored
+
+
+async def send_email(
+    *,
+    repo: CommunicationRepository,
+    caller: Caller,
+    sender: str,
+    client_id: str,
+    contact_id: str,
+    to: str,
+    subject: str,
+    body: str,
+    reply_to: str,
+    kind: str,
+) -> EmailMessage:
+    """An email to the client, from ``sender``, queued for the mail sender with its event in
+    one transaction (services/communication/mailer.py sends it). The address must be the
+    client's or one of its contacts'; refused whole when the client's communication is blocked
+    or the recipient contact has not given the consent ``kind`` needs (seed 002)."""
+    roles.require_full_view(caller)
+    reject_invalid(check_email(client_id, to, subject, body, reply_to, kind))
+    kind = kind or EMAIL_SERVICE
+    tenant = caller.tenant_id
+    copy = await repo.client_copy(tenant, client_id)
+    if copy is None:
+        raise NotFound(f"client {client_id} not found")
+    contacts = [c for c in await repo.contacts_of(tenant, client_id) if not c["ended"]]
+    contact = None
+    if contact_id:
+        contact = next((c for c in contacts if c["id"] == contact_id), None)
+        if contact is None:
+            raise NotFound(f"contact {contact_id} of client {client_id} not found")
+    violations: list[FieldViolation] = []
+    if copy["communication_blocked"]:
+        violations.append(FieldViolation("clientId", "communication with this client is blocked"))
+    address = normal_address(to) if to else ""
+    if not address:
+        on_file = contact["emails"] if contact is not None else copy["emails"]
+        address = on_file[0] if on_file else ""
+        if not address:
+            whose = "the contact" if contact is not None else "the client"
+            violations.append(FieldViolation("to", f"required: {whose} has no email address"))
+    elif contact is not None and address not in contact["emails"]:
+        violations.append(FieldViolation("to", "not an address of the contact"))
+    elif contact is None:
+        contact = next((c for c in contacts if address in c["emails"]), None)
+        if contact is None and address not in copy["emails"]:
+            violations.append(
+                FieldViolation("to", "not an address of the client or of its contacts")
+            )
+    if address and kind in CONSENT_OF_KIND:
+        consent, what = CONSENT_OF_KIND[kind]
+        if contact is None or not cast(dict[str, Any], contact).get(consent):
+            violations.append(FieldViolation("kind", f"the recipient has not consented to {what}"))
+    reject_invalid(violations)
+    stamps = created_stamps(caller.user_id)
+    email_id = new_id()
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    email: dict[str, Any] = {
+        "id": email_id,
+        "client_id": client_id,
+        "direction": "outbound",
+        "sender": sender,
+        "to": [address],
+        "cc": [],
+        "subject": subject,
+        "body": body,
+        "sent_at": stamps["created_at"],
+        "message_id": make_msgid(idstring=email_id, domain=domain),
+        "kind": kind,
+        "status": EMAIL_QUEUED,
+        "contact_id": contact["id"] if contact is not None else "",
+        "reply_to": normal_address(reply_to) if reply_to else "",
+        "attempts": 0,
+        "error": "",
+        "audit": stamps,
+    }
+    async with repo.transaction() as txn:
+        stored = cast(EmailMessage, await repo.insert(txn, EMAILS, tenant, email))
+        queued = {"id": email_id, "tenant": tenant, "due_at": stamps["created_at"]}
+        await repo.insert(txn, MAIL_QUEUE, QUEUE_TENANT, queued)
+        await events.email_saved(txn, caller, stored)
+    return stored
+
+
+# Documents
+
+
+def _file_name(given: str, kind: str, media_type: str) -> str:
+    """The name offered for the download: the uploader's, without any folder."""
+    name = PurePosixPath(given.replace("\\", "/")).name.strip()
+    return name or f"{kind}.{EXTENSIONS.get(media_type, 'bin')}"
+
+
+async def upload_document(
+    *,
+    repo: CommunicationRepository,
+    files: FileStore,
+    caller: Caller,
+    data: dict[str, Any],
+    content: bytes,
+    max_bytes: int,
+) -> Document:
+    """A document for the client's file: every rule checked at once (its fields, and its
+    file's size and type from the content), then its bytes stored durably, then the record
+    and its event committed."""
+    roles.require_full_view(caller)
+    violations = check_document(data)
+    media_type = ""
+    try:
+        require_size(content, max_bytes, "file")
+        media_type = require_media_type(content, DOCUMENT_TYPES, "file")
+    except InvalidInput as refused:
+        violations += refused.violations
+    reject_invalid(violations)
+    # On disk (flushed) before the record that names it commits; off the event loop.
+    key = await asyncio.to_thread(files.put, caller.tenant_id, content)
+    document: dict[str, Any] = {
+        "id": new_id(),
+        "client_id": data["client_id"],
+        "kind": data["kind"],
+        "name": _file_name(data["name"], data["kind"], media_type),
+        "media_type": media_type,
+        "size_bytes": len(content),
+        "sha256": key,
+        "contract_id": data["contract_id"],
+        "claim_id": data["claim_id"],
+        "intervention_id": data["intervention_id"],
+        "shared_with": list(dict.fromkeys(data["shared_with"])),
+        "audit": created_stamps(caller.user_id),
+    }
+    async with repo.transaction() as txn:
+        stored = cast(Document, await repo.insert(txn, DOCUMENTS, caller.tenant_id, document))
+        await events.document_saved(txn, caller, stored, created=True)
+    return stored
+
+
+async def share_document(
+    *,
+    repo: CommunicationRepository,
+    caller: Caller,
+    document_id: str,
+    version: int,
+    shared_with: list[str],
+) -> Document:
+    """The document shared with exactly ``shared_with`` (partners' user ids)."""
+    roles.require_full_view(caller)
+    reject_invalid(check_shared_with(shared_with))
+    partners = list(dict.fromkeys(shared_with))
+    async with repo.transaction() as txn:
+        current = cast(
+            Document,
+            check_version(
+                await repo.get_for_update(txn, DOCUMENTS, caller.tenant_id, document_id),
+                version=version,
+                what="document",
+                record_id=document_id,
+            ),
+        )
+        if current["shared_with"] == partners:
+            return current
+        updated = {
+            **current,
+            "shared_with": partners,
+            "audit": touched_stamps(current["audit"], caller.user_id),
+        }
+        stored = cast(
+            Document,
+            await repo.replace(
+                txn, DOCUMENTS, caller.tenant_id, updated, expected_version=current["version"]
+            ),
+        )
+        await events.document_saved(txn, caller, stored, created=False)
+    return stored
+
+
+async def document_file(
+    *, repo: CommunicationRepository, files: FileStore, caller: Caller, document_id: str
+) -> tuple[Document, bytes]:
+    """A document and its bytes, under the rules of the read: NotFound for another tenant's,
+    for a partner's when not shared with it, for a role that sees no document."""
+    view = roles.view_of(caller)
+    document = await repo.document(caller.tenant_id, document_id) if document_id else None
+    visible = document is not None and (
+        view == roles.FULL
+        or (view == roles.SHARED_DOCUMENTS and caller.user_id in document["shared_with"])
+    )
+    if document is None or not visible:
+        raise NotFound(f"document {document_id} not found")
+    return document, await asyncio.to_thread(files.get, caller.tenant_id, document["sha256"])
+
+
+# The agenda
+
+
+async def create_agenda_event(
+    *, repo: CommunicationRepository, caller: Caller, data: dict[str, Any]
+) -> AgendaEvent:
+    """An event linked to the client, the organizer (the caller) among its attendees."""
+    roles.require_full_view(caller)
+    event = {**data, "timezone": data.get("timezone", "") or AGENCY_TIMEZONE.key}
+    reject_invalid(check_agenda_event(event))
+    invited = list(dict.fromkeys([*event["attendee_ids"], caller.user_id]))
+    event["attendees"] = [
+        {"user_id": user, "status": ACCEPTED if user == caller.user_id else NEEDS_ACTION}
+        for user in invited
+    ]
+    event["attendee_ids"] = invited
+    event["id"] = new_id()
+    event["audit"] = created_stamps(caller.user_id)
+    event["series_end"] = agenda.series_end(cast(AgendaEvent, event))
+    async with repo.transaction() as txn:
+        stored = cast(AgendaEvent, await repo.insert(txn, AGENDA, caller.tenant_id, event))
+        await events.agenda_event_saved(txn, caller, stored, created=True)
+    return stored
+
+
+async def set_attendance(
+    *, repo: CommunicationRepository, caller: Caller, event_id: str, version: int, status: str
+) -> AgendaEvent:
+    """The caller's own answer to an event it attends."""
+    roles.require_full_view(caller)
+    reject_invalid(check_attendee_status(status))
+    async with repo.transaction() as txn:
+        current = cast(
+            AgendaEvent,
+            check_version(
+                await repo.get_for_update(txn, AGENDA, caller.tenant_id, event_id),
+                version=version,
+                what="agenda event",
+                record_id=event_id,
+            ),
+        )
+        if caller.user_id not in current["attendee_ids"]:
+            raise PermissionDenied("only an attendee answers an invitation, for themself")
+        attendees = [
+            {**a, "status": status} if a["user_id"] == caller.user_id else a
+            for a in current["attendees"]
+        ]
+        if attendees == current["attendees"]:
+            return current
+        updated = {
+            **current,
+            "attendees": attendees,
+            "audit": touched_stamps(current["audit"], caller.user_id),
+        }
+        stored = cast(
+            AgendaEvent,
+            await repo.replace(
+                txn, AGENDA, caller.tenant_id, updated, expected_version=current["version"]
+            ),
+        )
+        await events.agenda_event_saved(txn, caller, stored, created=False)
+    return stored
+
+
+def _agenda_reader(caller: Caller) -> None:
+    """A user's agenda across clients is for the agency's staff (not technicians, partners)."""
+    if roles.view_of(caller) != roles.FULL:
+        raise PermissionDenied(f"the {caller.role} role may not read the agenda")
+
+
+async def user_agenda(
+    *, repo: CommunicationRepository, caller: Caller, user_id: str, start: str, end: str
+) -> tuple[list[agenda.Occurrence], bool]:
+    """The occurrences of the events ``user_id`` (the caller when empty) attends overlapping
+    [start, end), by start, across clients; and whether there were more than MAX_OCCURRENCES."""
+    _agenda_reader(caller)
+    violations = []
+    if not start:
+        violations.append(FieldViolation("from", "required"))
+    if not end:
+        violations.append(FieldViolation("to", "required"))
+    elif start and not (
+        timedelta(0)
+        < datetime.fromisoformat(end) - datetime.fromisoformat(start)
+        <= timedelta(days=MAX_AGENDA_DAYS)
+    ):
+        violations.append(
+            FieldViolation("to", f"after from, at most {MAX_AGENDA_DAYS} days after it")
+        )
+    reject_invalid(violations)
+    user = user_id or caller.user_id
+    series = await repo.agenda_of_user(
+        caller.tenant_id, user, start=start, end=end, limit=MAX_OCCURRENCES
+    )
+    low, high = datetime.fromisoformat(start), datetime.fromisoformat(end)
+    found: list[agenda.Occurrence] = []
+    for event in series:
+        for occurrence in agenda.occurrences(event, low, high):
+            found.append(occurrence)
+            if len(found) > MAX_OCCURRENCES:
+                break
+    found.sort(key=lambda o: (o.starts_at, o.event["id"]))
+    return found[:MAX_OCCURRENCES], len(found) > MAX_OCCURRENCES
+
+
+async def export_agenda(*, repo: CommunicationRepository, caller: Caller, user_id: str) -> str:
+    """The events ``user_id`` (the caller when empty) attends, as an iCalendar file."""
+    _agenda_reader(caller)
+    user = user_id or caller.user_id
+    series = await repo.agenda_of_user(caller.tenant_id, user, limit=MAX_EXPORTED)
+    return agenda.to_icalendar(series)
 
 
 # Mailing lists

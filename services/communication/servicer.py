@@ -3,21 +3,31 @@ answer. Errors travel as runtime errors and are mapped to status codes by the in
 
 from __future__ import annotations
 
+from client360.common.v1 import common_pb2
 from client360.communication.v1 import communication_pb2 as pb
 from client360.communication.v1 import communication_pb2_grpc
+from runtime.clock import timestamp
+from runtime.errors import NotFound
+from runtime.kit.files import FileStore
 from runtime.kit.jobs import JobQueue, JobRunner
 from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
 from services.communication import service
+from services.communication.mailer import MailSender
 from services.communication.mapping import (
     action_from_request,
     action_to_proto,
     activity_from_request,
     activity_to_proto,
+    agenda_event_from_request,
+    agenda_event_to_proto,
     campaign_to_proto,
     client_communication_to_proto,
     dashboard_to_proto,
+    document_from_request,
+    document_to_proto,
     email_to_proto,
+    instant,
     mailing_list_to_proto,
     note_to_proto,
     sms_to_proto,
@@ -27,8 +37,15 @@ from services.communication.mapping import (
     ticket_from_request,
     ticket_to_proto,
 )
-from services.communication.models import ACTION_STATUSES, TASK_STATUSES, TICKET_STATUSES
+from services.communication.models import (
+    ACTION_STATUSES,
+    ATTENDEE_STATUSES,
+    EMAIL_KINDS,
+    TASK_STATUSES,
+    TICKET_STATUSES,
+)
 from services.communication.repository import CommunicationRepository
+from services.communication.settings import CommunicationSettings
 
 
 class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer):
@@ -38,7 +55,13 @@ class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer)
         jobs: JobQueue,
         sms_runner: JobRunner,
         campaign_runner: JobRunner,
+        mailer: MailSender,
+        settings: CommunicationSettings,
+        files: FileStore,
     ) -> None:
+        self._files = files
+        self._mailer = mailer
+        self._settings = settings
         self._repo = repo
         self._jobs = jobs
         self._sms_runner = sms_runner
@@ -54,6 +77,7 @@ class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer)
             activity_limit=request.activity_limit,
             sms_limit=request.sms_limit,
             email_limit=request.email_limit,
+            document_limit=request.document_limit,
         )
         return pb.BatchGetCommunicationResponse(
             clients=[client_communication_to_proto(c) for c in found]
@@ -150,6 +174,22 @@ class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer)
         self._sms_runner.wake()
         return sms_to_proto(sms)
 
+    async def SendEmail(self, request: pb.SendEmailRequest, context: Context) -> pb.EmailMessage:
+        email = await service.send_email(
+            repo=self._repo,
+            caller=current_caller(),
+            sender=self._settings.mail_from,
+            client_id=request.client_id,
+            contact_id=request.contact_id,
+            to=request.to,
+            subject=request.subject,
+            body=request.body,
+            reply_to=request.reply_to,
+            kind=EMAIL_KINDS.to_word(request.kind),
+        )
+        self._mailer.wake()
+        return email_to_proto(email)
+
     async def IngestEmail(
         self, request: pb.IngestEmailRequest, context: Context
     ) -> pb.EmailMessage:
@@ -157,6 +197,96 @@ class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer)
             repo=self._repo, caller=current_caller(), raw=request.raw
         )
         return email_to_proto(email)
+
+    async def UploadDocument(
+        self, request: pb.UploadDocumentRequest, context: Context
+    ) -> pb.Document:
+        document = await service.upload_document(
+            repo=self._repo,
+            files=self._files,
+            caller=current_caller(),
+            data=document_from_request(request),
+            content=request.data,
+            max_bytes=self._settings.document_max_bytes,
+        )
+        return document_to_proto(document)
+
+    async def ShareDocument(
+        self, request: pb.ShareDocumentRequest, context: Context
+    ) -> pb.Document:
+        document = await service.share_document(
+            repo=self._repo,
+            caller=current_caller(),
+            document_id=request.id,
+            version=request.version,
+            shared_with=list(request.shared_with),
+        )
+        return document_to_proto(document)
+
+    async def GetFile(
+        self, request: common_pb2.FileRequest, context: Context
+    ) -> common_pb2.FileContent:
+        if request.variant:
+            raise NotFound(f"no {request.variant} of a document")
+        document, data = await service.document_file(
+            repo=self._repo, files=self._files, caller=current_caller(), document_id=request.id
+        )
+        return common_pb2.FileContent(
+            name=document["name"], media_type=document["media_type"], data=data
+        )
+
+    async def CreateAgendaEvent(
+        self, request: pb.CreateAgendaEventRequest, context: Context
+    ) -> pb.AgendaEvent:
+        event = await service.create_agenda_event(
+            repo=self._repo, caller=current_caller(), data=agenda_event_from_request(request)
+        )
+        return agenda_event_to_proto(event)
+
+    async def SetAttendance(
+        self, request: pb.SetAttendanceRequest, context: Context
+    ) -> pb.AgendaEvent:
+        event = await service.set_attendance(
+            repo=self._repo,
+            caller=current_caller(),
+            event_id=request.id,
+            version=request.version,
+            status=ATTENDEE_STATUSES.to_word(request.status),
+        )
+        return agenda_event_to_proto(event)
+
+    async def ListAgenda(
+        self, request: pb.ListAgendaRequest, context: Context
+    ) -> pb.ListAgendaResponse:
+        found, truncated = await service.user_agenda(
+            repo=self._repo,
+            caller=current_caller(),
+            user_id=request.user_id,
+            start=instant(request, "from"),
+            end=instant(request, "to"),
+        )
+        events: dict[str, pb.AgendaEvent] = {}
+        occurrences = []
+        for occurrence in found:
+            event_id = occurrence.event["id"]
+            if event_id not in events:
+                events[event_id] = agenda_event_to_proto(occurrence.event)
+            occurrences.append(
+                pb.AgendaOccurrence(
+                    event=events[event_id],
+                    starts_at=timestamp(occurrence.starts_at),
+                    ends_at=timestamp(occurrence.ends_at),
+                )
+            )
+        return pb.ListAgendaResponse(occurrences=occurrences, truncated=truncated)
+
+    async def ExportAgenda(
+        self, request: pb.ExportAgendaRequest, context: Context
+    ) -> pb.ExportAgendaResponse:
+        calendar = await service.export_agenda(
+            repo=self._repo, caller=current_caller(), user_id=request.user_id
+        )
+        return pb.ExportAgendaResponse(calendar=calendar)
 
     async def CreateMailingList(
         self, request: pb.CreateMailingListRequest, context: Context

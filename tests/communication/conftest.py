@@ -4,19 +4,54 @@ shared system starts only the services it was written for."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.harness import GraphQLClient, System, new_tenant, wait_serving
+from services.communication.mailcatcher import start_catcher
+from tests.harness import GraphQLClient, System, free_port, new_tenant, wait_serving
 
 SERVICES = ("identity", "communication")
+# Documents accepted by the test system, in bytes (8 MB by default).
+DOCUMENT_LIMIT = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class MailCatcher:
+    """The development mail catcher, a real SMTP server, serving on ``port``."""
+
+    port: int
+    directory: Path
+    controller: Any
 
 
 @pytest.fixture(scope="package")
-def communication_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    running = System(Path(tmp_path_factory.mktemp("communication")), services=SERVICES)
+def mail_catcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailCatcher]:
+    port = free_port()
+    directory = Path(tmp_path_factory.mktemp("mail"))
+    controller = start_catcher(directory, port=port)
+    try:
+        yield MailCatcher(port, directory, controller)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="package")
+def communication_system(
+    tmp_path_factory: pytest.TempPathFactory, mail_catcher: MailCatcher
+) -> Iterator[System]:
+    smtp = {
+        "C360_SMTP_HOST": "127.0.0.1",
+        "C360_SMTP_PORT": str(mail_catcher.port),
+        "C360_MAIL_INBOX_POLL": "0.2",
+        "C360_DOCUMENT_MAX_BYTES": str(DOCUMENT_LIMIT),
+    }
+    running = System(
+        Path(tmp_path_factory.mktemp("communication")), services=SERVICES, settings=smtp
+    )
     running.start()
     try:
         yield running

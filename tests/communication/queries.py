@@ -25,7 +25,11 @@ query($id: ID!, $activities: Int! = 20) {
 PAGE = """
 query($first: Int!) { clients(first: $first) { edges { node {
   id displayName
-  communication { memo { text } activities(limit: 3) { summary } actionsLeft tickets { status } }
+  communication {
+    memo { text } activities(limit: 3) { summary } actionsLeft tickets { status }
+    emails { subject } received: emails(direction: INBOUND, limit: 10) { subject }
+    documents { name url } agenda { title } sms { text } mailingLists { listName }
+  }
 } } } }
 """
 
@@ -144,4 +148,20 @@ mutation($list: ID!, $name: String!, $text: String!) {
 
 CAMPAIGN = """
 query($id: ID!) { smsCampaign(id: $id) { state total done queued skipped finishedAt } }
+"""
+
+SEND_EMAIL = """
+mutation($client: ID!, $subject: String!, $body: String!, $to: String! = "",
+         $contact: String! = "", $kind: OutgoingEmailKind) {
+  sendEmail(clientId: $client, subject: $subject, body: $body, to: $to, contactId: $contact,
+            kind: $kind) {
+    id status kind to sender subject messageId contactId attempts error
+  }
+}
+"""
+
+SENT_EMAILS_OF = """
+query($id: ID!) { client(id: $id) { communication {
+  emails { id direction status subject to messageId sentAt }
+} } }
 """

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from client360.common.v1 import common_pb2
 from client360.identity.v1 import identity_pb2
 from runtime.caller import Caller
+from runtime.kit.files import FileStore
 from runtime.outbox import new_event
 from runtime.store.sqlite import SqliteStore
 from services.communication import service
@@ -75,3 +78,52 @@ async def test_other_tenants_clients_get_no_demo_data(store: SqliteStore) -> Non
     await created(store, handler, "agency-real", 5)
     assert await store.count(ACTIONS, "agency-real") == 0
     assert await store.count(TASKS, "agency-real") == 0
+
+
+async def test_demo_clients_get_emails_documents_with_their_files_and_agenda_events(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    repo = CommunicationRepository(store)
+    files = FileStore(tmp_path / "files")
+    handler = IdentityClientsHandler(repo, demo_tenant=DEMO, files=files)
+    ids = []
+    for i in range(40):
+        client = identity_pb2.Client(
+            id=f"01DEMO{i:020d}", emails=[common_pb2.Email(address=f"client{i}@demo.example")]
+        )
+        event = new_event(
+            identity_pb2.ClientCreated(client=client), tenant_id=DEMO, key=client.id, actor_id="d"
+        )
+        async with store.transaction() as txn:
+            await handler(txn, event)
+        ids.append(client.id)
+    advisor = Caller(DEMO, "alice.martin", "advisor")
+    found = await service.get_communication(
+        repo=repo, caller=advisor, client_ids=ids, activity_limit=0, email_limit=3, document_limit=5
+    )
+    emails = [e for f in found for e in f.emails]
+    assert {e["direction"] for e in emails} == {"inbound", "outbound"}
+    assert all(e["status"] == "sent" for e in emails if e["direction"] == "outbound")
+    documents = [d for f in found for d in f.documents]
+    assert len({d["kind"] for d in documents}) >= 4
+    for document in documents[:5]:
+        _, content = await service.document_file(
+            repo=repo, files=files, caller=advisor, document_id=document["id"]
+        )
+        assert len(content) == document["size_bytes"]
+    partner = Caller(DEMO, "partner-expert", "partner")
+    shared = await service.get_communication(
+        repo=repo, caller=partner, client_ids=ids, activity_limit=0, document_limit=5
+    )
+    assert {d["kind"] for f in shared for d in f.documents} == {"claim_photo"}
+    assert sum(1 for f in found if f.agenda) > 10
+    assert any(e["rrule"] for f in found for e in f.agenda)
+    day = datetime.now(UTC)
+    occurrences, _ = await service.user_agenda(
+        repo=repo,
+        caller=advisor,
+        user_id="",
+        start=(day - timedelta(days=30)).isoformat(),
+        end=(day + timedelta(days=60)).isoformat(),
+    )
+    assert len({o.event["client_id"] for o in occurrences}) > 1

@@ -1,7 +1,10 @@
-"""Received emails end to end: ingested over gRPC (as the mailbox poller does), linked to the
-client whose address identity announced, the last three on the file through the gateway."""
+"""Received emails end to end: ingested over gRPC, or from the tenant's folder of the file
+drop, linked to the client whose address identity announced, the last three on the file
+through the gateway."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import grpc
 
@@ -10,6 +13,7 @@ from client360.communication.v1 import communication_pb2_grpc
 from runtime.caller import Caller
 from runtime.rpc import caller_metadata
 from tests.communication.queries import EMAILS_OF
+from tests.communication.test_email_sending_gateway import send_once_known
 from tests.harness import GraphQLClient
 from tests.identity.queries import CREATE, individual
 from tests.waiting import eventually
@@ -69,3 +73,32 @@ async def test_the_file_shows_the_last_three_emails_received_newest_first(
         "direction": "INBOUND",
         "to": ["agence@courtier.fr"],
     }
+
+
+async def test_an_email_dropped_in_the_tenant_s_inbox_folder_shows_on_the_file(
+    cgql: GraphQLClient,
+) -> None:
+    emails = [{"address": "Paul.Roux@example.fr"}]
+    client = (await cgql.data(CREATE, {"input": {**individual(last="Roux"), "emails": emails}}))[
+        "createClient"
+    ]["id"]
+    # Once an email to the client is accepted, the service knows the client's address.
+    await send_once_known(cgql, {"client": client, "subject": "Bienvenue", "body": "Bonjour"})
+    folder = cgql.system.directory / "data" / "communication-inbox" / cgql.tenant
+    folder.mkdir(parents=True, exist_ok=True)
+    raw = rfc5322("Constat", 6).replace(b"lea.martin@example.fr", b"paul.roux@example.fr")
+    (folder / "constat.part").write_bytes(raw)
+    (folder / "constat.part").rename(folder / "constat.eml")
+
+    def received(page: dict[str, Any]) -> bool:
+        emails = page["client"]["communication"]["emails"]
+        return any(e["direction"] == "INBOUND" for e in emails)
+
+    found = await eventually(
+        lambda: cgql.data(EMAILS_OF, {"id": client}), received, what="the email ingested"
+    )
+    [inbound] = [
+        e for e in found["client"]["communication"]["emails"] if e["direction"] == "INBOUND"
+    ]
+    assert inbound["subject"] == "Constat"
+    assert (folder / "processed" / "constat.eml").exists()

@@ -446,7 +446,7 @@ async def test_a_technician_sees_the_memo_and_nothing_else(repo: CommunicationRe
         [],
     )
     partner = await file_of(repo, client, caller=PARTNER)
-    assert (partner.view, partner.memo, partner.activities) == ("none", [], [])
+    assert (partner.view, partner.memo, partner.activities) == ("shared_documents", [], [])
     with pytest.raises(PermissionDenied):
         await service.add_memo_note(
             repo=repo, caller=TECHNICIAN, client_id=client, note_date="", text="x"

@@ -30,7 +30,12 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason=
 
 TIMEOUT = 60.0
 # What each child runs, in start order.
-START_ORDER = ["nats-server", *(spec.module for spec in SERVICES), "gateway"]
+START_ORDER = [
+    "nats-server",
+    "services.communication.mailcatcher",
+    *(spec.module for spec in SERVICES),
+    "gateway",
+]
 
 
 def _environment(data_dir: Path) -> dict[str, str]:
@@ -38,6 +43,7 @@ def _environment(data_dir: Path) -> dict[str, str]:
         "C360_DATA_DIR": str(data_dir),
         "C360_NATS_URL": f"nats://127.0.0.1:{free_port()}",
         "C360_GATEWAY_PORT": str(free_port()),
+        "C360_SMTP_PORT": str(free_port()),
         "C360_DEMO_DATA": "false",
         "C360_LOG_LEVEL": "WARNING",
         "C360_TRACE_FILE": "",

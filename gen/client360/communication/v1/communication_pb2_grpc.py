@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from client360.common.v1 import common_pb2 as client360_dot_common_dot_v1_dot_common__pb2
 from client360.communication.v1 import communication_pb2 as client360_dot_communication_dot_v1_dot_communication__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -89,10 +90,50 @@ class CommunicationServiceStub:
                 request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.SendSmsRequest.SerializeToString,
                 response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.Sms.FromString,
                 _registered_method=True)
+        self.SendEmail = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/SendEmail',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.SendEmailRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.EmailMessage.FromString,
+                _registered_method=True)
         self.IngestEmail = channel.unary_unary(
                 '/client360.communication.v1.CommunicationService/IngestEmail',
                 request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.IngestEmailRequest.SerializeToString,
                 response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.EmailMessage.FromString,
+                _registered_method=True)
+        self.UploadDocument = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/UploadDocument',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.UploadDocumentRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.Document.FromString,
+                _registered_method=True)
+        self.ShareDocument = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/ShareDocument',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.ShareDocumentRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.Document.FromString,
+                _registered_method=True)
+        self.GetFile = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/GetFile',
+                request_serializer=client360_dot_common_dot_v1_dot_common__pb2.FileRequest.SerializeToString,
+                response_deserializer=client360_dot_common_dot_v1_dot_common__pb2.FileContent.FromString,
+                _registered_method=True)
+        self.CreateAgendaEvent = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/CreateAgendaEvent',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.CreateAgendaEventRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.AgendaEvent.FromString,
+                _registered_method=True)
+        self.SetAttendance = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/SetAttendance',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.SetAttendanceRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.AgendaEvent.FromString,
+                _registered_method=True)
+        self.ListAgenda = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/ListAgenda',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.ListAgendaRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.ListAgendaResponse.FromString,
+                _registered_method=True)
+        self.ExportAgenda = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/ExportAgenda',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.ExportAgendaRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.ExportAgendaResponse.FromString,
                 _registered_method=True)
         self.CreateMailingList = channel.unary_unary(
                 '/client360.communication.v1.CommunicationService/CreateMailingList',
@@ -196,9 +237,60 @@ class CommunicationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SendEmail(self, request, context):
+        """Queues an email to the client; a background sender hands it to the mail server.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def IngestEmail(self, request, context):
         """Agency mailbox ingestion (a mailbox poller or a file drop), not a user's command.
         """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UploadDocument(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ShareDocument(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetFile(self, request, context):
+        """A document's bytes (id: the document's), for the gateway's /files route: NOT_FOUND for
+        another tenant's, and for a partner one not shared with it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateAgendaEvent(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetAttendance(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAgenda(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportAgenda(self, request, context):
+        """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -297,10 +389,50 @@ def add_CommunicationServiceServicer_to_server(servicer, server):
                     request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.SendSmsRequest.FromString,
                     response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.Sms.SerializeToString,
             ),
+            'SendEmail': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendEmail,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.SendEmailRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.EmailMessage.SerializeToString,
+            ),
             'IngestEmail': grpc.unary_unary_rpc_method_handler(
                     servicer.IngestEmail,
                     request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.IngestEmailRequest.FromString,
                     response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.EmailMessage.SerializeToString,
+            ),
+            'UploadDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.UploadDocument,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.UploadDocumentRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.Document.SerializeToString,
+            ),
+            'ShareDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.ShareDocument,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.ShareDocumentRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.Document.SerializeToString,
+            ),
+            'GetFile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFile,
+                    request_deserializer=client360_dot_common_dot_v1_dot_common__pb2.FileRequest.FromString,
+                    response_serializer=client360_dot_common_dot_v1_dot_common__pb2.FileContent.SerializeToString,
+            ),
+            'CreateAgendaEvent': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAgendaEvent,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.CreateAgendaEventRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.AgendaEvent.SerializeToString,
+            ),
+            'SetAttendance': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetAttendance,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.SetAttendanceRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.AgendaEvent.SerializeToString,
+            ),
+            'ListAgenda': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAgenda,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.ListAgendaRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.ListAgendaResponse.SerializeToString,
+            ),
+            'ExportAgenda': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportAgenda,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.ExportAgendaRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.ExportAgendaResponse.SerializeToString,
             ),
             'CreateMailingList': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateMailingList,
@@ -641,6 +773,33 @@ class CommunicationService:
             _registered_method=True)
 
     @staticmethod
+    def SendEmail(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/SendEmail',
+            client360_dot_communication_dot_v1_dot_communication__pb2.SendEmailRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.EmailMessage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def IngestEmail(request,
             target,
             options=(),
@@ -657,6 +816,195 @@ class CommunicationService:
             '/client360.communication.v1.CommunicationService/IngestEmail',
             client360_dot_communication_dot_v1_dot_communication__pb2.IngestEmailRequest.SerializeToString,
             client360_dot_communication_dot_v1_dot_communication__pb2.EmailMessage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/UploadDocument',
+            client360_dot_communication_dot_v1_dot_communication__pb2.UploadDocumentRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ShareDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/ShareDocument',
+            client360_dot_communication_dot_v1_dot_communication__pb2.ShareDocumentRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetFile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/GetFile',
+            client360_dot_common_dot_v1_dot_common__pb2.FileRequest.SerializeToString,
+            client360_dot_common_dot_v1_dot_common__pb2.FileContent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAgendaEvent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/CreateAgendaEvent',
+            client360_dot_communication_dot_v1_dot_communication__pb2.CreateAgendaEventRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.AgendaEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetAttendance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/SetAttendance',
+            client360_dot_communication_dot_v1_dot_communication__pb2.SetAttendanceRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.AgendaEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAgenda(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/ListAgenda',
+            client360_dot_communication_dot_v1_dot_communication__pb2.ListAgendaRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.ListAgendaResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportAgenda(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/ExportAgenda',
+            client360_dot_communication_dot_v1_dot_communication__pb2.ExportAgendaRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.ExportAgendaResponse.FromString,
             options,
             channel_credentials,
             insecure,
