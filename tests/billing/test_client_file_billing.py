@@ -17,6 +17,11 @@ import httpx
 import pytest
 
 from runtime.clock import today
+from tests.billing.mentions import (
+    client_with_address,
+    post_once_buyer_known,
+    set_seller_through_gateway,
+)
 from tests.gateway.traces import calls, traced
 from tests.harness import GraphQLClient, Subscription, System, new_tenant, wait_serving
 from tests.waiting import eventually
@@ -87,15 +92,13 @@ def billing_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]
 async def gql(billing_system: System, http: httpx.AsyncClient) -> GraphQLClient:
     for name in billing_system.services:
         await wait_serving(billing_system.address(name))
-    return GraphQLClient(billing_system, http, new_tenant())
+    client = GraphQLClient(billing_system, http, new_tenant())
+    await set_seller_through_gateway(client)
+    return client
 
 
 async def new_client(gql: GraphQLClient, last_name: str = "Martin") -> str:
-    body = await gql.data(
-        CREATE_CLIENT, {"input": {"kind": "INDIVIDUAL", "firstName": "Léa", "lastName": last_name}}
-    )
-    created: str = body["createClient"]["id"]
-    return created
+    return await client_with_address(gql, last_name)
 
 
 async def record(
@@ -136,8 +139,11 @@ async def draft(
 
 
 async def post(gql: GraphQLClient, invoice: dict[str, Any]) -> dict[str, Any]:
-    body = await gql.data(POST, {"id": invoice["id"], "version": invoice["version"]})
-    posted: dict[str, Any] = body["postInvoice"]
+    body = await post_once_buyer_known(
+        gql, POST, {"id": invoice["id"], "version": invoice["version"]}
+    )
+    assert "errors" not in body, body["errors"]
+    posted: dict[str, Any] = body["data"]["postInvoice"]
     return posted
 
 
