@@ -144,10 +144,11 @@ async def get_accounts(
             notices[notice["client_id"]].append(notice)
     quotes: dict[str, list[Quote]] = {i: [] for i in ids}
     quote_counts: dict[str, int] = {}
-    if known and quotes_limit:
-        for quote in await repo.find_quotes(caller.tenant_id, known, limit=quotes_limit):
+    if quotes_limit:
+        # A quote writes no ledger entry: a client may have quotes and no account yet.
+        for quote in await repo.find_quotes(caller.tenant_id, ids, limit=quotes_limit):
             quotes[quote["client_id"]].append(quote)
-        quote_counts = await repo.count_quotes(caller.tenant_id, known)
+        quote_counts = await repo.count_quotes(caller.tenant_id, ids)
     entry_ids = [i["entry_id"] for found in invoices.values() for i in found if i["entry_id"]]
     entry_ids += [n["entry_id"] for found in notices.values() for n in found]
     invoice_entries = {e["id"]: e for e in await repo.get_entries(caller.tenant_id, entry_ids)}
@@ -810,95 +811,106 @@ async def post_invoice(
         )
         if draft["state"] != DRAFT:
             raise Conflict(f"invoice {invoice_id} is {draft['state']}: only a draft is posted")
-        seller = await repo.get_seller_profile_for_update(txn, tenant)
-        buyer = await repo.clients.get(txn, tenant, draft["client_id"])
-        reject_invalid(check_mentions(draft, seller, buyer))
-        assert seller is not None
-        assert buyer is not None
-        credit = draft["kind"] == CREDIT_NOTE_KIND
-        total = draft["total_including_tax_minor"]
-        settled: list[AllocationDoc] = []
-        if credit:
-            cited = await _check_credited(
-                txn,
-                repo,
-                tenant,
-                draft["credited_invoice_id"],
-                draft["client_id"],
-                draft["currency"],
-                total,
-            )
-            reverse = min(total, max(cited["open_minor"], 0))
-            if reverse:
-                settled = await _settle(
-                    txn,
-                    repo,
-                    tenant,
-                    client_id=draft["client_id"],
-                    currency=draft["currency"],
-                    allocations=[AllocationRequest(cited["id"], reverse)],
-                    reversal=True,
-                )
-            if total > reverse:
-                # What was already paid is credited without settling anything more: the credit
-                # stays open, to be refunded or used.
-                paid = await repo.get_entry_for_update(txn, tenant, cited["id"])
-                assert paid is not None
-                paid["reversed_minor"] = paid.get("reversed_minor", 0) + total - reverse
-                await repo.replace_entry(txn, tenant, paid)
-        number = await INVOICE_NUMBERS.next(txn, tenant, series=draft["series"])
-        date = issue_date or today().isoformat()
-        due = (
-            draft.get("due_date")
-            or (
-                datetime.date.fromisoformat(date) + datetime.timedelta(days=seller["payment_days"])
-            ).isoformat()
-        )
-        at = now_iso()
-        signed = -total if credit else total
-        entry = {
-            "id": new_id(),
-            "client_id": draft["client_id"],
-            "kind": CREDIT_NOTE if credit else INVOICE,
-            "date": date,
-            "amount": {"amount_minor": signed, "currency": draft["currency"]},
-            "open_minor": signed + sum(a["amount_minor"] for a in settled),
-            "label": number,
-            "invoice_id": draft["id"],
-            "allocations": settled,
-            "reversed_minor": 0,
-            "recorded_at": at,
-            "recorded_by": caller.user_id,
-        }
-        stored_entry = await repo.insert_entry(txn, tenant, entry)
-        posted: Invoice = {
-            **draft,
-            "state": POSTED,
-            "number": number,
-            "issue_date": date,
-            "due_date": due,
-            "supply_date": draft.get("supply_date") or date,
-            "seller": seller_party(seller),
-            "buyer": buyer_party(buyer),
-            "seller_profile": seller,
-            "entry_id": entry["id"],
-            "audit": touched_stamps(draft.get("audit"), caller.user_id),
-        }
-        stored = await repo.replace_invoice(txn, tenant, posted, expected_version=version)
-        balances = await _move_balance(
+        stored, stored_entry = await write_posting(txn, repo, caller, draft, issue_date=issue_date)
+        if idempotency_key:
+            await repo.remember(txn, tenant, key_id, invoice_id, now_iso())
+        return stored, stored_entry
+
+
+async def write_posting(
+    txn: Transaction, repo: BillingRepository, caller: Caller, draft: Invoice, *, issue_date: str
+) -> tuple[Invoice, Entry]:
+    """Post a draft in ``txn``: the mandatory mentions checked, the next number of its series,
+    its ledger entry, the debt a credit note settles, the balance and its event."""
+    tenant = caller.tenant_id
+    version = draft["version"]
+    seller = await repo.get_seller_profile_for_update(txn, tenant)
+    buyer = await repo.clients.get(txn, tenant, draft["client_id"])
+    reject_invalid(check_mentions(draft, seller, buyer))
+    assert seller is not None
+    assert buyer is not None
+    credit = draft["kind"] == CREDIT_NOTE_KIND
+    total = draft["total_including_tax_minor"]
+    settled: list[AllocationDoc] = []
+    if credit:
+        cited = await _check_credited(
             txn,
             repo,
             tenant,
+            draft["credited_invoice_id"],
             draft["client_id"],
-            currency=draft["currency"],
-            amount_minor=signed,
-            entries=1,
-            invoices=1,
+            draft["currency"],
+            total,
         )
-        if idempotency_key:
-            await repo.remember(txn, tenant, key_id, invoice_id, at)
-        await events.invoice_posted(txn, caller, stored, stored_entry, balances)
-        return stored, stored_entry
+        reverse = min(total, max(cited["open_minor"], 0))
+        if reverse:
+            settled = await _settle(
+                txn,
+                repo,
+                tenant,
+                client_id=draft["client_id"],
+                currency=draft["currency"],
+                allocations=[AllocationRequest(cited["id"], reverse)],
+                reversal=True,
+            )
+        if total > reverse:
+            # What was already paid is credited without settling anything more: the credit
+            # stays open, to be refunded or used.
+            paid = await repo.get_entry_for_update(txn, tenant, cited["id"])
+            assert paid is not None
+            paid["reversed_minor"] = paid.get("reversed_minor", 0) + total - reverse
+            await repo.replace_entry(txn, tenant, paid)
+    number = await INVOICE_NUMBERS.next(txn, tenant, series=draft["series"])
+    date = issue_date or today().isoformat()
+    due = (
+        draft.get("due_date")
+        or (
+            datetime.date.fromisoformat(date) + datetime.timedelta(days=seller["payment_days"])
+        ).isoformat()
+    )
+    at = now_iso()
+    signed = -total if credit else total
+    entry: Entry = {
+        "id": new_id(),
+        "client_id": draft["client_id"],
+        "kind": CREDIT_NOTE if credit else INVOICE,
+        "date": date,
+        "amount": {"amount_minor": signed, "currency": draft["currency"]},
+        "open_minor": signed + sum(a["amount_minor"] for a in settled),
+        "label": number,
+        "invoice_id": draft["id"],
+        "allocations": settled,
+        "reversed_minor": 0,
+        "recorded_at": at,
+        "recorded_by": caller.user_id,
+    }
+    stored_entry = await repo.insert_entry(txn, tenant, entry)
+    posted: Invoice = {
+        **draft,
+        "state": POSTED,
+        "number": number,
+        "issue_date": date,
+        "due_date": due,
+        "supply_date": draft.get("supply_date") or date,
+        "seller": seller_party(seller),
+        "buyer": buyer_party(buyer),
+        "seller_profile": seller,
+        "entry_id": entry["id"],
+        "audit": touched_stamps(draft.get("audit"), caller.user_id),
+    }
+    stored = await repo.replace_invoice(txn, tenant, posted, expected_version=version)
+    balances = await _move_balance(
+        txn,
+        repo,
+        tenant,
+        draft["client_id"],
+        currency=draft["currency"],
+        amount_minor=signed,
+        entries=1,
+        invoices=1,
+    )
+    await events.invoice_posted(txn, caller, stored, stored_entry, balances)
+    return stored, stored_entry
 
 
 async def cancel_invoice(
