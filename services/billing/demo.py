@@ -140,6 +140,7 @@ async def seed_invoicing(
         "audit": created_stamps(DEMO_ACTOR),
     }
     await repo.insert_quote(txn, tenant_id, quote)
+    await service.count_quote(txn, repo, tenant_id, client.id)
 
 
 async def seed_account(

@@ -89,10 +89,12 @@ class _Xml:
         self.sub(holder, "udt:DateTimeString", _day(value), format="102")
 
 
-def _party(xml: _Xml, parent: etree._Element, tag: str, party: PartyDoc) -> None:
+def _party(
+    xml: _Xml, parent: etree._Element, tag: str, party: PartyDoc, *, address_only: bool = False
+) -> None:
     node = xml.sub(parent, tag)
     xml.sub(node, "ram:Name", party["name"])
-    if party["siren"]:
+    if party["siren"] and not address_only:
         legal = xml.sub(node, "ram:SpecifiedLegalOrganization")
         # ISO 6523 scheme 0002: the SIREN.
         xml.sub(legal, "ram:ID", party["siren"], schemeID="0002")
@@ -107,7 +109,7 @@ def _party(xml: _Xml, parent: etree._Element, tag: str, party: PartyDoc) -> None
     if where["city"]:
         xml.sub(address, "ram:CityName", where["city"])
     xml.sub(address, "ram:CountryID", where["country"] or "FR")
-    if party["vat_number"]:
+    if party["vat_number"] and not address_only:
         registration = xml.sub(node, "ram:SpecifiedTaxRegistration")
         xml.sub(registration, "ram:ID", party["vat_number"], schemeID="VA")
 
@@ -204,6 +206,8 @@ def cii_xml(invoice: Invoice, seller: SellerProfile | None, credited_number: str
     _party(xml, agreement, "ram:SellerTradeParty", invoice["seller"])
     _party(xml, agreement, "ram:BuyerTradeParty", invoice["buyer"])
     delivery = xml.sub(transaction, "ram:ApplicableHeaderTradeDelivery")
+    # The delivery address (an e-invoice mention): the buyer's address.
+    _party(xml, delivery, "ram:ShipToTradeParty", invoice["buyer"], address_only=True)
     supplied = invoice.get("supply_date") or invoice["issue_date"]
     event = xml.sub(delivery, "ram:ActualDeliverySupplyChainEvent")
     xml.date(event, "ram:OccurrenceDateTime", supplied)

@@ -153,6 +153,8 @@ class AccountDoc(TypedDict):
     balances: dict[str, int]
     entry_count: int
     invoice_count: int
+    # Quotes of the client, drafts included (an account with only quotes has no balance).
+    quote_count: NotRequired[int]
     version: NotRequired[int]
     tenant_id: NotRequired[str]
 

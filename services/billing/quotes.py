@@ -86,6 +86,7 @@ async def create_quote(
     }
     async with repo.transaction() as txn:
         stored = await repo.insert_quote(txn, caller.tenant_id, quote)
+        await service.count_quote(txn, repo, caller.tenant_id, client_id)
         await events.quote_saved(txn, caller, stored, today())
         return stored
 

@@ -263,12 +263,6 @@ class BillingRepository(Repository):
             found += cast(list[Quote], rows)
         return found
 
-    async def count_quotes(self, tenant_id: str, client_ids: Sequence[str]) -> dict[str, int]:
-        return {
-            client_id: await self._store.count(QUOTES, tenant_id, {"client_id": client_id})
-            for client_id in client_ids
-        }
-
     async def get_quote_for_update(
         self, txn: Transaction, tenant_id: str, quote_id: str
     ) -> Quote | None:

@@ -32,6 +32,7 @@ from services.billing.models import (
     CREDIT_NOTE,
     CREDIT_NOTE_KIND,
     CREDITS,
+    DEFAULT_CURRENCY,
     DEFAULT_LEDGER_PAGE,
     DEFAULT_SERIES,
     DRAFT,
@@ -143,12 +144,9 @@ async def get_accounts(
         for notice in await repo.find_notices(caller.tenant_id, known, limit=notices_limit):
             notices[notice["client_id"]].append(notice)
     quotes: dict[str, list[Quote]] = {i: [] for i in ids}
-    quote_counts: dict[str, int] = {}
-    if quotes_limit:
-        # A quote writes no ledger entry: a client may have quotes and no account yet.
-        for quote in await repo.find_quotes(caller.tenant_id, ids, limit=quotes_limit):
+    if known and quotes_limit:
+        for quote in await repo.find_quotes(caller.tenant_id, known, limit=quotes_limit):
             quotes[quote["client_id"]].append(quote)
-        quote_counts = await repo.count_quotes(caller.tenant_id, ids)
     entry_ids = [i["entry_id"] for found in invoices.values() for i in found if i["entry_id"]]
     entry_ids += [n["entry_id"] for found in notices.values() for n in found]
     invoice_entries = {e["id"]: e for e in await repo.get_entries(caller.tenant_id, entry_ids)}
@@ -163,7 +161,7 @@ async def get_accounts(
             notices[i],
             day,
             quotes[i],
-            quote_counts.get(i, 0),
+            accounts[i].get("quote_count", 0) if i in accounts else 0,
         )
         for i in ids
     ]
@@ -290,21 +288,34 @@ async def _move_balance(
     amount_minor: int,
     entries: int = 0,
     invoices: int = 0,
+    quotes: int = 0,
 ) -> dict[str, int]:
-    """Add a signed amount to the client's balance in its currency; the balances after."""
+    """Add a signed amount to the client's balance in its currency (and count what was
+    written); the balances after."""
     account = await repo.get_account_for_update(txn, tenant_id, client_id)
     if account is None:
         account = {"id": client_id, "balances": {}, "entry_count": 0, "invoice_count": 0}
     balances = dict(account["balances"])
-    balances[currency] = balances.get(currency, 0) + amount_minor
+    if amount_minor or currency in balances:
+        balances[currency] = balances.get(currency, 0) + amount_minor
     updated: AccountDoc = {
         **account,
         "balances": balances,
         "entry_count": account["entry_count"] + entries,
         "invoice_count": account["invoice_count"] + invoices,
+        "quote_count": account.get("quote_count", 0) + quotes,
     }
     await repo.put_account(txn, tenant_id, updated)
     return balances
+
+
+async def count_quote(
+    txn: Transaction, repo: BillingRepository, tenant_id: str, client_id: str
+) -> None:
+    """One more quote on the client's account: the counter the file shows, kept on write."""
+    await _move_balance(
+        txn, repo, tenant_id, client_id, currency=DEFAULT_CURRENCY, amount_minor=0, quotes=1
+    )
 
 
 async def _settle(

@@ -70,7 +70,11 @@ query($id: ID!) {{ client(id: $id) {{
 PAGE = f"""
 query($first: Int!) {{ clients(first: $first) {{ edges {{ node {{
   id displayName
-  account {{ balance {MONEY} balances {MONEY} entries(limit: 3) {{ kind }} }}
+  account {{
+    balance {MONEY} balances {MONEY} entries(limit: 3) {{ kind }} quoteCount
+    invoices(limit: 2) {{ number facturXUrl }} quotes(limit: 2) {{ number state }}
+    notices(limit: 2) {{ status }} debts {{ ageDays }}
+  }}
 }} }} }} }}
 """
 EVENTS = f"""
@@ -569,6 +573,12 @@ async def test_a_quote_goes_from_draft_to_an_invoice_through_the_gateway(
         {"id": created["id"], "version": accepted["version"]},
     )
     assert invoiced["invoiceQuote"]["quoteId"] == created["id"]
+    # Another agency's user cannot invoice it: not found, as a missing quote.
+    other = GraphQLClient(gql.system, gql.http, new_tenant())
+    theirs = await other.execute(
+        "mutation($id: ID!) { invoiceQuote(id: $id, version: 3) { id } }", {"id": created["id"]}
+    )
+    assert theirs["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert invoiced["invoiceQuote"]["totalIncludingTax"]["amount"] == "1055.00"
     account = (
         await gql.data(
@@ -606,3 +616,31 @@ async def test_only_an_admin_sets_the_seller_profile_and_every_role_but_staff_re
     )
     violations = bad["errors"][0]["extensions"]["violations"]
     assert {v["field"] for v in violations} == {"siren", "siret", "vatNumber"}
+
+
+async def test_a_quote_sent_reaches_the_open_client_file(gql: GraphQLClient) -> None:
+    client_id = await new_client(gql)
+    created = (
+        await gql.data(
+            f"mutation($input: QuoteInput!) {{ createQuote(input: $input) {QUOTE} }}",
+            {
+                "input": {
+                    "clientId": client_id,
+                    "validUntil": (today() + timedelta(days=10)).isoformat(),
+                    "lines": [{"designation": "Pose", "unitPrice": "80.00"}],
+                }
+            },
+        )
+    )["createQuote"]
+    token = gql.system.token(gql.tenant)
+    watch = "subscription($id: ID!) { clientEvents(clientId: $id) { type quote { number state } } }"
+    async with Subscription(gql.system, token, watch, {"id": client_id}) as events:
+        await gql.data(
+            "mutation($id: ID!) { answerQuote(id: $id, version: 1, state: SENT) { id } }",
+            {"id": created["id"]},
+        )
+        event = (await events.next())["payload"]["data"]["clientEvents"]
+    assert event == {
+        "type": "c360.billing.quote.saved",
+        "quote": {"number": "DEV-000001", "state": "SENT"},
+    }
