@@ -537,3 +537,43 @@ async def test_a_partner_sees_only_the_notices_of_the_contracts_it_insures(
         )
         == []
     )
+
+
+async def test_an_invoices_dates_and_operation_category_are_checked_when_drafted(
+    repo: BillingRepository,
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        await service.create_invoice(
+            repo=repo,
+            caller=ADVISOR,
+            client_id=CLIENT,
+            kind="invoice",
+            currency="EUR",
+            lines=LINES,
+            due_date="2026-02-30",
+            supply_date="yesterday",
+            operation_category="99",
+        )
+    assert fields(refused) == {"dueDate", "supplyDate", "operationCategory"}
+    await ready_to_post(repo, TENANT, CLIENT)
+    goods = await service.create_invoice(
+        repo=repo,
+        caller=ADVISOR,
+        client_id=CLIENT,
+        kind="invoice",
+        currency="EUR",
+        lines=LINES,
+        due_date="2026-03-15",
+        supply_date="2026-02-20",
+        operation_category="goods",
+    )
+    posted = await post(repo, goods)
+    assert (posted["due_date"], posted["supply_date"], posted["operation_category"]) == (
+        "2026-03-15",
+        "2026-02-20",
+        "goods",
+    )
+    found = await service.invoice_file(repo=repo, caller=ADVISOR, invoice_id=posted["id"])
+    _, xml = facturx.get_xml_from_pdf(found.data, check_xsd=True)
+    assert b"livraison de biens" in xml
+    assert b'<udt:DateTimeString format="102">20260315</udt:DateTimeString>' in xml
