@@ -5,6 +5,7 @@ the copies kept from identity's and contracts' events, and what a partner sees."
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -31,6 +32,7 @@ from services.billing.models import COLLECTIONS, Invoice
 from services.billing.repository import BillingRepository
 from services.billing.validation import LineInput
 from tests.billing.mentions import buyer, ready_to_post, seller_input
+from tests.waiting import eventually
 
 TENANT = "agency-a"
 ADVISOR = Caller(TENANT, "alice", "advisor")
@@ -577,3 +579,37 @@ async def test_an_invoices_dates_and_operation_category_are_checked_when_drafted
     _, xml = facturx.get_xml_from_pdf(found.data, check_xsd=True)
     assert b"livraison de biens" in xml
     assert b'<udt:DateTimeString format="102">20260315</udt:DateTimeString>' in xml
+
+
+async def test_the_daily_trigger_moves_a_notice_with_no_request_at_all(
+    store: SqliteStore,
+) -> None:
+    repo = BillingRepository(store)
+    due = today() - timedelta(days=45)
+    await service.issue_premium_notice(
+        repo=repo,
+        caller=ADVISOR,
+        client_id=CLIENT,
+        contract_id="k1",
+        period_start=due.isoformat(),
+        period_end=(due + timedelta(days=89)).isoformat(),
+        due_date=due.isoformat(),
+        currency="EUR",
+        net_premium="100.00",
+    )
+    runner = unpaid.unpaid_path_runner(repo)
+    tasks = [
+        asyncio.create_task(runner.run()),
+        asyncio.create_task(unpaid.daily_trigger(repo, runner, every=0.05)),
+    ]
+    try:
+        moved = await eventually(
+            lambda: repo.find_notices(TENANT, [CLIENT]),
+            lambda found: found[0].get("unpaid_step") == "formal_notice_sent",
+            what="the day's run of the unpaid path",
+        )
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    assert [t["step"] for t in moved[0]["unpaid_steps"]] == ["overdue", "formal_notice_sent"]
