@@ -1,8 +1,9 @@
 """Timings of billing on this machine, printed by ``make bench``: p50 and p95 of the Account
 section through the gateway for one client and for a page of 50 files (200 clients, each with
-premium notices, a payment, a posted invoice and a quote), and the time to post 1,000 invoices
-over gRPC 50 at a time, every posting checking the mandatory mentions. The budgets are
-generous because machines vary; a figure over one fails the bench, never ``make test``."""
+premium notices, a posted invoice and a quote), a Factur-X download, and the time to post
+1,000 invoices over gRPC 50 at a time, every posting checking the mandatory mentions. The
+budgets are generous because machines vary; a figure over one fails the bench, never
+``make test``."""
 
 from __future__ import annotations
 
@@ -117,6 +118,21 @@ async def test_the_account_section(gql: GraphQLClient, client_ids: list[str]) ->
     _report("clients(first: 50) with the account section", p50_page, p95_page)
     assert p50_one < 60
     assert p50_page < 400
+
+
+async def test_a_factur_x_download(gql: GraphQLClient, client_ids: list[str]) -> None:
+    account = (await gql.data(ONE, {"id": client_ids[7]}))["client"]["account"]
+    link = account["invoices"][0]["facturXUrl"]
+    url = gql.system.graphql_url.replace("/graphql", link)
+
+    async def download() -> None:
+        response = await gql.http.get(url)
+        assert response.status_code == 200
+
+    p50, p95 = await _timed(download)
+    print()
+    _report("GET /files/billing/<invoice> (Factur-X drawn)", p50, p95)
+    assert p50 < 500
 
 
 async def test_posting_a_thousand_invoices(
