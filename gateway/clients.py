@@ -980,6 +980,7 @@ class BillingClient(_ServiceClient):
         invoices_limit: int,
         with_debts: bool = False,
         notices_limit: int = 0,
+        quotes_limit: int = 0,
     ) -> list[billing_pb2.Account]:
         request = billing_pb2.BatchGetAccountsRequest(
             client_ids=client_ids,
@@ -987,6 +988,7 @@ class BillingClient(_ServiceClient):
             invoices_limit=invoices_limit,
             with_debts=with_debts,
             notices_limit=notices_limit,
+            quotes_limit=quotes_limit,
         )
         response = await self._call(self._stub.BatchGetAccounts, request, caller)
         return list(response.accounts)
@@ -1030,3 +1032,27 @@ class BillingClient(_ServiceClient):
     ) -> billing_pb2.Invoice:
         request = billing_pb2.CancelInvoiceRequest(id=invoice_id, version=version)
         return await self._call(self._stub.CancelInvoice, request, caller)
+
+    async def get_seller_profile(self, caller: Caller) -> billing_pb2.SellerProfile:
+        request = billing_pb2.GetSellerProfileRequest()
+        return await self._call(self._stub.GetSellerProfile, request, caller)
+
+    async def set_seller_profile(
+        self, caller: Caller, request: billing_pb2.SetSellerProfileRequest
+    ) -> billing_pb2.SellerProfile:
+        return await self._call(self._stub.SetSellerProfile, request, caller)
+
+    async def create_quote(
+        self, caller: Caller, request: billing_pb2.CreateQuoteRequest
+    ) -> billing_pb2.Quote:
+        return await self._call(self._stub.CreateQuote, request, caller)
+
+    async def answer_quote(
+        self, caller: Caller, request: billing_pb2.AnswerQuoteRequest
+    ) -> billing_pb2.Quote:
+        return await self._call(self._stub.AnswerQuote, request, caller)
+
+    async def invoice_quote(
+        self, caller: Caller, request: billing_pb2.InvoiceQuoteRequest
+    ) -> billing_pb2.Invoice:
+        return await self._call(self._stub.InvoiceQuote, request, caller)

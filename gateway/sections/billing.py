@@ -27,9 +27,12 @@ from gateway.selection import SelectedField, fields_named
 from runtime.contracts import max_items
 
 _DATE = "YYYY-MM-DD"
-# Who sees the section: the same rule as the service's (services/billing/roles.py). A
-# technician or a partner gets null, never an error; their events show no billing fields.
+# Who sees the section: the same rule as the service's (services/billing/roles.py). A partner
+# sees only the premium notices of the contracts it insures (null elsewhere); a technician gets
+# null, never an error. Neither sees billing fields in events.
 ACCOUNT_ROLES = frozenset({"advisor", "manager", "admin"})
+PARTNER = "partner"
+READER_ROLES = ACCOUNT_ROLES | {PARTNER}
 
 
 @proto_enum(billing_pb2.EntryKind)
@@ -65,6 +68,35 @@ class NoticeStatus(Enum):
 @proto_enum(billing_pb2.UnpaidStep)
 class UnpaidStep(Enum):
     """The steps of a premium notice's unpaid path (article L113-3 of the Insurance Code)."""
+
+
+@proto_enum(billing_pb2.OperationCategory)
+class OperationCategory(Enum):
+    """What an invoice sells: goods, services or both (an e-invoice mention)."""
+
+
+@proto_enum(billing_pb2.QuoteState)
+class QuoteState(Enum):
+    """Where a quote stands; EXPIRED is computed today, in the agency's timezone."""
+
+
+@strawberry.type(description="A postal address as printed on an invoice.")
+class InvoiceAddress:
+    line1: str = strawberry.field(description="Number and street.")
+    line2: str | None = strawberry.field(description="What comes after the street.")
+    postal_code: str = strawberry.field(description="Postal code.")
+    city: str = strawberry.field(description="City or town.")
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 country code.")
+
+
+@strawberry.type(description="A party of a posted invoice, as printed on it.")
+class InvoiceParty:
+    name: str = strawberry.field(description="Its legal name, or the client's name.")
+    address: InvoiceAddress = strawberry.field(description="Its postal address.")
+    siren: str | None = strawberry.field(description="Its SIREN; null for a private person.")
+    siret: str | None = strawberry.field(description="Its SIRET, when known.")
+    vat_number: str | None = strawberry.field(description="Its intra-community VAT number.")
+    professional: bool = strawberry.field(description="Whether it is a business.")
 
 
 @strawberry.type(description="Part of a payment, credit note or write-off set against a debt.")
@@ -144,6 +176,85 @@ class Invoice:
         description="Why no VAT applies, when none does."
     )
     version: int = strawberry.field(description="Pass it back to post or cancel the draft.")
+    due_date: str | None = strawberry.field(
+        description=f"When payment is due, {_DATE}; set at posting when the draft gives none."
+    )
+    supply_date: str | None = strawberry.field(
+        description=f"When the goods or services were supplied, {_DATE}."
+    )
+    operation_category: OperationCategory | None = strawberry.field(
+        description="Goods, services or both."
+    )
+    quote_id: strawberry.ID | None = strawberry.field(
+        description="The accepted quote it invoices, when it comes from one."
+    )
+    seller: InvoiceParty | None = strawberry.field(
+        description="The seller as printed at posting; null for a draft."
+    )
+    buyer: InvoiceParty | None = strawberry.field(
+        description="The buyer as printed at posting; null for a draft."
+    )
+
+    @strawberry.field(
+        description="A short-lived link to the posted invoice or credit note as a Factur-X PDF "
+        "(PDF/A-3 with its EN 16931 XML); null for a draft or a cancelled draft."
+    )
+    def factur_x_url(self, info: Info) -> str | None:
+        if self.state.value != billing_pb2.INVOICE_STATE_POSTED:
+            return None
+        return info.context.files.link(info.context.caller, "billing", str(self.id))
+
+
+@strawberry.type(
+    description="A quote (devis): lines and totals like an invoice, numbered when sent."
+)
+class Quote:
+    id: strawberry.ID = strawberry.field(description="The quote's id.")
+    state: QuoteState = strawberry.field(description="Where it stands today.")
+    number: str | None = strawberry.field(
+        description='Given when sent, with no gap ("DEV-000042"); null for a draft.'
+    )
+    title: str | None = strawberry.field(description="What it is for.")
+    issue_date: str | None = strawberry.field(description=f"The day it was sent, {_DATE}.")
+    valid_until: str = strawberry.field(description=f"The last day it may be accepted, {_DATE}.")
+    currency: str = strawberry.field(description="ISO 4217: every amount is in it.")
+    lines: list[InvoiceLine] = strawberry.field(description="Its lines, in order.")
+    total_excluding_tax: MoneyAmount = strawberry.field(description="Total excluding tax.")
+    total_tax: MoneyAmount = strawberry.field(description="Total VAT.")
+    total_including_tax: MoneyAmount = strawberry.field(description="Total including tax.")
+    invoice_id: strawberry.ID | None = strawberry.field(
+        description="The draft invoice made from it, once accepted and invoiced."
+    )
+    version: int = strawberry.field(description="Pass it back to answer or invoice it.")
+
+
+@strawberry.type(
+    description="The agency's identity and terms printed on every invoice (mandatory mentions)."
+)
+class SellerProfile:
+    legal_name: str | None = strawberry.field(description="The legal name.")
+    legal_form: str | None = strawberry.field(description="SA, SAS, SARL, EURL, EI...")
+    share_capital: MoneyAmount | None = strawberry.field(
+        description="The share capital of a company; null when none is set."
+    )
+    address: InvoiceAddress | None = strawberry.field(description="The registered address.")
+    siren: str | None = strawberry.field(description="9 digits.")
+    siret: str | None = strawberry.field(description="14 digits, starting with the SIREN.")
+    vat_number: str | None = strawberry.field(description="The intra-community VAT number.")
+    registry: str | None = strawberry.field(description='The trade register ("RCS Paris").')
+    payment_terms: str | None = strawberry.field(description="The payment terms printed.")
+    payment_days: int = strawberry.field(
+        description="Days from the issue date to the due date when an invoice gives none."
+    )
+    late_penalty_rate: str | None = strawberry.field(description="Late-payment penalty rate.")
+    early_payment_discount: str | None = strawberry.field(
+        description="Early payment discount terms."
+    )
+    vat_on_debits: bool = strawberry.field(description="VAT paid on debits (option).")
+    iban: str | None = strawberry.field(description="IBAN for payment by transfer.")
+    version: int = strawberry.field(
+        description="Pass it back to change the profile; 0 while none is set."
+    )
 
 
 @strawberry.type(description="A step of the unpaid path, with the day it took effect.")
@@ -197,7 +308,8 @@ class Debt:
 
 @strawberry.type(
     description="The Account section of the file (billing service): advisors, managers and "
-    "admins see it; technicians and partners get null."
+    "admins see it; a partner sees only the premium notices of the contracts it insures (null "
+    "when there are none); technicians get null."
 )
 class Account:
     balance: MoneyAmount = strawberry.field(
@@ -212,9 +324,18 @@ class Account:
     debts: list[Debt] = strawberry.field(
         description="What is unpaid, debt by debt, oldest first, with its age computed today."
     )
+    quote_count: int = strawberry.field(description="Quotes in all, drafts included.")
     all_entries: strawberry.Private[list[LedgerEntry]]
     all_invoices: strawberry.Private[list[Invoice]]
     all_notices: strawberry.Private[list[PremiumNotice]]
+    all_quotes: strawberry.Private[list[Quote]]
+
+    @strawberry.field(description="Quotes, newest first.")
+    def quotes(
+        self,
+        limit: Annotated[int, strawberry.argument(description="How many at most, 0 to 100.")] = 20,
+    ) -> list[Quote]:
+        return self.all_quotes[: max(limit, 0)]
 
     @strawberry.field(description="The ledger, newest first.")
     def entries(
@@ -268,6 +389,82 @@ def ledger_entry(e: billing_pb2.LedgerEntry) -> LedgerEntry:
     )
 
 
+def invoice_address(a: common_pb2.Address) -> InvoiceAddress:
+    return InvoiceAddress(
+        line1=a.line1,
+        line2=a.line2 or None,
+        postal_code=a.postal_code,
+        city=a.city,
+        country=a.country,
+    )
+
+
+def invoice_party(i: billing_pb2.Invoice, name: str) -> InvoiceParty | None:
+    if not i.HasField(name):  # type: ignore[arg-type]
+        return None
+    p: billing_pb2.Party = getattr(i, name)
+    return InvoiceParty(
+        name=p.name,
+        address=invoice_address(p.address),
+        siren=p.siren or None,
+        siret=p.siret or None,
+        vat_number=p.vat_number or None,
+        professional=p.professional,
+    )
+
+
+def _lines(lines: Sequence[billing_pb2.InvoiceLine]) -> list[InvoiceLine]:
+    return [
+        InvoiceLine(
+            designation=line.designation,
+            quantity=line.quantity,
+            unit_price=money(line.unit_price),
+            discount_basis_points=line.discount_basis_points,
+            vat_basis_points=line.vat_basis_points,
+            net_amount=money(line.net_amount),
+        )
+        for line in lines
+    ]
+
+
+def quote(q: billing_pb2.Quote) -> Quote:
+    return Quote(
+        id=strawberry.ID(q.id),
+        state=QuoteState(q.state),
+        number=q.number or None,
+        title=q.title or None,
+        issue_date=q.issue_date or None,
+        valid_until=q.valid_until,
+        currency=q.currency,
+        lines=_lines(q.lines),
+        total_excluding_tax=money(q.total_excluding_tax),
+        total_tax=money(q.total_tax),
+        total_including_tax=money(q.total_including_tax),
+        invoice_id=strawberry.ID(q.invoice_id) if q.invoice_id else None,
+        version=q.version,
+    )
+
+
+def seller_profile(p: billing_pb2.SellerProfile) -> SellerProfile:
+    return SellerProfile(
+        legal_name=p.legal_name or None,
+        legal_form=p.legal_form or None,
+        share_capital=money(p.share_capital) if p.HasField("share_capital") else None,
+        address=invoice_address(p.address) if p.HasField("address") else None,
+        siren=p.siren or None,
+        siret=p.siret or None,
+        vat_number=p.vat_number or None,
+        registry=p.registry or None,
+        payment_terms=p.payment_terms or None,
+        payment_days=p.payment_days,
+        late_penalty_rate=p.late_penalty_rate or None,
+        early_payment_discount=p.early_payment_discount or None,
+        vat_on_debits=p.vat_on_debits,
+        iban=p.iban or None,
+        version=p.version,
+    )
+
+
 def invoice(i: billing_pb2.Invoice) -> Invoice:
     return Invoice(
         id=strawberry.ID(i.id),
@@ -277,17 +474,7 @@ def invoice(i: billing_pb2.Invoice) -> Invoice:
         number=i.number or None,
         issue_date=i.issue_date or None,
         currency=i.currency,
-        lines=[
-            InvoiceLine(
-                designation=line.designation,
-                quantity=line.quantity,
-                unit_price=money(line.unit_price),
-                discount_basis_points=line.discount_basis_points,
-                vat_basis_points=line.vat_basis_points,
-                net_amount=money(line.net_amount),
-            )
-            for line in i.lines
-        ],
+        lines=_lines(i.lines),
         total_excluding_tax=money(i.total_excluding_tax),
         total_tax=money(i.total_tax),
         total_including_tax=money(i.total_including_tax),
@@ -295,6 +482,14 @@ def invoice(i: billing_pb2.Invoice) -> Invoice:
         payment_state=_payment_state(i.payment_state),
         exemption_reference=i.exemption_reference or None,
         version=i.version,
+        due_date=i.due_date or None,
+        supply_date=i.supply_date or None,
+        operation_category=OperationCategory(i.operation_category)
+        if i.operation_category
+        else None,
+        quote_id=strawberry.ID(i.quote_id) if i.quote_id else None,
+        seller=invoice_party(i, "seller"),
+        buyer=invoice_party(i, "buyer"),
     )
 
 
@@ -334,6 +529,8 @@ def account(a: billing_pb2.Account) -> Account:
         all_entries=[ledger_entry(e) for e in a.entries],
         all_invoices=[invoice(i) for i in a.invoices],
         all_notices=[premium_notice(n) for n in a.notices],
+        quote_count=a.quote_count,
+        all_quotes=[quote(q) for q in a.quotes],
     )
 
 
@@ -349,16 +546,22 @@ def _limit(field: SelectedField, name: str) -> int:
     return max(limits, default=0)
 
 
-def _request(field: SelectedField) -> tuple[int, int, bool, int]:
+def _request(field: SelectedField) -> tuple[int, int, bool, int, int]:
     debts = bool(fields_named(field.selections, "debts"))
-    return _limit(field, "entries"), _limit(field, "invoices"), debts, _limit(field, "notices")
+    return (
+        _limit(field, "entries"),
+        _limit(field, "invoices"),
+        debts,
+        _limit(field, "notices"),
+        _limit(field, "quotes"),
+    )
 
 
 async def _load(
-    context: RequestContext, client_ids: list[str], asked: tuple[int, int, bool, int]
+    context: RequestContext, client_ids: list[str], asked: tuple[int, int, bool, int, int]
 ) -> dict[str, Account]:
-    entries_limit, invoices_limit, with_debts, notices_limit = asked
-    if context.caller.role not in ACCOUNT_ROLES:
+    entries_limit, invoices_limit, with_debts, notices_limit, quotes_limit = asked
+    if context.caller.role not in READER_ROLES:
         # Not an error: the section is null for a role that may not see it.
         return {}
     answers = await context.clients.billing.batch_get_accounts(
@@ -368,8 +571,16 @@ async def _load(
         invoices_limit=invoices_limit,
         with_debts=with_debts,
         notices_limit=notices_limit,
+        quotes_limit=quotes_limit,
     )
     found = {answer.client_id: answer for answer in answers}
+    if context.caller.role == PARTNER:
+        # A partner's account holds only the notices of the contracts it insures: the
+        # service answers no account for a client where it insures none, and the section is
+        # then null.
+        return {
+            client_id: account(found[client_id]) for client_id in client_ids if client_id in found
+        }
     return {
         client_id: account(found.get(client_id) or billing_pb2.Account(client_id=client_id))
         for client_id in client_ids
@@ -432,8 +643,61 @@ class BillingQuery:
             total_count=answer.total_count,
         )
 
+    @strawberry.field(
+        description="The agency's seller profile: its identity and terms printed on every "
+        "invoice (version 0 and empty fields while none is set)."
+    )
+    async def seller_profile(self, info: Info) -> SellerProfile | None:
+        answer = await info.context.clients.billing.get_seller_profile(info.context.caller)
+        return seller_profile(answer)
+
 
 # Inputs
+
+
+@strawberry.input(description="A postal address printed on invoices.")
+class InvoiceAddressInput:
+    line1: str = strawberry.field(description="Number and street.")
+    line2: str = strawberry.field(default="", description="What comes after the street.")
+    postal_code: str = strawberry.field(description="Postal code.")
+    city: str = strawberry.field(description="City or town.")
+    country: str = strawberry.field(default="FR", description="ISO 3166-1 alpha-2 code.")
+
+
+@strawberry.input(description="The agency's identity and terms printed on every invoice.")
+class SellerProfileInput:
+    legal_name: str = strawberry.field(description="The legal name (dénomination sociale).")
+    legal_form: str = strawberry.field(default="", description="SA, SAS, SARL, EURL, EI...")
+    share_capital: MoneyInput | None = strawberry.field(
+        default=None, description="The share capital, required on invoices of a company."
+    )
+    address: InvoiceAddressInput | None = strawberry.field(
+        default=None, description="The registered address."
+    )
+    siren: str = strawberry.field(default="", description="9 digits, checked.")
+    siret: str = strawberry.field(
+        default="", description="14 digits starting with the SIREN, checked."
+    )
+    vat_number: str = strawberry.field(
+        default="", description="The French VAT number (FR + key + SIREN), checked."
+    )
+    registry: str = strawberry.field(default="", description='The trade register ("RCS Paris").')
+    payment_terms: str = strawberry.field(
+        default="", description='The payment terms ("30 jours date de facture").'
+    )
+    payment_days: int = strawberry.field(
+        default=30, description="Days to the due date when an invoice gives none, 0 to 60."
+    )
+    late_penalty_rate: str = strawberry.field(
+        default="", description="The late-payment penalty rate."
+    )
+    early_payment_discount: str = strawberry.field(
+        default="", description="The early payment discount terms (or that there is none)."
+    )
+    vat_on_debits: bool = strawberry.field(
+        default=False, description="VAT paid on debits (option)."
+    )
+    iban: str = strawberry.field(default="", description="IBAN for payment by transfer, checked.")
 
 
 @strawberry.input(description="Part of a payment or write-off set against one debt.")
@@ -530,6 +794,46 @@ class InvoiceInput:
     exemption_reference: str = strawberry.field(
         default="", description="Why no VAT applies, when none does."
     )
+    due_date: str = strawberry.field(
+        default="",
+        description=f"When payment is due, {_DATE}; empty: the issue date plus the seller's "
+        "payment days.",
+    )
+    supply_date: str = strawberry.field(
+        default="", description=f"When the goods or services were supplied, {_DATE}."
+    )
+    operation_category: OperationCategory | None = strawberry.field(
+        default=None, description="Goods, services or both; null: services."
+    )
+
+
+@strawberry.input(description="A draft quote.")
+class QuoteInput:
+    client_id: strawberry.ID = strawberry.field(description="The client.")
+    title: str = strawberry.field(default="", description="What it is for.")
+    currency: str = strawberry.field(default="EUR", description="ISO 4217 code.")
+    lines: list[InvoiceLineInput] = strawberry.field(
+        description=f"At least one, at most {MAX_LINES}."
+    )
+    valid_until: str = strawberry.field(
+        description=f"The last day it may be accepted, {_DATE}, not in the past."
+    )
+
+
+def _line_inputs(lines: Sequence[InvoiceLineInput]) -> list[billing_pb2.InvoiceLineInput]:
+    return [
+        billing_pb2.InvoiceLineInput(
+            designation=line.designation,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            discount_basis_points=line.discount_basis_points,
+            vat_basis_points=line.vat_basis_points,
+        )
+        for line in lines
+    ]
+
+
+QuoteId = Annotated[strawberry.ID, strawberry.argument(description="The quote's id.")]
 
 
 def _allocations(items: Sequence[AllocationInput]) -> list[billing_pb2.AllocationInput]:
@@ -629,18 +933,14 @@ class BillingMutation:
             kind=input.kind.value,
             series=input.series,
             currency=input.currency,
-            lines=[
-                billing_pb2.InvoiceLineInput(
-                    designation=line.designation,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    discount_basis_points=line.discount_basis_points,
-                    vat_basis_points=line.vat_basis_points,
-                )
-                for line in input.lines
-            ],
+            lines=_line_inputs(input.lines),
             credited_invoice_id=input.credited_invoice_id or "",
             exemption_reference=input.exemption_reference,
+            due_date=input.due_date,
+            supply_date=input.supply_date,
+            operation_category=input.operation_category.value
+            if input.operation_category
+            else billing_pb2.OPERATION_CATEGORY_UNSPECIFIED,
         )
         answer = await info.context.clients.billing.create_invoice(info.context.caller, request)
         return invoice(answer)
@@ -672,6 +972,98 @@ class BillingMutation:
     )
     async def cancel_invoice(self, info: Info, id: InvoiceId, version: Version) -> Invoice | None:
         answer = await info.context.clients.billing.cancel_invoice(info.context.caller, id, version)
+        return invoice(answer)
+
+    @strawberry.mutation(
+        description="Admins only: sets the agency's seller profile (SIREN, SIRET and VAT number "
+        "checked); invoices posted from then on print it."
+    )
+    async def set_seller_profile(
+        self,
+        info: Info,
+        input: Annotated[SellerProfileInput, strawberry.argument(description="The profile.")],
+        version: Annotated[
+            int, strawberry.argument(description="The version last read; 0 for the first.")
+        ],
+    ) -> SellerProfile | None:
+        where = input.address
+        request = billing_pb2.SetSellerProfileRequest(
+            profile=billing_pb2.SellerProfileInput(
+                legal_name=input.legal_name,
+                legal_form=input.legal_form,
+                share_capital=_amount(input.share_capital) if input.share_capital else None,
+                address=common_pb2.Address(
+                    line1=where.line1,
+                    line2=where.line2,
+                    postal_code=where.postal_code,
+                    city=where.city,
+                    country=where.country,
+                )
+                if where
+                else None,
+                siren=input.siren,
+                siret=input.siret,
+                vat_number=input.vat_number,
+                registry=input.registry,
+                payment_terms=input.payment_terms,
+                payment_days=input.payment_days,
+                late_penalty_rate=input.late_penalty_rate,
+                early_payment_discount=input.early_payment_discount,
+                vat_on_debits=input.vat_on_debits,
+                iban=input.iban,
+            ),
+            version=version,
+        )
+        answer = await info.context.clients.billing.set_seller_profile(info.context.caller, request)
+        return seller_profile(answer)
+
+    @strawberry.mutation(description="Creates a draft quote (numbered when sent).")
+    async def create_quote(
+        self,
+        info: Info,
+        input: Annotated[QuoteInput, strawberry.argument(description="The draft.")],
+    ) -> Quote | None:
+        request = billing_pb2.CreateQuoteRequest(
+            client_id=input.client_id,
+            title=input.title,
+            currency=input.currency,
+            lines=_line_inputs(input.lines),
+            valid_until=input.valid_until,
+        )
+        answer = await info.context.clients.billing.create_quote(info.context.caller, request)
+        return quote(answer)
+
+    @strawberry.mutation(
+        description="Sends a draft quote (numbered then), or records the client's acceptance "
+        "or refusal of a sent quote still valid."
+    )
+    async def answer_quote(
+        self,
+        info: Info,
+        id: QuoteId,
+        version: Version,
+        state: Annotated[QuoteState, strawberry.argument(description="SENT, ACCEPTED, REFUSED.")],
+    ) -> Quote | None:
+        request = billing_pb2.AnswerQuoteRequest(id=id, version=version, state=state.value)
+        answer = await info.context.clients.billing.answer_quote(info.context.caller, request)
+        return quote(answer)
+
+    @strawberry.mutation(
+        description="Makes a draft invoice of an accepted quote, citing it, with its lines."
+    )
+    async def invoice_quote(
+        self,
+        info: Info,
+        id: QuoteId,
+        version: Version,
+        exemption_reference: Annotated[
+            str, strawberry.argument(description="Why no VAT applies, when a line has none.")
+        ] = "",
+    ) -> Invoice | None:
+        request = billing_pb2.InvoiceQuoteRequest(
+            id=id, version=version, exemption_reference=exemption_reference
+        )
+        answer = await info.context.clients.billing.invoice_quote(info.context.caller, request)
         return invoice(answer)
 
 
@@ -714,6 +1106,17 @@ class BillingEventFields:
             return None
         return invoice(payload.invoice)
 
+    @strawberry.field(description="The quote, for a billing quote event; null for others.")
+    @staticmethod
+    def quote(root: strawberry.Parent[LiveEvent], info: Info) -> Quote | None:
+        payload = root.payload
+        if (
+            not isinstance(payload, billing_pb2.QuoteSaved)
+            or info.context.caller.role not in ACCOUNT_ROLES
+        ):
+            return None
+        return quote(payload.quote)
+
     @strawberry.field(description="The client's balance per currency after a billing ledger event.")
     @staticmethod
     def account_balances(
@@ -738,6 +1141,7 @@ SECTION = ServiceSection(
         billing_pb2.InvoiceCreated,
         billing_pb2.InvoicePosted,
         billing_pb2.InvoiceCancelled,
+        billing_pb2.QuoteSaved,
     ),
     event_fields=BillingEventFields,
 )

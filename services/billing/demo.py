@@ -1,7 +1,9 @@
 """Demo data of the billing service: each demo client created by identity (its
 c360.identity.client.created events, tenant C360_DEMO_TENANT, when C360_DEMO_DATA is on) gets
 premium notices spread around today, paid in full, in part or not at all, so that every
-status, age band and balance shows; one client in twelve also owes in Swiss francs.
+status, age band and balance shows; one client in twelve also owes in Swiss francs. The demo
+agency gets a seller profile, and one client in five a posted invoice (downloadable as
+Factur-X) and a sent quote.
 
 The handler runs in the consumer's transaction, which records the event as applied: a client's
 demo account is written once however often the event is delivered."""
@@ -15,12 +17,25 @@ from datetime import timedelta
 from client360.events.v1 import events_pb2
 from client360.identity.v1 import identity_pb2
 from runtime.caller import Caller
-from runtime.clock import today
+from runtime.clock import now_iso, today
 from runtime.contracts import decode_payload, payload_types
+from runtime.ids import new_id
+from runtime.kit.updates import created_stamps
 from runtime.store import Transaction
-from services.billing import service
-from services.billing.models import PAYMENT
+from services.billing import consumers, service
+from services.billing.models import (
+    INVOICE_KIND,
+    PAYMENT,
+    QUOTE_NUMBERS,
+    QUOTE_SENT,
+    SELLER_PROFILE_ID,
+    Invoice,
+    Line,
+    Quote,
+    SellerProfile,
+)
 from services.billing.repository import BillingRepository
+from services.billing.seller import check_mentions
 from services.billing.validation import AllocationRequest
 
 IDENTITY_PAYLOADS = payload_types(identity_pb2.ClientCreated)
@@ -41,6 +56,120 @@ class DemoAccounts:
         if event.tenant_id != self._tenant_id:
             return
         await seed_account(txn, self._repo, self._tenant_id, payload.client.id)
+        await seed_invoicing(txn, self._repo, self._tenant_id, payload.client)
+
+
+DEMO_SELLER: SellerProfile = {
+    "id": SELLER_PROFILE_ID,
+    "legal_name": "Agence Démo Assurances",
+    "legal_form": "SARL",
+    "share_capital": {"amount_minor": 5_000_000, "currency": "EUR"},
+    "address": {
+        "line1": "12 rue de la Paix",
+        "line2": "",
+        "postal_code": "75002",
+        "city": "Paris",
+        "country": "FR",
+    },
+    "siren": "732829320",
+    "siret": "73282932000074",
+    "vat_number": "FR44732829320",
+    "registry": "RCS Paris",
+    "payment_terms": "30 jours date de facture, par virement",
+    "payment_days": 30,
+    "late_penalty_rate": "3 fois le taux d'intérêt légal",
+    "early_payment_discount": "Pas d'escompte pour paiement anticipé",
+    "vat_on_debits": False,
+    "iban": "FR1420041010050500013M02606",
+    "audit": {"created_at": "", "created_by": DEMO_ACTOR, "updated_at": "", "updated_by": ""},
+}
+
+
+# What the mentions check reads of a draft, before one is written.
+DEMO_DRAFT: Invoice = {
+    "id": "",
+    "client_id": "",
+    "kind": INVOICE_KIND,
+    "state": "draft",
+    "series": "INV",
+    "number": "",
+    "issue_date": "",
+    "currency": "EUR",
+    "lines": [],
+    "total_excluding_tax_minor": 0,
+    "total_tax_minor": 0,
+    "total_including_tax_minor": 0,
+    "credited_invoice_id": "",
+    "entry_id": "",
+    "exemption_reference": "",
+    "created_at": "",
+    "audit": {"created_at": "", "created_by": "", "updated_at": "", "updated_by": ""},
+}
+
+
+async def seed_invoicing(
+    txn: Transaction, repo: BillingRepository, tenant_id: str, client: identity_pb2.Client
+) -> None:
+    """One client in five with an address: a posted invoice for field work and a sent quote."""
+    if await repo.get_seller_profile_for_update(txn, tenant_id) is None:
+        await repo.insert_seller_profile(txn, tenant_id, DEMO_SELLER)
+    seed = int.from_bytes(hashlib.blake2b(client.id.encode(), digest_size=8).digest(), "big")
+    if seed % 5 or not client.addresses:
+        return
+    # The buyer's copy, as billing's identity consumer keeps it (whichever applies first).
+    await repo.clients.refresh(
+        txn, tenant_id, consumers.client_copy(client), source_version=client.version
+    )
+    caller = Caller(tenant_id, DEMO_ACTOR, "admin")
+    day = today()
+    lines: list[Line] = [
+        {
+            "designation": "Entretien annuel chaudière",
+            "quantity": "1",
+            "unit_price_minor": 12_000 + seed % 50 * 100,
+            "discount_basis_points": 0,
+            "vat_basis_points": 1000,
+            "net_minor": 12_000 + seed % 50 * 100,
+        },
+        {
+            "designation": "Déplacement",
+            "quantity": "1",
+            "unit_price_minor": 3_500,
+            "discount_basis_points": 0,
+            "vat_basis_points": 2000,
+            "net_minor": 3_500,
+        },
+    ]
+    buyer = consumers.client_copy(client)
+    seller_profile = await repo.get_seller_profile_for_update(txn, tenant_id)
+    probe: Invoice = {**DEMO_DRAFT, "client_id": client.id, "lines": lines}
+    if check_mentions(probe, seller_profile, buyer):
+        return  # a demo client whose address lacks a postal code or a city: no invoice
+    draft = await service.write_draft(
+        txn, repo, caller, client_id=client.id, kind=INVOICE_KIND, currency="EUR", lines=lines
+    )
+    issued = day - timedelta(days=seed % 40)
+    await service.write_posting(txn, repo, caller, draft, issue_date=issued.isoformat())
+    quote: Quote = {
+        "id": new_id(),
+        "client_id": client.id,
+        "state": QUOTE_SENT,
+        "number": await QUOTE_NUMBERS.next(txn, tenant_id),
+        "issue_date": issued.isoformat(),
+        # Some still valid, some expired already.
+        "valid_until": (issued + timedelta(days=30)).isoformat(),
+        "title": "Remplacement chaudière",
+        "currency": "EUR",
+        "lines": lines[:1],
+        "total_excluding_tax_minor": lines[0]["net_minor"],
+        "total_tax_minor": lines[0]["net_minor"] // 10,
+        "total_including_tax_minor": lines[0]["net_minor"] * 11 // 10,
+        "invoice_id": "",
+        "created_at": now_iso(),
+        "audit": created_stamps(DEMO_ACTOR),
+    }
+    await repo.insert_quote(txn, tenant_id, quote)
+    await service.count_quote(txn, repo, tenant_id, client.id)
 
 
 async def seed_account(

@@ -1,7 +1,7 @@
 """Events the billing service emits: c360.billing.entry.recorded, payment.received,
-notice.issued and notice.unpaid_step,
-invoice.created, posted and cancelled, declared in protos/client360/billing/v1. Each ledger
-event carries the client's balances after it."""
+notice.issued and notice.unpaid_step, invoice.created, posted and cancelled, quote.saved and
+seller.set, declared in protos/client360/billing/v1. Each ledger event carries the client's
+balances after it."""
 
 from __future__ import annotations
 
@@ -19,9 +19,20 @@ from services.billing.mapping import (
     entry_to_proto,
     invoice_to_proto,
     notice_to_proto,
+    quote_to_proto,
+    seller_profile_to_proto,
     step_to_proto,
 )
-from services.billing.models import PAYMENT, Entry, Invoice, Notice, StepTaken
+from services.billing.models import (
+    PAYMENT,
+    SELLER_PROFILE_ID,
+    Entry,
+    Invoice,
+    Notice,
+    Quote,
+    SellerProfile,
+    StepTaken,
+)
 
 
 async def _queue(txn: Transaction, caller: Caller, client_id: str, payload: Message) -> None:
@@ -92,3 +103,14 @@ async def notice_unpaid_step(
         notice=notice_to_proto(notice, entry, today), step=step_to_proto(step)
     )
     await _queue(txn, caller, notice["client_id"], payload)
+
+
+async def quote_saved(txn: Transaction, caller: Caller, quote: Quote, today: datetime.date) -> None:
+    payload = billing_pb2.QuoteSaved(quote=quote_to_proto(quote, today))
+    await _queue(txn, caller, quote["client_id"], payload)
+
+
+async def seller_profile_set(txn: Transaction, caller: Caller, profile: SellerProfile) -> None:
+    """The tenant's seller profile changed: keyed by the profile, not by a client."""
+    payload = billing_pb2.SellerProfileSet(profile=seller_profile_to_proto(profile))
+    await _queue(txn, caller, SELLER_PROFILE_ID, payload)

@@ -21,9 +21,11 @@ from services.billing.models import (
     DRAFT,
     FEE,
     FORMAL_NOTICE_SENT,
+    GOODS,
     INVOICE,
     INVOICE_KIND,
     ISSUED,
+    MIXED,
     NOT_PAID,
     OVERDUE,
     PAID,
@@ -31,17 +33,28 @@ from services.billing.models import (
     PAYMENT,
     POSTED,
     PREMIUM_NOTICE,
+    QUOTE_ACCEPTED,
+    QUOTE_DRAFT,
+    QUOTE_EXPIRED,
+    QUOTE_REFUSED,
+    QUOTE_SENT,
     REFUND,
     REVERSED,
+    SERVICES,
     SUSPENDED,
     TERMINABLE,
     UNPAID_AFTER_DAYS,
     UNPAID_STATUS,
     WRITE_OFF,
     AccountDoc,
+    AddressDoc,
     Entry,
     Invoice,
+    Line,
     Notice,
+    PartyDoc,
+    Quote,
+    SellerProfile,
     StepTaken,
 )
 from services.billing.models import REINSTATED as REINSTATED_STEP
@@ -80,6 +93,26 @@ PAYMENT_STATES = Vocabulary(
         billing_pb2.PAYMENT_STATE_PARTLY_PAID: PARTLY_PAID,
         billing_pb2.PAYMENT_STATE_PAID: PAID,
         billing_pb2.PAYMENT_STATE_REVERSED: REVERSED,
+    },
+)
+
+
+OPERATION_CATEGORIES = Vocabulary(
+    billing_pb2.OperationCategory,
+    {
+        billing_pb2.OPERATION_CATEGORY_SERVICES: SERVICES,
+        billing_pb2.OPERATION_CATEGORY_GOODS: GOODS,
+        billing_pb2.OPERATION_CATEGORY_MIXED: MIXED,
+    },
+)
+QUOTE_STATES = Vocabulary(
+    billing_pb2.QuoteState,
+    {
+        billing_pb2.QUOTE_STATE_DRAFT: QUOTE_DRAFT,
+        billing_pb2.QUOTE_STATE_SENT: QUOTE_SENT,
+        billing_pb2.QUOTE_STATE_ACCEPTED: QUOTE_ACCEPTED,
+        billing_pb2.QUOTE_STATE_REFUSED: QUOTE_REFUSED,
+        billing_pb2.QUOTE_STATE_EXPIRED: QUOTE_EXPIRED,
     },
 )
 
@@ -125,6 +158,97 @@ def entry_to_proto(entry: Entry) -> billing_pb2.LedgerEntry:
     )
 
 
+def address_to_proto(address: AddressDoc) -> common_pb2.Address:
+    return common_pb2.Address(
+        line1=address["line1"],
+        line2=address["line2"],
+        postal_code=address["postal_code"],
+        city=address["city"],
+        country=address["country"],
+    )
+
+
+def party_to_proto(party: PartyDoc | None) -> billing_pb2.Party | None:
+    if party is None:
+        return None
+    return billing_pb2.Party(
+        name=party["name"],
+        address=address_to_proto(party["address"]),
+        siren=party["siren"],
+        siret=party["siret"],
+        vat_number=party["vat_number"],
+        professional=party["professional"],
+    )
+
+
+def seller_profile_to_proto(profile: SellerProfile | None) -> billing_pb2.SellerProfile:
+    if profile is None:
+        return billing_pb2.SellerProfile()
+    capital = profile["share_capital"]
+    return billing_pb2.SellerProfile(
+        legal_name=profile["legal_name"],
+        legal_form=profile["legal_form"],
+        share_capital=None
+        if capital is None
+        else _money(capital["amount_minor"], capital["currency"]),
+        address=address_to_proto(profile["address"]),
+        siren=profile["siren"],
+        siret=profile["siret"],
+        vat_number=profile["vat_number"],
+        registry=profile["registry"],
+        payment_terms=profile["payment_terms"],
+        payment_days=profile["payment_days"],
+        late_penalty_rate=profile["late_penalty_rate"],
+        early_payment_discount=profile["early_payment_discount"],
+        vat_on_debits=profile["vat_on_debits"],
+        iban=profile["iban"],
+        version=profile.get("version", 0),
+        audit=audit_to_proto(profile.get("audit")),
+    )
+
+
+def _lines_to_proto(lines: Sequence[Line], currency: str) -> list[billing_pb2.InvoiceLine]:
+    return [
+        billing_pb2.InvoiceLine(
+            designation=line["designation"],
+            quantity=line["quantity"],
+            unit_price=_money(line["unit_price_minor"], currency),
+            discount_basis_points=line["discount_basis_points"],
+            vat_basis_points=line["vat_basis_points"],
+            net_amount=_money(line["net_minor"], currency),
+        )
+        for line in lines
+    ]
+
+
+def quote_state(quote: Quote, today: datetime.date) -> str:
+    """A sent quote past its validity is expired: computed for ``today``, never stored."""
+    if quote["state"] == QUOTE_SENT and quote["valid_until"] < today.isoformat():
+        return QUOTE_EXPIRED
+    return quote["state"]
+
+
+def quote_to_proto(quote: Quote, today: datetime.date) -> billing_pb2.Quote:
+    currency = quote["currency"]
+    return billing_pb2.Quote(
+        id=quote["id"],
+        client_id=quote["client_id"],
+        state=QUOTE_STATES.to_proto(quote_state(quote, today)),
+        number=quote["number"],
+        issue_date=quote["issue_date"],
+        valid_until=quote["valid_until"],
+        currency=currency,
+        lines=_lines_to_proto(quote["lines"], currency),
+        total_excluding_tax=_money(quote["total_excluding_tax_minor"], currency),
+        total_tax=_money(quote["total_tax_minor"], currency),
+        total_including_tax=_money(quote["total_including_tax_minor"], currency),
+        invoice_id=quote["invoice_id"],
+        title=quote["title"],
+        version=quote.get("version", 0),
+        audit=audit_to_proto(quote.get("audit")),
+    )
+
+
 def invoice_to_proto(invoice: Invoice, entry: Entry | None = None) -> billing_pb2.Invoice:
     """``entry``: the posted invoice's ledger entry, which says how much of it is settled."""
     currency = invoice["currency"]
@@ -137,17 +261,7 @@ def invoice_to_proto(invoice: Invoice, entry: Entry | None = None) -> billing_pb
         number=invoice.get("number", ""),
         issue_date=invoice.get("issue_date", ""),
         currency=currency,
-        lines=[
-            billing_pb2.InvoiceLine(
-                designation=line["designation"],
-                quantity=line["quantity"],
-                unit_price=_money(line["unit_price_minor"], currency),
-                discount_basis_points=line["discount_basis_points"],
-                vat_basis_points=line["vat_basis_points"],
-                net_amount=_money(line["net_minor"], currency),
-            )
-            for line in invoice["lines"]
-        ],
+        lines=_lines_to_proto(invoice["lines"], currency),
         total_excluding_tax=_money(invoice["total_excluding_tax_minor"], currency),
         total_tax=_money(invoice["total_tax_minor"], currency),
         total_including_tax=_money(invoice["total_including_tax_minor"], currency),
@@ -157,6 +271,12 @@ def invoice_to_proto(invoice: Invoice, entry: Entry | None = None) -> billing_pb
         exemption_reference=invoice.get("exemption_reference", ""),
         version=invoice.get("version", 0),
         audit=audit_to_proto(invoice.get("audit")),
+        due_date=invoice.get("due_date", ""),
+        supply_date=invoice.get("supply_date", ""),
+        operation_category=OPERATION_CATEGORIES.to_proto(invoice.get("operation_category", "")),
+        quote_id=invoice.get("quote_id", ""),
+        seller=party_to_proto(invoice.get("seller")),
+        buyer=party_to_proto(invoice.get("buyer")),
     )
 
 
@@ -247,6 +367,8 @@ def account_to_proto(
     debts: Sequence[tuple[Entry, int]] = (),
     notices: Sequence[Notice] = (),
     today: datetime.date | None = None,
+    quotes: Sequence[Quote] = (),
+    quote_count: int = 0,
 ) -> billing_pb2.Account:
     balances = account["balances"] if account else {}
     return billing_pb2.Account(
@@ -267,4 +389,6 @@ def account_to_proto(
             notice_to_proto(n, invoice_entries.get(n["entry_id"]), today or agency_today())
             for n in notices
         ],
+        quotes=[quote_to_proto(q, today or agency_today()) for q in quotes],
+        quote_count=quote_count,
     )

@@ -20,6 +20,18 @@ ENTRIES: Final = "entries"
 INVOICES: Final = "invoices"
 IDEMPOTENCY: Final = "idempotency"
 NOTICES: Final = "notices"
+QUOTES: Final = "quotes"
+# The tenant's seller profile: one document, id SELLER_PROFILE_ID.
+SELLER_PROFILES: Final = "seller_profiles"
+SELLER_PROFILE_ID: Final = "seller"
+# Copies of identity's clients (the buyers printed on invoices) and of contracts' contracts
+# (which partners a premium notice's contract names), fed by their events.
+CLIENT_COPIES: Final = "client_copies"
+CONTRACT_COPIES: Final = "contract_copies"
+# The days the unpaid path was started by the daily trigger, per tenant (id: the day), and the
+# tenants that have premium notices (under the jobs' QUEUE_TENANT, id: the tenant).
+DAILY_RUNS: Final = "daily_runs"
+NOTICE_TENANTS: Final = "notice_tenants"
 
 COLLECTIONS = (
     # One document per client (id = the client's id): its balances, kept as entries are written.
@@ -33,6 +45,13 @@ COLLECTIONS = (
     CollectionSpec(NOTICES, indexes=(("client_id", "due_date"), ("entry_id",), ("due_date",))),
     # The answer already given to a command's idempotency key.
     CollectionSpec(IDEMPOTENCY),
+    # Quotes, read per set of clients, newest first.
+    CollectionSpec(QUOTES, indexes=(("client_id", "created_at"),)),
+    CollectionSpec(SELLER_PROFILES),
+    CollectionSpec(CLIENT_COPIES),
+    CollectionSpec(CONTRACT_COPIES),
+    CollectionSpec(DAILY_RUNS),
+    CollectionSpec(NOTICE_TENANTS),
     # Runs of the unpaid path and their queue.
     *jobs.JOB_COLLECTIONS,
     # Invoice numbers per series.
@@ -64,6 +83,31 @@ CREDIT_NOTE_KIND: Final = "credit_note"
 DRAFT: Final = "draft"
 POSTED: Final = "posted"
 CANCELLED: Final = "cancelled"
+
+# What an invoice sells
+SERVICES: Final = "services"
+GOODS: Final = "goods"
+MIXED: Final = "mixed"
+
+# Quote states; EXPIRED is computed at read time, never stored.
+QUOTE_DRAFT: Final = "draft"
+QUOTE_SENT: Final = "sent"
+QUOTE_ACCEPTED: Final = "accepted"
+QUOTE_REFUSED: Final = "refused"
+QUOTE_EXPIRED: Final = "expired"
+QUOTE_NUMBERS: Final = GaplessSequence("quote_number", "DEV-{number:06d}")
+MAX_QUOTES_LIMIT: Final = 100
+
+# Legal forms of a company, whose share capital is a mandatory mention (Code de commerce
+# R123-238); an individual business (EI, micro-entrepreneur) has none.
+COMPANY_FORMS: Final = frozenset(
+    {"SA", "SAS", "SASU", "SARL", "EURL", "SNC", "SCS", "SCA", "SCI", "SCOP", "SELARL", "SELAS"}
+)
+# The fixed recovery indemnity owed by a business buyer paying late (Code de commerce
+# L441-10, D441-5), in euro cents.
+RECOVERY_INDEMNITY_MINOR: Final = 4000
+DEFAULT_PAYMENT_DAYS: Final = 30
+MAX_PAYMENT_DAYS: Final = 60
 
 # Payment states of a debt
 NOT_PAID: Final = "not_paid"
@@ -109,6 +153,8 @@ class AccountDoc(TypedDict):
     balances: dict[str, int]
     entry_count: int
     invoice_count: int
+    # Quotes of the client, drafts included (an account with only quotes has no balance).
+    quote_count: NotRequired[int]
     version: NotRequired[int]
     tenant_id: NotRequired[str]
 
@@ -161,6 +207,96 @@ class Invoice(TypedDict):
     credited_invoice_id: str
     entry_id: str
     exemption_reference: str
+    created_at: str
+    audit: AuditStamps
+    due_date: NotRequired[str]
+    supply_date: NotRequired[str]
+    operation_category: NotRequired[str]
+    quote_id: NotRequired[str]
+    # Set at posting: the parties as they were then.
+    seller: NotRequired[PartyDoc]
+    buyer: NotRequired[PartyDoc]
+    # The seller's profile at posting (its terms are printed on the Factur-X file).
+    seller_profile: NotRequired[SellerProfile]
+    version: NotRequired[int]
+    tenant_id: NotRequired[str]
+
+
+class AddressDoc(TypedDict):
+    line1: str
+    line2: str
+    postal_code: str
+    city: str
+    country: str
+
+
+class PartyDoc(TypedDict):
+    """A party as printed on an invoice."""
+
+    name: str
+    address: AddressDoc
+    siren: str
+    siret: str
+    vat_number: str
+    professional: bool
+
+
+class SellerProfile(TypedDict):
+    id: str
+    legal_name: str
+    legal_form: str
+    share_capital: MoneyDocument | None
+    address: AddressDoc
+    siren: str
+    siret: str
+    vat_number: str
+    registry: str
+    payment_terms: str
+    payment_days: int
+    late_penalty_rate: str
+    early_payment_discount: str
+    vat_on_debits: bool
+    iban: str
+    audit: AuditStamps
+    version: NotRequired[int]
+    tenant_id: NotRequired[str]
+
+
+class ClientCopy(TypedDict):
+    """What billing keeps of an identity client: the buyer printed on its invoices."""
+
+    id: str
+    name: str
+    professional: bool
+    siren: str
+    siret: str
+    address: AddressDoc | None
+    source_version: NotRequired[int]
+
+
+class ContractCopy(TypedDict):
+    """What billing keeps of a contract: its insurer and the partners it names."""
+
+    id: str
+    insurer: str
+    partner_ids: list[str]
+    source_version: NotRequired[int]
+
+
+class Quote(TypedDict):
+    id: str
+    client_id: str
+    state: str
+    number: str
+    issue_date: str
+    valid_until: str
+    title: str
+    currency: str
+    lines: list[Line]
+    total_excluding_tax_minor: int
+    total_tax_minor: int
+    total_including_tax_minor: int
+    invoice_id: str
     created_at: str
     audit: AuditStamps
     version: NotRequired[int]

@@ -7,22 +7,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-from runtime.kit.jobs import JobQueue
+from runtime.kit.jobs import QUEUE_TENANT, JobQueue
+from runtime.kit.replica import Replica
 from runtime.kit.repository import Repository, get_many, upsert
 from runtime.store import Document, DocumentStore, Filter, Transaction
 from services.billing.models import (
     ACCOUNTS,
+    CLIENT_COPIES,
+    CONTRACT_COPIES,
+    DAILY_RUNS,
     ENTRIES,
     IDEMPOTENCY,
     INVOICES,
     LEDGER_SORT,
+    NOTICE_TENANTS,
     NOTICES,
+    QUOTES,
     REINSTATED,
+    SELLER_PROFILE_ID,
+    SELLER_PROFILES,
     SETTLEABLE,
     AccountDoc,
+    ClientCopy,
+    ContractCopy,
     Entry,
     Invoice,
     Notice,
+    Quote,
+    SellerProfile,
 )
 
 
@@ -30,6 +42,8 @@ class BillingRepository(Repository):
     def __init__(self, store: DocumentStore) -> None:
         super().__init__(store)
         self.jobs = JobQueue(store)
+        self.clients: Replica[ClientCopy] = Replica(CLIENT_COPIES)
+        self.contracts: Replica[ContractCopy] = Replica(CONTRACT_COPIES)
 
     # Accounts (balances)
 
@@ -205,3 +219,90 @@ class BillingRepository(Repository):
         return await txn.insert(
             IDEMPOTENCY, tenant_id, {"id": key_id, "result_id": result_id, "at": at}
         )
+
+    # The seller profile (one per tenant)
+
+    async def get_seller_profile(self, tenant_id: str) -> SellerProfile | None:
+        found = await self._store.get(SELLER_PROFILES, tenant_id, SELLER_PROFILE_ID)
+        return cast("SellerProfile | None", found)
+
+    async def get_seller_profile_for_update(
+        self, txn: Transaction, tenant_id: str
+    ) -> SellerProfile | None:
+        found = await txn.get(SELLER_PROFILES, tenant_id, SELLER_PROFILE_ID)
+        return cast("SellerProfile | None", found)
+
+    async def insert_seller_profile(
+        self, txn: Transaction, tenant_id: str, profile: SellerProfile
+    ) -> SellerProfile:
+        return cast(SellerProfile, await txn.insert(SELLER_PROFILES, tenant_id, dict(profile)))
+
+    async def replace_seller_profile(
+        self, txn: Transaction, tenant_id: str, profile: SellerProfile, *, expected_version: int
+    ) -> SellerProfile:
+        stored = await txn.replace(
+            SELLER_PROFILES, tenant_id, dict(profile), expected_version=expected_version
+        )
+        return cast(SellerProfile, stored)
+
+    # Quotes
+
+    async def find_quotes(
+        self, tenant_id: str, client_ids: Sequence[str], *, limit: int
+    ) -> list[Quote]:
+        """The newest ``limit`` quotes of each client, newest first."""
+        found: list[Quote] = []
+        for client_id in client_ids:
+            rows = await self._store.find(
+                QUOTES,
+                tenant_id,
+                {"client_id": client_id},
+                sort=(("created_at", -1), ("id", -1)),
+                limit=limit,
+            )
+            found += cast(list[Quote], rows)
+        return found
+
+    async def get_quote_for_update(
+        self, txn: Transaction, tenant_id: str, quote_id: str
+    ) -> Quote | None:
+        return cast("Quote | None", await txn.get(QUOTES, tenant_id, quote_id))
+
+    async def insert_quote(self, txn: Transaction, tenant_id: str, quote: Quote) -> Quote:
+        return cast(Quote, await txn.insert(QUOTES, tenant_id, dict(quote)))
+
+    async def replace_quote(
+        self, txn: Transaction, tenant_id: str, quote: Quote, *, expected_version: int
+    ) -> Quote:
+        stored = await txn.replace(
+            QUOTES, tenant_id, dict(quote), expected_version=expected_version
+        )
+        return cast(Quote, stored)
+
+    # Tenants with premium notices, and the days the daily trigger ran for each
+
+    async def note_notice_tenant(self, txn: Transaction, tenant_id: str) -> None:
+        if await txn.get(NOTICE_TENANTS, QUEUE_TENANT, tenant_id) is None:
+            await txn.insert(NOTICE_TENANTS, QUEUE_TENANT, {"id": tenant_id})
+
+    async def notice_tenants(self) -> list[str]:
+        found = await self._store.find(NOTICE_TENANTS, QUEUE_TENANT, None, sort=(("id", 1),))
+        return [str(row["id"]) for row in found]
+
+    async def daily_run_started(self, txn: Transaction, tenant_id: str, day: str) -> bool:
+        """Whether the daily run of ``day`` was started already; if not, note it started (in
+        ``txn``, with the job it queues)."""
+        if await txn.get(DAILY_RUNS, tenant_id, day) is not None:
+            return True
+        await txn.insert(DAILY_RUNS, tenant_id, {"id": day})
+        return False
+
+    # Copies of other services' records
+
+    async def get_contract_copies(
+        self, tenant_id: str, contract_ids: Sequence[str]
+    ) -> list[ContractCopy]:
+        return await self.contracts.get_many(self._store, tenant_id, contract_ids)
+
+    async def get_client_copy(self, tenant_id: str, client_id: str) -> ClientCopy | None:
+        return await self.clients.get(self._store, tenant_id, client_id)

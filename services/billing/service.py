@@ -9,13 +9,14 @@ transaction; an input that breaks a rule is refused whole before anything is wri
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from runtime.caller import Caller
 from runtime.clock import now_iso, today
-from runtime.errors import Conflict, FieldViolation, InvalidInput
+from runtime.errors import Conflict, FieldViolation, InvalidInput, NotFound
 from runtime.ids import new_id
 from runtime.kit.money import minor_unit_exponent
 from runtime.kit.paging import Page, cursor_of, decode_cursor, page_size
@@ -23,13 +24,15 @@ from runtime.kit.paging import after as after_keys
 from runtime.kit.updates import check_version, created_stamps, touched_stamps
 from runtime.kit.validators import check_date, reject_invalid
 from runtime.store import Transaction
-from services.billing import events, unpaid
+from services.billing import einvoice, events, unpaid
 from services.billing.mapping import ENTRY_KINDS as ENTRY_KIND_WORDS
+from services.billing.mapping import OPERATION_CATEGORIES
 from services.billing.models import (
     CANCELLED,
     CREDIT_NOTE,
     CREDIT_NOTE_KIND,
     CREDITS,
+    DEFAULT_CURRENCY,
     DEFAULT_LEDGER_PAGE,
     DEFAULT_SERIES,
     DRAFT,
@@ -42,18 +45,23 @@ from services.billing.models import (
     MAX_INVOICES_LIMIT,
     MAX_LEDGER_PAGE,
     MAX_NOTICES_LIMIT,
+    MAX_QUOTES_LIMIT,
     PAYMENT,
     POSTED,
     PREMIUM_NOTICE,
+    SERVICES,
     SETTLEABLE,
     AccountDoc,
     AllocationDoc,
     Entry,
     Invoice,
+    Line,
     Notice,
+    Quote,
 )
 from services.billing.repository import BillingRepository
-from services.billing.roles import require_account_role
+from services.billing.roles import PARTNER, require_account_role, require_reader
+from services.billing.seller import buyer_party, check_mentions, seller_party
 from services.billing.validation import (
     AllocationRequest,
     LineInput,
@@ -63,7 +71,6 @@ from services.billing.validation import (
     check_entry_kind,
     check_invoice,
     check_lines,
-    check_mentions,
     check_notice,
     line_tax_minor,
     optional_amount,
@@ -86,6 +93,8 @@ class AccountView:
     notices: list[Notice]
     # The agency's today, which statuses and ages are computed for.
     today: datetime.date
+    quotes: list[Quote] = field(default_factory=list)
+    quote_count: int = 0
 
 
 async def get_accounts(
@@ -97,16 +106,23 @@ async def get_accounts(
     invoices_limit: int,
     with_debts: bool = False,
     notices_limit: int = 0,
+    quotes_limit: int = 0,
 ) -> list[AccountView]:
     """One account per distinct client id, in the order asked; a client with nothing in the
-    caller's tenant (another tenant's included) has none."""
-    require_account_role(caller)
+    caller's tenant (another tenant's included) has none. A partner gets only the premium
+    notices of the contracts naming it (see ``partner_accounts``)."""
+    require_reader(caller)
     ids = list(dict.fromkeys(i for i in client_ids if i))
     entries_limit = _limit(entries_limit, MAX_ENTRIES_LIMIT, "entriesLimit")
     invoices_limit = _limit(invoices_limit, MAX_INVOICES_LIMIT, "invoicesLimit")
     notices_limit = _limit(notices_limit, MAX_NOTICES_LIMIT, "noticesLimit")
+    quotes_limit = _limit(quotes_limit, MAX_QUOTES_LIMIT, "quotesLimit")
     # Statuses and ages follow the agency's calendar, computed now: never stored to go stale.
     day = today()
+    if caller.role == PARTNER:
+        return await partner_accounts(
+            repo=repo, caller=caller, client_ids=ids, notices_limit=notices_limit, day=day
+        )
     accounts = {a["id"]: a for a in await repo.get_accounts(caller.tenant_id, ids)}
     # Only clients with an account have entries or invoices: the others cost no query.
     known = [i for i in ids if i in accounts]
@@ -127,15 +143,87 @@ async def get_accounts(
     if known and notices_limit:
         for notice in await repo.find_notices(caller.tenant_id, known, limit=notices_limit):
             notices[notice["client_id"]].append(notice)
+    quotes: dict[str, list[Quote]] = {i: [] for i in ids}
+    if known and quotes_limit:
+        for quote in await repo.find_quotes(caller.tenant_id, known, limit=quotes_limit):
+            quotes[quote["client_id"]].append(quote)
     entry_ids = [i["entry_id"] for found in invoices.values() for i in found if i["entry_id"]]
     entry_ids += [n["entry_id"] for found in notices.values() for n in found]
     invoice_entries = {e["id"]: e for e in await repo.get_entries(caller.tenant_id, entry_ids)}
     return [
         AccountView(
-            i, accounts.get(i), entries[i], invoices[i], invoice_entries, debts[i], notices[i], day
+            i,
+            accounts.get(i),
+            entries[i],
+            invoices[i],
+            invoice_entries,
+            debts[i],
+            notices[i],
+            day,
+            quotes[i],
+            accounts[i].get("quote_count", 0) if i in accounts else 0,
         )
         for i in ids
     ]
+
+
+async def partner_accounts(
+    *,
+    repo: BillingRepository,
+    caller: Caller,
+    client_ids: Sequence[str],
+    notices_limit: int,
+    day: datetime.date,
+) -> list[AccountView]:
+    """What a partner sees of each account: the premium notices of the contracts that name it
+    (billing's copy of contracts), their ledger entries and what is open of them, and the
+    balance of those notices alone; no invoice, quote, payment or other entry. A client with
+    no such notice has no account (the section is null for the partner)."""
+    notices = await repo.find_notices(caller.tenant_id, client_ids, limit=MAX_NOTICES_LIMIT)
+    contract_ids = sorted({n["contract_id"] for n in notices})
+    insured = {
+        c["id"]
+        for c in await repo.get_contract_copies(caller.tenant_id, contract_ids)
+        if caller.user_id in c["partner_ids"]
+    }
+    shown = [n for n in notices if n["contract_id"] in insured]
+    entries = {
+        e["id"]: e for e in await repo.get_entries(caller.tenant_id, [n["entry_id"] for n in shown])
+    }
+    views: list[AccountView] = []
+    for client_id in client_ids:
+        own = [n for n in shown if n["client_id"] == client_id]
+        if not own:
+            continue
+        own_entries = [entries[n["entry_id"]] for n in own if n["entry_id"] in entries]
+        balances: dict[str, int] = {}
+        for entry in own_entries:
+            currency = entry["amount"]["currency"]
+            balances[currency] = balances.get(currency, 0) + entry["open_minor"]
+        account: AccountDoc = {
+            "id": client_id,
+            "balances": balances,
+            "entry_count": len(own_entries),
+            "invoice_count": 0,
+        }
+        debts = [
+            (e, (day - datetime.date.fromisoformat(e["date"])).days)
+            for e in sorted(own_entries, key=lambda e: (e["date"], e["id"]))
+            if e["open_minor"] > 0
+        ]
+        views.append(
+            AccountView(
+                client_id,
+                account,
+                own_entries,
+                [],
+                entries,
+                debts,
+                own[:notices_limit],
+                day,
+            )
+        )
+    return views
 
 
 async def list_ledger(
@@ -200,21 +288,34 @@ async def _move_balance(
     amount_minor: int,
     entries: int = 0,
     invoices: int = 0,
+    quotes: int = 0,
 ) -> dict[str, int]:
-    """Add a signed amount to the client's balance in its currency; the balances after."""
+    """Add a signed amount to the client's balance in its currency (and count what was
+    written); the balances after."""
     account = await repo.get_account_for_update(txn, tenant_id, client_id)
     if account is None:
         account = {"id": client_id, "balances": {}, "entry_count": 0, "invoice_count": 0}
     balances = dict(account["balances"])
-    balances[currency] = balances.get(currency, 0) + amount_minor
+    if amount_minor or currency in balances:
+        balances[currency] = balances.get(currency, 0) + amount_minor
     updated: AccountDoc = {
         **account,
         "balances": balances,
         "entry_count": account["entry_count"] + entries,
         "invoice_count": account["invoice_count"] + invoices,
+        "quote_count": account.get("quote_count", 0) + quotes,
     }
     await repo.put_account(txn, tenant_id, updated)
     return balances
+
+
+async def count_quote(
+    txn: Transaction, repo: BillingRepository, tenant_id: str, client_id: str
+) -> None:
+    """One more quote on the client's account: the counter the file shows, kept on write."""
+    await _move_balance(
+        txn, repo, tenant_id, client_id, currency=DEFAULT_CURRENCY, amount_minor=0, quotes=1
+    )
 
 
 async def _settle(
@@ -542,6 +643,7 @@ async def write_notice(
         "recorded_by": caller.user_id,
     }
     stored = await repo.insert_notice(txn, tenant, notice)
+    await repo.note_notice_tenant(txn, tenant)
     stored_entry = await repo.insert_entry(txn, tenant, entry)
     balances = await _move_balance(
         txn, repo, tenant, client_id, currency=currency, amount_minor=total, entries=1
@@ -564,6 +666,9 @@ async def create_invoice(
     series: str = "",
     credited_invoice_id: str = "",
     exemption_reference: str = "",
+    due_date: str = "",
+    supply_date: str = "",
+    operation_category: str = "",
 ) -> Invoice:
     """A draft invoice or credit note; a credit note cites a posted invoice of the same client
     and currency and credits no more than is left of it."""
@@ -576,39 +681,80 @@ async def create_invoice(
         credited_invoice_id=credited_invoice_id,
         exemption_reference=exemption_reference,
     )
+    violations += check_date(due_date, "dueDate") + check_date(supply_date, "supplyDate")
+    violations += OPERATION_CATEGORIES.check(operation_category, "operationCategory")
     parsed, line_violations = check_lines(list(lines), currency)
     reject_invalid(violations + line_violations)
-    total_excl = sum(line["net_minor"] for line in parsed)
-    total_tax = sum(line_tax_minor(line["net_minor"], line["vat_basis_points"]) for line in parsed)
-    tenant = caller.tenant_id
     async with repo.transaction() as txn:
-        if kind == CREDIT_NOTE_KIND:
-            await _check_credited(
-                txn, repo, tenant, credited_invoice_id, client_id, currency, total_excl + total_tax
-            )
-        at = now_iso()
-        invoice: Invoice = {
-            "id": new_id(),
-            "client_id": client_id,
-            "kind": kind,
-            "state": DRAFT,
-            "series": series or DEFAULT_SERIES[kind],
-            "number": "",
-            "issue_date": "",
-            "currency": currency,
-            "lines": parsed,
-            "total_excluding_tax_minor": total_excl,
-            "total_tax_minor": total_tax,
-            "total_including_tax_minor": total_excl + total_tax,
-            "credited_invoice_id": credited_invoice_id,
-            "entry_id": "",
-            "exemption_reference": exemption_reference.strip(),
-            "created_at": at,
-            "audit": created_stamps(caller.user_id, at),
-        }
-        stored = await repo.insert_invoice(txn, tenant, invoice)
-        await events.invoice_created(txn, caller, stored)
-        return stored
+        return await write_draft(
+            txn,
+            repo,
+            caller,
+            client_id=client_id,
+            kind=kind,
+            currency=currency,
+            lines=parsed,
+            series=series,
+            credited_invoice_id=credited_invoice_id,
+            exemption_reference=exemption_reference,
+            due_date=due_date,
+            supply_date=supply_date,
+            operation_category=operation_category or SERVICES,
+        )
+
+
+async def write_draft(
+    txn: Transaction,
+    repo: BillingRepository,
+    caller: Caller,
+    *,
+    client_id: str,
+    kind: str,
+    currency: str,
+    lines: list[Line],
+    series: str = "",
+    credited_invoice_id: str = "",
+    exemption_reference: str = "",
+    due_date: str = "",
+    supply_date: str = "",
+    operation_category: str = SERVICES,
+    quote_id: str = "",
+) -> Invoice:
+    """Write a checked draft in ``txn``, with its totals and its event."""
+    total_excl = sum(line["net_minor"] for line in lines)
+    total_tax = sum(line_tax_minor(line["net_minor"], line["vat_basis_points"]) for line in lines)
+    tenant = caller.tenant_id
+    if kind == CREDIT_NOTE_KIND:
+        await _check_credited(
+            txn, repo, tenant, credited_invoice_id, client_id, currency, total_excl + total_tax
+        )
+    at = now_iso()
+    invoice: Invoice = {
+        "id": new_id(),
+        "client_id": client_id,
+        "kind": kind,
+        "state": DRAFT,
+        "series": series or DEFAULT_SERIES[kind],
+        "number": "",
+        "issue_date": "",
+        "currency": currency,
+        "lines": lines,
+        "total_excluding_tax_minor": total_excl,
+        "total_tax_minor": total_tax,
+        "total_including_tax_minor": total_excl + total_tax,
+        "credited_invoice_id": credited_invoice_id,
+        "entry_id": "",
+        "exemption_reference": exemption_reference.strip(),
+        "created_at": at,
+        "audit": created_stamps(caller.user_id, at),
+        "due_date": due_date,
+        "supply_date": supply_date,
+        "operation_category": operation_category,
+        "quote_id": quote_id,
+    }
+    stored = await repo.insert_invoice(txn, tenant, invoice)
+    await events.invoice_created(txn, caller, stored)
+    return stored
 
 
 async def _check_credited(
@@ -676,80 +822,106 @@ async def post_invoice(
         )
         if draft["state"] != DRAFT:
             raise Conflict(f"invoice {invoice_id} is {draft['state']}: only a draft is posted")
-        reject_invalid(check_mentions(draft))
-        credit = draft["kind"] == CREDIT_NOTE_KIND
-        total = draft["total_including_tax_minor"]
-        settled: list[AllocationDoc] = []
-        if credit:
-            cited = await _check_credited(
-                txn,
-                repo,
-                tenant,
-                draft["credited_invoice_id"],
-                draft["client_id"],
-                draft["currency"],
-                total,
-            )
-            reverse = min(total, max(cited["open_minor"], 0))
-            if reverse:
-                settled = await _settle(
-                    txn,
-                    repo,
-                    tenant,
-                    client_id=draft["client_id"],
-                    currency=draft["currency"],
-                    allocations=[AllocationRequest(cited["id"], reverse)],
-                    reversal=True,
-                )
-            if total > reverse:
-                # What was already paid is credited without settling anything more: the credit
-                # stays open, to be refunded or used.
-                paid = await repo.get_entry_for_update(txn, tenant, cited["id"])
-                assert paid is not None
-                paid["reversed_minor"] = paid.get("reversed_minor", 0) + total - reverse
-                await repo.replace_entry(txn, tenant, paid)
-        number = await INVOICE_NUMBERS.next(txn, tenant, series=draft["series"])
-        date = issue_date or today().isoformat()
-        at = now_iso()
-        signed = -total if credit else total
-        entry = {
-            "id": new_id(),
-            "client_id": draft["client_id"],
-            "kind": CREDIT_NOTE if credit else INVOICE,
-            "date": date,
-            "amount": {"amount_minor": signed, "currency": draft["currency"]},
-            "open_minor": signed + sum(a["amount_minor"] for a in settled),
-            "label": number,
-            "invoice_id": draft["id"],
-            "allocations": settled,
-            "reversed_minor": 0,
-            "recorded_at": at,
-            "recorded_by": caller.user_id,
-        }
-        stored_entry = await repo.insert_entry(txn, tenant, entry)
-        posted: Invoice = {
-            **draft,
-            "state": POSTED,
-            "number": number,
-            "issue_date": date,
-            "entry_id": entry["id"],
-            "audit": touched_stamps(draft.get("audit"), caller.user_id),
-        }
-        stored = await repo.replace_invoice(txn, tenant, posted, expected_version=version)
-        balances = await _move_balance(
+        stored, stored_entry = await write_posting(txn, repo, caller, draft, issue_date=issue_date)
+        if idempotency_key:
+            await repo.remember(txn, tenant, key_id, invoice_id, now_iso())
+        return stored, stored_entry
+
+
+async def write_posting(
+    txn: Transaction, repo: BillingRepository, caller: Caller, draft: Invoice, *, issue_date: str
+) -> tuple[Invoice, Entry]:
+    """Post a draft in ``txn``: the mandatory mentions checked, the next number of its series,
+    its ledger entry, the debt a credit note settles, the balance and its event."""
+    tenant = caller.tenant_id
+    version = draft["version"]
+    seller = await repo.get_seller_profile_for_update(txn, tenant)
+    buyer = await repo.clients.get(txn, tenant, draft["client_id"])
+    reject_invalid(check_mentions(draft, seller, buyer))
+    assert seller is not None
+    assert buyer is not None
+    credit = draft["kind"] == CREDIT_NOTE_KIND
+    total = draft["total_including_tax_minor"]
+    settled: list[AllocationDoc] = []
+    if credit:
+        cited = await _check_credited(
             txn,
             repo,
             tenant,
+            draft["credited_invoice_id"],
             draft["client_id"],
-            currency=draft["currency"],
-            amount_minor=signed,
-            entries=1,
-            invoices=1,
+            draft["currency"],
+            total,
         )
-        if idempotency_key:
-            await repo.remember(txn, tenant, key_id, invoice_id, at)
-        await events.invoice_posted(txn, caller, stored, stored_entry, balances)
-        return stored, stored_entry
+        reverse = min(total, max(cited["open_minor"], 0))
+        if reverse:
+            settled = await _settle(
+                txn,
+                repo,
+                tenant,
+                client_id=draft["client_id"],
+                currency=draft["currency"],
+                allocations=[AllocationRequest(cited["id"], reverse)],
+                reversal=True,
+            )
+        if total > reverse:
+            # What was already paid is credited without settling anything more: the credit
+            # stays open, to be refunded or used.
+            paid = await repo.get_entry_for_update(txn, tenant, cited["id"])
+            assert paid is not None
+            paid["reversed_minor"] = paid.get("reversed_minor", 0) + total - reverse
+            await repo.replace_entry(txn, tenant, paid)
+    number = await INVOICE_NUMBERS.next(txn, tenant, series=draft["series"])
+    date = issue_date or today().isoformat()
+    due = (
+        draft.get("due_date")
+        or (
+            datetime.date.fromisoformat(date) + datetime.timedelta(days=seller["payment_days"])
+        ).isoformat()
+    )
+    at = now_iso()
+    signed = -total if credit else total
+    entry: Entry = {
+        "id": new_id(),
+        "client_id": draft["client_id"],
+        "kind": CREDIT_NOTE if credit else INVOICE,
+        "date": date,
+        "amount": {"amount_minor": signed, "currency": draft["currency"]},
+        "open_minor": signed + sum(a["amount_minor"] for a in settled),
+        "label": number,
+        "invoice_id": draft["id"],
+        "allocations": settled,
+        "reversed_minor": 0,
+        "recorded_at": at,
+        "recorded_by": caller.user_id,
+    }
+    stored_entry = await repo.insert_entry(txn, tenant, entry)
+    posted: Invoice = {
+        **draft,
+        "state": POSTED,
+        "number": number,
+        "issue_date": date,
+        "due_date": due,
+        "supply_date": draft.get("supply_date") or date,
+        "seller": seller_party(seller),
+        "buyer": buyer_party(buyer),
+        "seller_profile": seller,
+        "entry_id": entry["id"],
+        "audit": touched_stamps(draft.get("audit"), caller.user_id),
+    }
+    stored = await repo.replace_invoice(txn, tenant, posted, expected_version=version)
+    balances = await _move_balance(
+        txn,
+        repo,
+        tenant,
+        draft["client_id"],
+        currency=draft["currency"],
+        amount_minor=signed,
+        entries=1,
+        invoices=1,
+    )
+    await events.invoice_posted(txn, caller, stored, stored_entry, balances)
+    return stored, stored_entry
 
 
 async def cancel_invoice(
@@ -778,3 +950,33 @@ async def cancel_invoice(
         stored = await repo.replace_invoice(txn, tenant, cancelled, expected_version=version)
         await events.invoice_cancelled(txn, caller, stored)
         return stored
+
+
+# The Factur-X file
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceFile:
+    name: str
+    media_type: str
+    data: bytes
+
+
+async def invoice_file(*, repo: BillingRepository, caller: Caller, invoice_id: str) -> InvoiceFile:
+    """A posted invoice or credit note as a Factur-X PDF, drawn from what was posted; a draft
+    or a cancelled draft has no file (NotFound, as for another tenant's invoice)."""
+    require_account_role(caller)
+    found = await repo.get_invoice(caller.tenant_id, invoice_id) if invoice_id else None
+    if found is None:
+        raise NotFound(f"invoice {invoice_id} not found")
+    if found["state"] != POSTED or "seller" not in found:
+        raise NotFound(
+            f"invoice {invoice_id} is {found['state']}: only a posted invoice or credit note has "
+            "a Factur-X file"
+        )
+    credited = ""
+    if found["credited_invoice_id"]:
+        cited = await repo.get_invoice(caller.tenant_id, found["credited_invoice_id"])
+        credited = cited["number"] if cited else ""
+    data = await asyncio.to_thread(einvoice.factur_x, found, found.get("seller_profile"), credited)
+    return InvoiceFile(einvoice.file_name(found), einvoice.MEDIA_TYPE, data)

@@ -10,17 +10,22 @@ from client360.common.v1 import common_pb2
 from runtime.clock import today
 from runtime.contracts import max_items
 from runtime.errors import FieldViolation, InvalidInput
+from runtime.kit.common import address_from_proto
 from runtime.kit.jobs import JobRunner
 from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
-from services.billing import service, unpaid
+from services.billing import quotes, seller, service, unpaid
 from services.billing.mapping import (
     ENTRY_KINDS,
     INVOICE_KINDS,
+    OPERATION_CATEGORIES,
+    QUOTE_STATES,
     account_to_proto,
     entry_to_proto,
     invoice_to_proto,
     notice_to_proto,
+    quote_to_proto,
+    seller_profile_to_proto,
 )
 from services.billing.repository import BillingRepository
 from services.billing.validation import LineInput
@@ -34,6 +39,19 @@ def _at_most(items: int, message: type[Any], field: str, path: str) -> None:
 
 def _allocations(items: Any) -> list[tuple[str, str]]:
     return [(a.entry_id, a.amount) for a in items]
+
+
+def _lines(items: Any) -> list[LineInput]:
+    return [
+        LineInput(
+            designation=line.designation,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            discount_basis_points=line.discount_basis_points,
+            vat_basis_points=line.vat_basis_points,
+        )
+        for line in items
+    ]
 
 
 class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
@@ -55,6 +73,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             invoices_limit=request.invoices_limit,
             with_debts=request.with_debts,
             notices_limit=request.notices_limit,
+            quotes_limit=request.quotes_limit,
         )
         return billing_pb2.BatchGetAccountsResponse(
             accounts=[
@@ -67,6 +86,8 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
                     a.debts,
                     a.notices,
                     a.today,
+                    a.quotes,
+                    a.quote_count,
                 )
                 for a in found
             ]
@@ -170,19 +191,13 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             client_id=request.client_id,
             kind=INVOICE_KINDS.to_word(request.kind),
             currency=request.currency,
-            lines=[
-                LineInput(
-                    designation=line.designation,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    discount_basis_points=line.discount_basis_points,
-                    vat_basis_points=line.vat_basis_points,
-                )
-                for line in request.lines
-            ],
+            lines=_lines(request.lines),
             series=request.series,
             credited_invoice_id=request.credited_invoice_id,
             exemption_reference=request.exemption_reference,
+            due_date=request.due_date,
+            supply_date=request.supply_date,
+            operation_category=OPERATION_CATEGORIES.to_word(request.operation_category),
         )
         return invoice_to_proto(invoice)
 
@@ -206,3 +221,84 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             repo=self._repo, caller=current_caller(), invoice_id=request.id, version=request.version
         )
         return invoice_to_proto(invoice)
+
+    async def GetSellerProfile(
+        self, request: billing_pb2.GetSellerProfileRequest, context: Context
+    ) -> billing_pb2.SellerProfile:
+        profile = await seller.get_seller_profile(repo=self._repo, caller=current_caller())
+        return seller_profile_to_proto(profile)
+
+    async def SetSellerProfile(
+        self, request: billing_pb2.SetSellerProfileRequest, context: Context
+    ) -> billing_pb2.SellerProfile:
+        given = request.profile
+        profile = await seller.set_seller_profile(
+            repo=self._repo,
+            caller=current_caller(),
+            given=seller.SellerInput(
+                legal_name=given.legal_name,
+                legal_form=given.legal_form,
+                share_capital=given.share_capital.value,
+                share_capital_currency=given.share_capital.currency,
+                address=address_from_proto(given.address),
+                siren=given.siren,
+                siret=given.siret,
+                vat_number=given.vat_number,
+                registry=given.registry,
+                payment_terms=given.payment_terms,
+                payment_days=given.payment_days,
+                late_penalty_rate=given.late_penalty_rate,
+                early_payment_discount=given.early_payment_discount,
+                vat_on_debits=given.vat_on_debits,
+                iban=given.iban,
+            ),
+            version=request.version,
+        )
+        return seller_profile_to_proto(profile)
+
+    async def CreateQuote(
+        self, request: billing_pb2.CreateQuoteRequest, context: Context
+    ) -> billing_pb2.Quote:
+        _at_most(len(request.lines), billing_pb2.CreateQuoteRequest, "lines", "lines")
+        quote = await quotes.create_quote(
+            repo=self._repo,
+            caller=current_caller(),
+            client_id=request.client_id,
+            title=request.title,
+            currency=request.currency,
+            lines=_lines(request.lines),
+            valid_until=request.valid_until,
+        )
+        return quote_to_proto(quote, today())
+
+    async def AnswerQuote(
+        self, request: billing_pb2.AnswerQuoteRequest, context: Context
+    ) -> billing_pb2.Quote:
+        quote = await quotes.answer_quote(
+            repo=self._repo,
+            caller=current_caller(),
+            quote_id=request.id,
+            version=request.version,
+            state=QUOTE_STATES.to_word(request.state),
+        )
+        return quote_to_proto(quote, today())
+
+    async def InvoiceQuote(
+        self, request: billing_pb2.InvoiceQuoteRequest, context: Context
+    ) -> billing_pb2.Invoice:
+        invoice = await quotes.invoice_quote(
+            repo=self._repo,
+            caller=current_caller(),
+            quote_id=request.id,
+            version=request.version,
+            exemption_reference=request.exemption_reference,
+        )
+        return invoice_to_proto(invoice)
+
+    async def GetFile(
+        self, request: common_pb2.FileRequest, context: Context
+    ) -> common_pb2.FileContent:
+        found = await service.invoice_file(
+            repo=self._repo, caller=current_caller(), invoice_id=request.id
+        )
+        return common_pb2.FileContent(name=found.name, media_type=found.media_type, data=found.data)

@@ -5,15 +5,20 @@ cover resumes. Each step is an event that the contracts service's status follows
 
 The steps are taken by runs of the durable job runner (``run_unpaid_path`` queues one over the
 tenant's notices; a run resumes after a restart), each as far as the agency's today allows. A
-step is taken once, so a run may be repeated."""
+step is taken once, so a run may be repeated. No request is needed: ``daily_trigger`` queues
+one run per tenant with premium notices each day, noting the day in the same transaction as
+the job, so that a restart or a second replica never queues the day's run twice."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 
 from runtime.caller import Caller
 from runtime.clock import today
+from runtime.errors import Conflict
 from runtime.kit.jobs import Job, JobRunner
 from runtime.store import Transaction
 from services.billing import events
@@ -35,9 +40,13 @@ from services.billing.models import (
 from services.billing.repository import BillingRepository
 from services.billing.roles import require_account_role
 
+log = logging.getLogger(__name__)
+
 # Who the steps are recorded as: the path runs on its own.
 PATH_ACTOR = "unpaid-path"
 CHUNK = 100
+# How often the daily trigger looks whether today's runs are queued.
+DAILY_POLL_SECONDS = 600.0
 
 
 def _day(value: str) -> datetime.date:
@@ -132,11 +141,55 @@ async def reinstate_if_paid(
         await _take_steps(txn, repo, caller, notice, entry, today())
 
 
-def unpaid_path_runner(repo: BillingRepository) -> JobRunner:
+async def start_daily_runs(repo: BillingRepository, *, on: datetime.date) -> list[tuple[str, Job]]:
+    """Queue the run of day ``on`` of every tenant with premium notices that has none yet;
+    the (tenant, job) pairs queued."""
+    queued: list[tuple[str, Job]] = []
+    overdue_before = _plus(on, -UNPAID_AFTER_DAYS).isoformat()
+    for tenant_id in await repo.notice_tenants():
+        candidates = await repo.unpaid_path_candidates(tenant_id, overdue_before=overdue_before)
+        try:
+            async with repo.transaction() as txn:
+                if await repo.daily_run_started(txn, tenant_id, on.isoformat()):
+                    continue
+                job = await repo.jobs.submit(
+                    txn,
+                    tenant_id,
+                    kind=UNPAID_PATH_JOB,
+                    items=[n["id"] for n in candidates],
+                    requested_by=PATH_ACTOR,
+                )
+        except Conflict:
+            continue  # another replica queued the day's run first
+        queued.append((tenant_id, job))
+    return queued
+
+
+async def daily_trigger(
+    repo: BillingRepository,
+    runner: JobRunner,
+    *,
+    every: float = DAILY_POLL_SECONDS,
+    clock: Callable[[], datetime.date] = today,
+) -> None:
+    """Queue each day's runs as the agency's day begins (looked at every ``every`` seconds),
+    and wake the runner."""
+    while True:
+        try:
+            if await start_daily_runs(repo, on=clock()):
+                runner.wake()
+        except Exception:
+            log.exception("the daily run of the unpaid path could not be queued; retrying")
+        await asyncio.sleep(every)
+
+
+def unpaid_path_runner(
+    repo: BillingRepository, *, clock: Callable[[], datetime.date] = today
+) -> JobRunner:
     async def work(
         txn: Transaction, tenant_id: str, job: Job, notice_ids: Sequence[str]
     ) -> Mapping[str, int]:
-        on = today()
+        on = clock()
         caller = Caller(tenant_id, job["requested_by"] or PATH_ACTOR, "admin")
         advanced = 0
         for notice_id in notice_ids:

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from runtime.errors import FieldViolation, InvalidInput
 from runtime.kit.money import currency_violations, from_decimal, minor_unit_exponent
 from runtime.kit.validators import check_date
-from services.billing.models import CREDIT_NOTE_KIND, RECORDABLE, WRITE_OFF, Invoice, Line
+from services.billing.models import CREDIT_NOTE_KIND, RECORDABLE, WRITE_OFF, Line
 
 SERIES = re.compile(r"^[A-Z0-9]{1,10}$")
 MAX_LABEL = 200
@@ -234,20 +234,4 @@ def check_invoice(
     elif credited_invoice_id:
         out.append(FieldViolation("creditedInvoiceId", "only a credit note cites an invoice"))
     out += _length(exemption_reference, "exemptionReference", MAX_LABEL)
-    return out
-
-
-def check_mentions(invoice: Invoice) -> list[FieldViolation]:
-    """The mandatory mentions this service holds, checked before posting: at least one line,
-    and the exemption reference of any line without VAT (CGI art. 242 nonies A)."""
-    out: list[FieldViolation] = []
-    if not invoice["lines"]:
-        out.append(FieldViolation("lines", "at least one line"))
-    untaxed = any(line["vat_basis_points"] == 0 for line in invoice["lines"])
-    if untaxed and not invoice.get("exemption_reference"):
-        out.append(
-            FieldViolation(
-                "exemptionReference", "required when a line carries no VAT (mandatory mention)"
-            )
-        )
     return out

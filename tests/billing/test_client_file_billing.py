@@ -13,10 +13,18 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import facturx
 import httpx
 import pytest
 
 from runtime.clock import today
+from tests.billing.mentions import (
+    SELLER_GRAPHQL,
+    SET_SELLER,
+    client_with_address,
+    post_once_buyer_known,
+    set_seller_through_gateway,
+)
 from tests.gateway.traces import calls, traced
 from tests.harness import GraphQLClient, Subscription, System, new_tenant, wait_serving
 from tests.waiting import eventually
@@ -62,7 +70,11 @@ query($id: ID!) {{ client(id: $id) {{
 PAGE = f"""
 query($first: Int!) {{ clients(first: $first) {{ edges {{ node {{
   id displayName
-  account {{ balance {MONEY} balances {MONEY} entries(limit: 3) {{ kind }} }}
+  account {{
+    balance {MONEY} balances {MONEY} entries(limit: 3) {{ kind }} quoteCount
+    invoices(limit: 2) {{ number facturXUrl }} quotes(limit: 2) {{ number state }}
+    notices(limit: 2) {{ status }} debts {{ ageDays }}
+  }}
 }} }} }} }}
 """
 EVENTS = f"""
@@ -87,15 +99,13 @@ def billing_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]
 async def gql(billing_system: System, http: httpx.AsyncClient) -> GraphQLClient:
     for name in billing_system.services:
         await wait_serving(billing_system.address(name))
-    return GraphQLClient(billing_system, http, new_tenant())
+    client = GraphQLClient(billing_system, http, new_tenant())
+    await set_seller_through_gateway(client)
+    return client
 
 
 async def new_client(gql: GraphQLClient, last_name: str = "Martin") -> str:
-    body = await gql.data(
-        CREATE_CLIENT, {"input": {"kind": "INDIVIDUAL", "firstName": "Léa", "lastName": last_name}}
-    )
-    created: str = body["createClient"]["id"]
-    return created
+    return await client_with_address(gql, last_name)
 
 
 async def record(
@@ -136,8 +146,11 @@ async def draft(
 
 
 async def post(gql: GraphQLClient, invoice: dict[str, Any]) -> dict[str, Any]:
-    body = await gql.data(POST, {"id": invoice["id"], "version": invoice["version"]})
-    posted: dict[str, Any] = body["postInvoice"]
+    body = await post_once_buyer_known(
+        gql, POST, {"id": invoice["id"], "version": invoice["version"]}
+    )
+    assert "errors" not in body, body["errors"]
+    posted: dict[str, Any] = body["data"]["postInvoice"]
     return posted
 
 
@@ -458,3 +471,176 @@ async def test_a_posted_invoice_reaches_the_open_client_file_with_its_number(
         "amount": {"amount": "12.00", "currency": "EUR"},
     }
     assert event["accountBalances"] == [{"amount": "12.00", "currency": "EUR"}]
+
+
+FILE_INVOICE = f"""
+mutation($id: ID!, $version: Int!) {{
+  postInvoice(id: $id, version: $version) {{
+    id number state facturXUrl totalIncludingTax {MONEY} dueDate
+    seller {{ name siren vatNumber }} buyer {{ name address {{ city }} }}
+  }}
+}}
+"""
+CREATE_DRAFT = """
+mutation($input: InvoiceInput!) { createInvoice(input: $input) { id version facturXUrl } }
+"""
+
+
+async def test_a_posted_invoice_downloads_as_factur_x_through_the_gateway(
+    gql: GraphQLClient,
+) -> None:
+    client_id = await new_client(gql)
+    given = {
+        "clientId": client_id,
+        "kind": "INVOICE",
+        "lines": [{"designation": "Entretien", "unitPrice": "100.00", "vatBasisPoints": 2000}],
+    }
+    created = (await gql.data(CREATE_DRAFT, {"input": given}))["createInvoice"]
+    # A draft has no file: no link, and its id is not found on the files route.
+    assert created["facturXUrl"] is None
+    files = gql.system.graphql_url.replace("/graphql", "/files/billing/")
+    refused = await gql.http.get(files + created["id"], headers=gql.headers)
+    assert refused.status_code == 404
+    assert refused.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    body = await post_once_buyer_known(
+        gql, FILE_INVOICE, {"id": created["id"], "version": created["version"]}
+    )
+    posted = body["data"]["postInvoice"]
+    assert posted["seller"] == {
+        "name": "Agence Démo Assurances",
+        "siren": "732829320",
+        "vatNumber": "FR44732829320",
+    }
+    assert posted["buyer"]["address"]["city"] == "Lyon"
+    by_bearer = await gql.http.get(files + posted["id"], headers=gql.headers)
+    # The link is relative to the gateway, and needs no bearer.
+    by_link = await gql.http.get(gql.system.graphql_url.replace("/graphql", posted["facturXUrl"]))
+    for response in (by_bearer, by_link):
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/pdf"
+        name, xml = facturx.get_xml_from_pdf(response.content, check_xsd=True)
+        assert name == "factur-x.xml"
+        assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+        assert posted["number"].encode() in xml
+        assert b"<ram:GrandTotalAmount>120.00</ram:GrandTotalAmount>" in xml
+    # Another agency's user, and a technician of this one, get no file.
+    other = GraphQLClient(gql.system, gql.http, new_tenant())
+    theirs = await gql.http.get(files + posted["id"], headers=other.headers)
+    assert theirs.status_code == 404
+    technician = GraphQLClient(gql.system, gql.http, gql.tenant, "technician")
+    assert (await gql.http.get(files + posted["id"], headers=technician.headers)).status_code in (
+        403,
+        404,
+    )
+
+
+QUOTE = "{ id state number version invoiceId totalIncludingTax { amount currency } }"
+
+
+async def test_a_quote_goes_from_draft_to_an_invoice_through_the_gateway(
+    gql: GraphQLClient,
+) -> None:
+    client_id = await new_client(gql)
+    created = (
+        await gql.data(
+            f"mutation($input: QuoteInput!) {{ createQuote(input: $input) {QUOTE} }}",
+            {
+                "input": {
+                    "clientId": client_id,
+                    "title": "Chaudière",
+                    "validUntil": (today() + timedelta(days=30)).isoformat(),
+                    "lines": [
+                        {"designation": "Chaudière", "unitPrice": "1000.00", "vatBasisPoints": 550}
+                    ],
+                }
+            },
+        )
+    )["createQuote"]
+    answer = f"""
+    mutation($id: ID!, $version: Int!, $state: QuoteState!) {{
+      answerQuote(id: $id, version: $version, state: $state) {QUOTE}
+    }}"""
+    sent = (await gql.data(answer, {"id": created["id"], "version": 1, "state": "SENT"}))[
+        "answerQuote"
+    ]
+    assert (sent["state"], sent["number"]) == ("SENT", "DEV-000001")
+    accepted = (await gql.data(answer, {"id": created["id"], "version": 2, "state": "ACCEPTED"}))[
+        "answerQuote"
+    ]
+    invoiced = await gql.data(
+        "mutation($id: ID!, $version: Int!) { invoiceQuote(id: $id, version: $version) "
+        "{ id state quoteId totalIncludingTax { amount } } }",
+        {"id": created["id"], "version": accepted["version"]},
+    )
+    assert invoiced["invoiceQuote"]["quoteId"] == created["id"]
+    # Another agency's user cannot invoice it: not found, as a missing quote.
+    other = GraphQLClient(gql.system, gql.http, new_tenant())
+    theirs = await other.execute(
+        "mutation($id: ID!) { invoiceQuote(id: $id, version: 3) { id } }", {"id": created["id"]}
+    )
+    assert theirs["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert invoiced["invoiceQuote"]["totalIncludingTax"]["amount"] == "1055.00"
+    account = (
+        await gql.data(
+            "query($id: ID!) { client(id: $id) { account { quoteCount quotes(limit: 5) "
+            "{ number state invoiceId } } } }",
+            {"id": client_id},
+        )
+    )["client"]["account"]
+    assert account == {
+        "quoteCount": 1,
+        "quotes": [
+            {
+                "number": "DEV-000001",
+                "state": "ACCEPTED",
+                "invoiceId": invoiced["invoiceQuote"]["id"],
+            }
+        ],
+    }
+
+
+async def test_only_an_admin_sets_the_seller_profile_and_every_role_but_staff_reads_none(
+    gql: GraphQLClient,
+) -> None:
+    refused = await gql.execute(SET_SELLER, {"input": SELLER_GRAPHQL, "version": 1})
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    profile = await gql.data("{ sellerProfile { legalName siret version } }")
+    assert profile["sellerProfile"] == {
+        "legalName": "Agence Démo Assurances",
+        "siret": "73282932000074",
+        "version": 1,
+    }
+    admin = GraphQLClient(gql.system, gql.http, gql.tenant, "admin")
+    bad = await admin.execute(
+        SET_SELLER, {"input": {**SELLER_GRAPHQL, "siren": "123456789"}, "version": 1}
+    )
+    violations = bad["errors"][0]["extensions"]["violations"]
+    assert {v["field"] for v in violations} == {"siren", "siret", "vatNumber"}
+
+
+async def test_a_quote_sent_reaches_the_open_client_file(gql: GraphQLClient) -> None:
+    client_id = await new_client(gql)
+    created = (
+        await gql.data(
+            f"mutation($input: QuoteInput!) {{ createQuote(input: $input) {QUOTE} }}",
+            {
+                "input": {
+                    "clientId": client_id,
+                    "validUntil": (today() + timedelta(days=10)).isoformat(),
+                    "lines": [{"designation": "Pose", "unitPrice": "80.00"}],
+                }
+            },
+        )
+    )["createQuote"]
+    token = gql.system.token(gql.tenant)
+    watch = "subscription($id: ID!) { clientEvents(clientId: $id) { type quote { number state } } }"
+    async with Subscription(gql.system, token, watch, {"id": client_id}) as events:
+        await gql.data(
+            "mutation($id: ID!) { answerQuote(id: $id, version: 1, state: SENT) { id } }",
+            {"id": created["id"]},
+        )
+        event = (await events.next())["payload"]["data"]["clientEvents"]
+    assert event == {
+        "type": "c360.billing.quote.saved",
+        "quote": {"number": "DEV-000001", "state": "SENT"},
+    }

@@ -16,7 +16,10 @@ from tests.waiting import eventually
 DEMO_TENANT = "agency-demo"
 PAGE = """
 query { clients(first: 200) { edges { node {
-  account { balances { currency } notices(limit: 10) { status } }
+  account {
+    balances { currency } notices(limit: 10) { status }
+    invoices(limit: 5) { number state facturXUrl } quotes(limit: 5) { number state }
+  }
 } } } }
 """
 
@@ -52,3 +55,12 @@ async def test_the_demo_clients_get_accounts_showing_every_notice_status(
     assert statuses == {"ISSUED", "PAID", "PARTLY_PAID", "UNPAID"}
     currencies = {b["currency"] for a in accounts for b in a["balances"]}
     assert currencies == {"EUR", "CHF"}
+
+    # A seller profile, and posted invoices downloadable as Factur-X; sent quotes.
+    posted = [i for a in accounts for i in a["invoices"] if i["state"] == "POSTED"]
+    assert posted
+    assert all(i["facturXUrl"] for i in posted)
+    download = await http.get(demo_system.graphql_url.replace("/graphql", posted[0]["facturXUrl"]))
+    assert download.status_code == 200
+    assert download.content.startswith(b"%PDF")
+    assert {q["state"] for a in accounts for q in a["quotes"]} >= {"SENT"}

@@ -31,6 +31,7 @@ from services.billing.models import (
     PREMIUM_NOTICE,
     REFUND,
     REVERSED,
+    SELLER_PROFILE_ID,
     WRITE_OFF,
     Entry,
     Invoice,
@@ -38,6 +39,7 @@ from services.billing.models import (
 )
 from services.billing.repository import BillingRepository
 from services.billing.validation import LineInput
+from tests.billing.mentions import ready_to_post
 
 TENANT = "agency-a"
 ADVISOR = Caller(TENANT, "alice", "advisor")
@@ -66,8 +68,12 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
 
 
 @pytest.fixture
-def repo(store: SqliteStore) -> BillingRepository:
-    return BillingRepository(store)
+async def repo(store: SqliteStore) -> BillingRepository:
+    opened = BillingRepository(store)
+    # Posting checks the mandatory mentions: each tenant has its seller, the client its copy.
+    await ready_to_post(opened, TENANT, CLIENT)
+    await ready_to_post(opened, OTHER_ADVISOR.tenant_id, CLIENT)
+    return opened
 
 
 async def debt(
@@ -154,8 +160,9 @@ async def post(repo: BillingRepository, invoice: Invoice, caller: Caller = ADVIS
 
 
 async def queued(store: SqliteStore) -> list[tuple[events_pb2.Event, Message | None]]:
+    """The client events queued (not the seller profile's, set by the fixture)."""
     found = [events_pb2.Event.FromString(e.payload) for e in await store.pending_events(10_000)]
-    return [(e, decode_payload(e, EVENT_TYPES)) for e in found]
+    return [(e, decode_payload(e, EVENT_TYPES)) for e in found if e.key != SELLER_PROFILE_ID]
 
 
 def rules(error: pytest.ExceptionInfo[InvalidInput]) -> list[FieldViolation]:
@@ -595,9 +602,19 @@ async def test_technicians_and_partners_neither_read_nor_write_accounts(
     repo: BillingRepository, role: str
 ) -> None:
     outsider = Caller(TENANT, "someone", role)
-    with pytest.raises(PermissionDenied):
-        await service.get_accounts(
-            repo=repo, caller=outsider, client_ids=[CLIENT], entries_limit=0, invoices_limit=0
+    await debt(repo, "10.00")
+    if role == "technician":
+        with pytest.raises(PermissionDenied):
+            await service.get_accounts(
+                repo=repo, caller=outsider, client_ids=[CLIENT], entries_limit=0, invoices_limit=0
+            )
+    else:
+        # A partner insuring none of the client's contracts sees no account at all.
+        assert (
+            await service.get_accounts(
+                repo=repo, caller=outsider, client_ids=[CLIENT], entries_limit=5, invoices_limit=5
+            )
+            == []
         )
     with pytest.raises(PermissionDenied):
         await debt(repo, "10.00", caller=outsider)

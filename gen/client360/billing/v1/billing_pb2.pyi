@@ -141,6 +141,52 @@ DEBT_AGE_DAYS_61_TO_90: DebtAge.ValueType  # 4
 DEBT_AGE_DAYS_OVER_90: DebtAge.ValueType  # 5
 Global___DebtAge: _TypeAlias = DebtAge  # noqa: Y015
 
+class _OperationCategory:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _OperationCategoryEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_OperationCategory.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    OPERATION_CATEGORY_UNSPECIFIED: _OperationCategory.ValueType  # 0
+    OPERATION_CATEGORY_SERVICES: _OperationCategory.ValueType  # 1
+    OPERATION_CATEGORY_GOODS: _OperationCategory.ValueType  # 2
+    OPERATION_CATEGORY_MIXED: _OperationCategory.ValueType  # 3
+
+class OperationCategory(_OperationCategory, metaclass=_OperationCategoryEnumTypeWrapper):
+    """What an invoice sells (a mention of e-invoices from 1 September 2026)."""
+
+OPERATION_CATEGORY_UNSPECIFIED: OperationCategory.ValueType  # 0
+OPERATION_CATEGORY_SERVICES: OperationCategory.ValueType  # 1
+OPERATION_CATEGORY_GOODS: OperationCategory.ValueType  # 2
+OPERATION_CATEGORY_MIXED: OperationCategory.ValueType  # 3
+Global___OperationCategory: _TypeAlias = OperationCategory  # noqa: Y015
+
+class _QuoteState:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _QuoteStateEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_QuoteState.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    QUOTE_STATE_UNSPECIFIED: _QuoteState.ValueType  # 0
+    QUOTE_STATE_DRAFT: _QuoteState.ValueType  # 1
+    QUOTE_STATE_SENT: _QuoteState.ValueType  # 2
+    QUOTE_STATE_ACCEPTED: _QuoteState.ValueType  # 3
+    QUOTE_STATE_REFUSED: _QuoteState.ValueType  # 4
+    QUOTE_STATE_EXPIRED: _QuoteState.ValueType  # 5
+
+class QuoteState(_QuoteState, metaclass=_QuoteStateEnumTypeWrapper):
+    """Where a quote stands. EXPIRED is computed when it is read, in the agency's timezone: a sent
+    quote whose validity has ended.
+    """
+
+QUOTE_STATE_UNSPECIFIED: QuoteState.ValueType  # 0
+QUOTE_STATE_DRAFT: QuoteState.ValueType  # 1
+QUOTE_STATE_SENT: QuoteState.ValueType  # 2
+QUOTE_STATE_ACCEPTED: QuoteState.ValueType  # 3
+QUOTE_STATE_REFUSED: QuoteState.ValueType  # 4
+QUOTE_STATE_EXPIRED: QuoteState.ValueType  # 5
+Global___QuoteState: _TypeAlias = QuoteState  # noqa: Y015
+
 class _NoticeStatus:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -404,6 +450,12 @@ class Invoice(_message.Message):
     EXEMPTION_REFERENCE_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
     AUDIT_FIELD_NUMBER: _builtins.int
+    DUE_DATE_FIELD_NUMBER: _builtins.int
+    SUPPLY_DATE_FIELD_NUMBER: _builtins.int
+    OPERATION_CATEGORY_FIELD_NUMBER: _builtins.int
+    QUOTE_ID_FIELD_NUMBER: _builtins.int
+    SELLER_FIELD_NUMBER: _builtins.int
+    BUYER_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     client_id: _builtins.str
     kind: Global___InvoiceKind.ValueType
@@ -425,6 +477,15 @@ class Invoice(_message.Message):
     exemption_reference: _builtins.str
     """Why no VAT applies, when no line carries any (for example "Article 261 C du CGI")."""
     version: _builtins.int
+    due_date: _builtins.str
+    """YYYY-MM-DD: when payment is due; empty on a draft without one (posting then sets the issue
+    date plus the seller's payment days).
+    """
+    supply_date: _builtins.str
+    """YYYY-MM-DD: when the goods or services were supplied, when not the issue date."""
+    operation_category: Global___OperationCategory.ValueType
+    quote_id: _builtins.str
+    """The accepted quote it invoices, when it comes from one."""
     @_builtins.property
     def lines(self) -> _containers.RepeatedCompositeFieldContainer[Global___InvoiceLine]: ...
     @_builtins.property
@@ -435,6 +496,14 @@ class Invoice(_message.Message):
     def total_including_tax(self) -> _common_pb2.Money: ...
     @_builtins.property
     def audit(self) -> _common_pb2.AuditStamps: ...
+    @_builtins.property
+    def seller(self) -> Global___Party:
+        """The seller and the buyer as they were at posting (set once posted; a posted invoice keeps
+        them whatever changes later).
+        """
+
+    @_builtins.property
+    def buyer(self) -> Global___Party: ...
     def __init__(
         self,
         *,
@@ -456,14 +525,411 @@ class Invoice(_message.Message):
         exemption_reference: _builtins.str = ...,
         version: _builtins.int = ...,
         audit: _common_pb2.AuditStamps | None = ...,
+        due_date: _builtins.str = ...,
+        supply_date: _builtins.str = ...,
+        operation_category: Global___OperationCategory.ValueType = ...,
+        quote_id: _builtins.str = ...,
+        seller: Global___Party | None = ...,
+        buyer: Global___Party | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "total_excluding_tax", b"total_excluding_tax", "total_including_tax", b"total_including_tax", "total_tax", b"total_tax"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "buyer", b"buyer", "seller", b"seller", "total_excluding_tax", b"total_excluding_tax", "total_including_tax", b"total_including_tax", "total_tax", b"total_tax"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "client_id", b"client_id", "credited_invoice_id", b"credited_invoice_id", "currency", b"currency", "entry_id", b"entry_id", "exemption_reference", b"exemption_reference", "id", b"id", "issue_date", b"issue_date", "kind", b"kind", "lines", b"lines", "number", b"number", "payment_state", b"payment_state", "series", b"series", "state", b"state", "total_excluding_tax", b"total_excluding_tax", "total_including_tax", b"total_including_tax", "total_tax", b"total_tax", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "buyer", b"buyer", "client_id", b"client_id", "credited_invoice_id", b"credited_invoice_id", "currency", b"currency", "due_date", b"due_date", "entry_id", b"entry_id", "exemption_reference", b"exemption_reference", "id", b"id", "issue_date", b"issue_date", "kind", b"kind", "lines", b"lines", "number", b"number", "operation_category", b"operation_category", "payment_state", b"payment_state", "quote_id", b"quote_id", "seller", b"seller", "series", b"series", "state", b"state", "supply_date", b"supply_date", "total_excluding_tax", b"total_excluding_tax", "total_including_tax", b"total_including_tax", "total_tax", b"total_tax", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Invoice: _TypeAlias = Invoice  # noqa: Y015
+
+@_typing.final
+class Party(_message.Message):
+    """A party of an invoice, as printed on it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    ADDRESS_FIELD_NUMBER: _builtins.int
+    SIREN_FIELD_NUMBER: _builtins.int
+    SIRET_FIELD_NUMBER: _builtins.int
+    VAT_NUMBER_FIELD_NUMBER: _builtins.int
+    PROFESSIONAL_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    siren: _builtins.str
+    """9 digits (empty for a private person)."""
+    siret: _builtins.str
+    vat_number: _builtins.str
+    """The intra-community VAT number (FR + 11 characters)."""
+    professional: _builtins.bool
+    """Whether it is a business (the recovery indemnity and the SIREN apply)."""
+    @_builtins.property
+    def address(self) -> _common_pb2.Address: ...
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        address: _common_pb2.Address | None = ...,
+        siren: _builtins.str = ...,
+        siret: _builtins.str = ...,
+        vat_number: _builtins.str = ...,
+        professional: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["address", b"address"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "name", b"name", "professional", b"professional", "siren", b"siren", "siret", b"siret", "vat_number", b"vat_number"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Party: _TypeAlias = Party  # noqa: Y015
+
+@_typing.final
+class SellerProfile(_message.Message):
+    """The seller's identity and terms printed on every invoice of the tenant (the agency): the
+    mandatory mentions the service holds. Posting an invoice refuses while one is missing.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LEGAL_NAME_FIELD_NUMBER: _builtins.int
+    LEGAL_FORM_FIELD_NUMBER: _builtins.int
+    SHARE_CAPITAL_FIELD_NUMBER: _builtins.int
+    ADDRESS_FIELD_NUMBER: _builtins.int
+    SIREN_FIELD_NUMBER: _builtins.int
+    SIRET_FIELD_NUMBER: _builtins.int
+    VAT_NUMBER_FIELD_NUMBER: _builtins.int
+    REGISTRY_FIELD_NUMBER: _builtins.int
+    PAYMENT_TERMS_FIELD_NUMBER: _builtins.int
+    PAYMENT_DAYS_FIELD_NUMBER: _builtins.int
+    LATE_PENALTY_RATE_FIELD_NUMBER: _builtins.int
+    EARLY_PAYMENT_DISCOUNT_FIELD_NUMBER: _builtins.int
+    VAT_ON_DEBITS_FIELD_NUMBER: _builtins.int
+    IBAN_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    AUDIT_FIELD_NUMBER: _builtins.int
+    legal_name: _builtins.str
+    """The company's legal name (dénomination sociale)."""
+    legal_form: _builtins.str
+    """SA, SAS, SARL, EURL, SASU, SCI, EI..."""
+    siren: _builtins.str
+    """9 digits, checked with its Luhn key."""
+    siret: _builtins.str
+    """14 digits, starting with the SIREN."""
+    vat_number: _builtins.str
+    """The intra-community VAT number, FR + key + SIREN."""
+    registry: _builtins.str
+    """The trade register entry, such as "RCS Paris"."""
+    payment_terms: _builtins.str
+    """The payment terms printed, such as "30 jours date de facture"."""
+    payment_days: _builtins.int
+    """Days from the issue date to the due date when an invoice gives none, 0 to 60."""
+    late_penalty_rate: _builtins.str
+    """The late-payment penalty rate, such as "3 fois le taux d'intérêt légal"."""
+    early_payment_discount: _builtins.str
+    """The early payment discount terms, such as "Pas d'escompte pour paiement anticipé"."""
+    vat_on_debits: _builtins.bool
+    """VAT paid on debits (option pour le paiement de la TVA d'après les débits)."""
+    iban: _builtins.str
+    """IBAN for payment by transfer, optional."""
+    version: _builtins.int
+    @_builtins.property
+    def share_capital(self) -> _common_pb2.Money:
+        """The share capital for a company, in major units, such as "50000"; empty for an EI."""
+
+    @_builtins.property
+    def address(self) -> _common_pb2.Address: ...
+    @_builtins.property
+    def audit(self) -> _common_pb2.AuditStamps: ...
+    def __init__(
+        self,
+        *,
+        legal_name: _builtins.str = ...,
+        legal_form: _builtins.str = ...,
+        share_capital: _common_pb2.Money | None = ...,
+        address: _common_pb2.Address | None = ...,
+        siren: _builtins.str = ...,
+        siret: _builtins.str = ...,
+        vat_number: _builtins.str = ...,
+        registry: _builtins.str = ...,
+        payment_terms: _builtins.str = ...,
+        payment_days: _builtins.int = ...,
+        late_penalty_rate: _builtins.str = ...,
+        early_payment_discount: _builtins.str = ...,
+        vat_on_debits: _builtins.bool = ...,
+        iban: _builtins.str = ...,
+        version: _builtins.int = ...,
+        audit: _common_pb2.AuditStamps | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "audit", b"audit", "share_capital", b"share_capital"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "audit", b"audit", "early_payment_discount", b"early_payment_discount", "iban", b"iban", "late_penalty_rate", b"late_penalty_rate", "legal_form", b"legal_form", "legal_name", b"legal_name", "payment_days", b"payment_days", "payment_terms", b"payment_terms", "registry", b"registry", "share_capital", b"share_capital", "siren", b"siren", "siret", b"siret", "vat_number", b"vat_number", "vat_on_debits", b"vat_on_debits", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SellerProfile: _TypeAlias = SellerProfile  # noqa: Y015
+
+@_typing.final
+class GetSellerProfileRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetSellerProfileRequest: _TypeAlias = GetSellerProfileRequest  # noqa: Y015
+
+@_typing.final
+class SetSellerProfileRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROFILE_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    version: _builtins.int
+    """The version last read; 0 for the first profile."""
+    @_builtins.property
+    def profile(self) -> Global___SellerProfileInput: ...
+    def __init__(
+        self,
+        *,
+        profile: Global___SellerProfileInput | None = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["profile", b"profile"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["profile", b"profile", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetSellerProfileRequest: _TypeAlias = SetSellerProfileRequest  # noqa: Y015
+
+@_typing.final
+class SellerProfileInput(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LEGAL_NAME_FIELD_NUMBER: _builtins.int
+    LEGAL_FORM_FIELD_NUMBER: _builtins.int
+    SHARE_CAPITAL_FIELD_NUMBER: _builtins.int
+    ADDRESS_FIELD_NUMBER: _builtins.int
+    SIREN_FIELD_NUMBER: _builtins.int
+    SIRET_FIELD_NUMBER: _builtins.int
+    VAT_NUMBER_FIELD_NUMBER: _builtins.int
+    REGISTRY_FIELD_NUMBER: _builtins.int
+    PAYMENT_TERMS_FIELD_NUMBER: _builtins.int
+    PAYMENT_DAYS_FIELD_NUMBER: _builtins.int
+    LATE_PENALTY_RATE_FIELD_NUMBER: _builtins.int
+    EARLY_PAYMENT_DISCOUNT_FIELD_NUMBER: _builtins.int
+    VAT_ON_DEBITS_FIELD_NUMBER: _builtins.int
+    IBAN_FIELD_NUMBER: _builtins.int
+    legal_name: _builtins.str
+    legal_form: _builtins.str
+    siren: _builtins.str
+    siret: _builtins.str
+    vat_number: _builtins.str
+    registry: _builtins.str
+    payment_terms: _builtins.str
+    payment_days: _builtins.int
+    late_penalty_rate: _builtins.str
+    early_payment_discount: _builtins.str
+    vat_on_debits: _builtins.bool
+    iban: _builtins.str
+    @_builtins.property
+    def share_capital(self) -> Global___DecimalAmount:
+        """In major units of its currency ("50000" EUR); empty when there is none."""
+
+    @_builtins.property
+    def address(self) -> _common_pb2.Address: ...
+    def __init__(
+        self,
+        *,
+        legal_name: _builtins.str = ...,
+        legal_form: _builtins.str = ...,
+        share_capital: Global___DecimalAmount | None = ...,
+        address: _common_pb2.Address | None = ...,
+        siren: _builtins.str = ...,
+        siret: _builtins.str = ...,
+        vat_number: _builtins.str = ...,
+        registry: _builtins.str = ...,
+        payment_terms: _builtins.str = ...,
+        payment_days: _builtins.int = ...,
+        late_penalty_rate: _builtins.str = ...,
+        early_payment_discount: _builtins.str = ...,
+        vat_on_debits: _builtins.bool = ...,
+        iban: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "share_capital", b"share_capital"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["address", b"address", "early_payment_discount", b"early_payment_discount", "iban", b"iban", "late_penalty_rate", b"late_penalty_rate", "legal_form", b"legal_form", "legal_name", b"legal_name", "payment_days", b"payment_days", "payment_terms", b"payment_terms", "registry", b"registry", "share_capital", b"share_capital", "siren", b"siren", "siret", b"siret", "vat_number", b"vat_number", "vat_on_debits", b"vat_on_debits"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SellerProfileInput: _TypeAlias = SellerProfileInput  # noqa: Y015
+
+@_typing.final
+class Quote(_message.Message):
+    """A quote (devis): lines and totals like an invoice, numbered when sent, answered by the
+    client; an accepted one becomes a draft invoice that cites it.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    STATE_FIELD_NUMBER: _builtins.int
+    NUMBER_FIELD_NUMBER: _builtins.int
+    ISSUE_DATE_FIELD_NUMBER: _builtins.int
+    VALID_UNTIL_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    LINES_FIELD_NUMBER: _builtins.int
+    TOTAL_EXCLUDING_TAX_FIELD_NUMBER: _builtins.int
+    TOTAL_TAX_FIELD_NUMBER: _builtins.int
+    TOTAL_INCLUDING_TAX_FIELD_NUMBER: _builtins.int
+    INVOICE_ID_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    AUDIT_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    client_id: _builtins.str
+    state: Global___QuoteState.ValueType
+    number: _builtins.str
+    """Given when sent, continuous in its series ("DEV-000042"); empty for a draft."""
+    issue_date: _builtins.str
+    """YYYY-MM-DD: the day it was sent."""
+    valid_until: _builtins.str
+    """YYYY-MM-DD: the last day it may be accepted."""
+    currency: _builtins.str
+    invoice_id: _builtins.str
+    """The draft invoice made from it, once accepted and invoiced."""
+    title: _builtins.str
+    version: _builtins.int
+    @_builtins.property
+    def lines(self) -> _containers.RepeatedCompositeFieldContainer[Global___InvoiceLine]: ...
+    @_builtins.property
+    def total_excluding_tax(self) -> _common_pb2.Money: ...
+    @_builtins.property
+    def total_tax(self) -> _common_pb2.Money: ...
+    @_builtins.property
+    def total_including_tax(self) -> _common_pb2.Money: ...
+    @_builtins.property
+    def audit(self) -> _common_pb2.AuditStamps: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        client_id: _builtins.str = ...,
+        state: Global___QuoteState.ValueType = ...,
+        number: _builtins.str = ...,
+        issue_date: _builtins.str = ...,
+        valid_until: _builtins.str = ...,
+        currency: _builtins.str = ...,
+        lines: _abc.Iterable[Global___InvoiceLine] | None = ...,
+        total_excluding_tax: _common_pb2.Money | None = ...,
+        total_tax: _common_pb2.Money | None = ...,
+        total_including_tax: _common_pb2.Money | None = ...,
+        invoice_id: _builtins.str = ...,
+        title: _builtins.str = ...,
+        version: _builtins.int = ...,
+        audit: _common_pb2.AuditStamps | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "total_excluding_tax", b"total_excluding_tax", "total_including_tax", b"total_including_tax", "total_tax", b"total_tax"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "client_id", b"client_id", "currency", b"currency", "id", b"id", "invoice_id", b"invoice_id", "issue_date", b"issue_date", "lines", b"lines", "number", b"number", "state", b"state", "title", b"title", "total_excluding_tax", b"total_excluding_tax", "total_including_tax", b"total_including_tax", "total_tax", b"total_tax", "valid_until", b"valid_until", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Quote: _TypeAlias = Quote  # noqa: Y015
+
+@_typing.final
+class CreateQuoteRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    LINES_FIELD_NUMBER: _builtins.int
+    VALID_UNTIL_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    title: _builtins.str
+    currency: _builtins.str
+    """ISO 4217."""
+    valid_until: _builtins.str
+    """YYYY-MM-DD, not before today."""
+    @_builtins.property
+    def lines(self) -> _containers.RepeatedCompositeFieldContainer[Global___InvoiceLineInput]: ...
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        title: _builtins.str = ...,
+        currency: _builtins.str = ...,
+        lines: _abc.Iterable[Global___InvoiceLineInput] | None = ...,
+        valid_until: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_id", b"client_id", "currency", b"currency", "lines", b"lines", "title", b"title", "valid_until", b"valid_until"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateQuoteRequest: _TypeAlias = CreateQuoteRequest  # noqa: Y015
+
+@_typing.final
+class AnswerQuoteRequest(_message.Message):
+    """Moves a quote along its path: SENT (from a draft, numbered then), ACCEPTED or REFUSED (from
+    sent, while still valid).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    STATE_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    version: _builtins.int
+    state: Global___QuoteState.ValueType
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        state: Global___QuoteState.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "state", b"state", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AnswerQuoteRequest: _TypeAlias = AnswerQuoteRequest  # noqa: Y015
+
+@_typing.final
+class InvoiceQuoteRequest(_message.Message):
+    """Makes a draft invoice of an accepted quote, citing it, with its lines."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    EXEMPTION_REFERENCE_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    version: _builtins.int
+    exemption_reference: _builtins.str
+    """Why no VAT applies, when a line of the quote carries none (needed to post the invoice)."""
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        exemption_reference: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["exemption_reference", b"exemption_reference", "id", b"id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___InvoiceQuoteRequest: _TypeAlias = InvoiceQuoteRequest  # noqa: Y015
 
 @_typing.final
 class Debt(_message.Message):
@@ -596,10 +1062,13 @@ class Account(_message.Message):
     INVOICE_COUNT_FIELD_NUMBER: _builtins.int
     DEBTS_FIELD_NUMBER: _builtins.int
     NOTICES_FIELD_NUMBER: _builtins.int
+    QUOTES_FIELD_NUMBER: _builtins.int
+    QUOTE_COUNT_FIELD_NUMBER: _builtins.int
     client_id: _builtins.str
     entry_count: _builtins.int
     """Entries and invoices the client has in all."""
     invoice_count: _builtins.int
+    quote_count: _builtins.int
     @_builtins.property
     def balance(self) -> _common_pb2.Money:
         """In the platform's default currency (EUR): never converted from the others."""
@@ -624,6 +1093,10 @@ class Account(_message.Message):
     def notices(self) -> _containers.RepeatedCompositeFieldContainer[Global___PremiumNotice]:
         """Newest due date first, at most notices_limit."""
 
+    @_builtins.property
+    def quotes(self) -> _containers.RepeatedCompositeFieldContainer[Global___Quote]:
+        """Newest first, at most quotes_limit."""
+
     def __init__(
         self,
         *,
@@ -636,10 +1109,12 @@ class Account(_message.Message):
         invoice_count: _builtins.int = ...,
         debts: _abc.Iterable[Global___Debt] | None = ...,
         notices: _abc.Iterable[Global___PremiumNotice] | None = ...,
+        quotes: _abc.Iterable[Global___Quote] | None = ...,
+        quote_count: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["balance", b"balance"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["balance", b"balance", "balances", b"balances", "client_id", b"client_id", "debts", b"debts", "entries", b"entries", "entry_count", b"entry_count", "invoice_count", b"invoice_count", "invoices", b"invoices", "notices", b"notices"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["balance", b"balance", "balances", b"balances", "client_id", b"client_id", "debts", b"debts", "entries", b"entries", "entry_count", b"entry_count", "invoice_count", b"invoice_count", "invoices", b"invoices", "notices", b"notices", "quote_count", b"quote_count", "quotes", b"quotes"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -654,6 +1129,7 @@ class BatchGetAccountsRequest(_message.Message):
     INVOICES_LIMIT_FIELD_NUMBER: _builtins.int
     WITH_DEBTS_FIELD_NUMBER: _builtins.int
     NOTICES_LIMIT_FIELD_NUMBER: _builtins.int
+    QUOTES_LIMIT_FIELD_NUMBER: _builtins.int
     entries_limit: _builtins.int
     """Newest ledger entries per client, 0 to 100."""
     invoices_limit: _builtins.int
@@ -662,6 +1138,8 @@ class BatchGetAccountsRequest(_message.Message):
     """Whether to return the open debts with their age."""
     notices_limit: _builtins.int
     """Newest premium notices per client, 0 to 100."""
+    quotes_limit: _builtins.int
+    """Newest quotes per client, 0 to 100."""
     @_builtins.property
     def client_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """A whole page of the client file in one call."""
@@ -674,10 +1152,11 @@ class BatchGetAccountsRequest(_message.Message):
         invoices_limit: _builtins.int = ...,
         with_debts: _builtins.bool = ...,
         notices_limit: _builtins.int = ...,
+        quotes_limit: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_ids", b"client_ids", "entries_limit", b"entries_limit", "invoices_limit", b"invoices_limit", "notices_limit", b"notices_limit", "with_debts", b"with_debts"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_ids", b"client_ids", "entries_limit", b"entries_limit", "invoices_limit", b"invoices_limit", "notices_limit", b"notices_limit", "quotes_limit", b"quotes_limit", "with_debts", b"with_debts"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1029,6 +1508,9 @@ class CreateInvoiceRequest(_message.Message):
     LINES_FIELD_NUMBER: _builtins.int
     CREDITED_INVOICE_ID_FIELD_NUMBER: _builtins.int
     EXEMPTION_REFERENCE_FIELD_NUMBER: _builtins.int
+    DUE_DATE_FIELD_NUMBER: _builtins.int
+    SUPPLY_DATE_FIELD_NUMBER: _builtins.int
+    OPERATION_CATEGORY_FIELD_NUMBER: _builtins.int
     client_id: _builtins.str
     kind: Global___InvoiceKind.ValueType
     series: _builtins.str
@@ -1038,6 +1520,12 @@ class CreateInvoiceRequest(_message.Message):
     credited_invoice_id: _builtins.str
     """Required for a credit note: a posted invoice of the same client and currency."""
     exemption_reference: _builtins.str
+    due_date: _builtins.str
+    """YYYY-MM-DD; empty: the issue date plus the seller's payment days, set at posting."""
+    supply_date: _builtins.str
+    """YYYY-MM-DD, when the goods or services were supplied; empty: the issue date."""
+    operation_category: Global___OperationCategory.ValueType
+    """Unspecified: services."""
     @_builtins.property
     def lines(self) -> _containers.RepeatedCompositeFieldContainer[Global___InvoiceLineInput]: ...
     def __init__(
@@ -1050,10 +1538,13 @@ class CreateInvoiceRequest(_message.Message):
         lines: _abc.Iterable[Global___InvoiceLineInput] | None = ...,
         credited_invoice_id: _builtins.str = ...,
         exemption_reference: _builtins.str = ...,
+        due_date: _builtins.str = ...,
+        supply_date: _builtins.str = ...,
+        operation_category: Global___OperationCategory.ValueType = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_id", b"client_id", "credited_invoice_id", b"credited_invoice_id", "currency", b"currency", "exemption_reference", b"exemption_reference", "kind", b"kind", "lines", b"lines", "series", b"series"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_id", b"client_id", "credited_invoice_id", b"credited_invoice_id", "currency", b"currency", "due_date", b"due_date", "exemption_reference", b"exemption_reference", "kind", b"kind", "lines", b"lines", "operation_category", b"operation_category", "series", b"series", "supply_date", b"supply_date"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1288,3 +1779,45 @@ class InvoiceCancelled(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___InvoiceCancelled: _TypeAlias = InvoiceCancelled  # noqa: Y015
+
+@_typing.final
+class SellerProfileSet(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROFILE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def profile(self) -> Global___SellerProfile: ...
+    def __init__(
+        self,
+        *,
+        profile: Global___SellerProfile | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["profile", b"profile"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["profile", b"profile"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SellerProfileSet: _TypeAlias = SellerProfileSet  # noqa: Y015
+
+@_typing.final
+class QuoteSaved(_message.Message):
+    """A quote was created, sent, accepted, refused or invoiced."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    QUOTE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def quote(self) -> Global___Quote: ...
+    def __init__(
+        self,
+        *,
+        quote: Global___Quote | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["quote", b"quote"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["quote", b"quote"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___QuoteSaved: _TypeAlias = QuoteSaved  # noqa: Y015

@@ -4,6 +4,7 @@ import grpc
 import warnings
 
 from client360.billing.v1 import billing_pb2 as client360_dot_billing_dot_v1_dot_billing__pb2
+from client360.common.v1 import common_pb2 as client360_dot_common_dot_v1_dot_common__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -79,6 +80,36 @@ class BillingServiceStub:
                 request_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.CancelInvoiceRequest.SerializeToString,
                 response_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.Invoice.FromString,
                 _registered_method=True)
+        self.GetSellerProfile = channel.unary_unary(
+                '/client360.billing.v1.BillingService/GetSellerProfile',
+                request_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.GetSellerProfileRequest.SerializeToString,
+                response_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.SellerProfile.FromString,
+                _registered_method=True)
+        self.SetSellerProfile = channel.unary_unary(
+                '/client360.billing.v1.BillingService/SetSellerProfile',
+                request_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.SetSellerProfileRequest.SerializeToString,
+                response_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.SellerProfile.FromString,
+                _registered_method=True)
+        self.CreateQuote = channel.unary_unary(
+                '/client360.billing.v1.BillingService/CreateQuote',
+                request_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.CreateQuoteRequest.SerializeToString,
+                response_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.Quote.FromString,
+                _registered_method=True)
+        self.AnswerQuote = channel.unary_unary(
+                '/client360.billing.v1.BillingService/AnswerQuote',
+                request_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.AnswerQuoteRequest.SerializeToString,
+                response_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.Quote.FromString,
+                _registered_method=True)
+        self.InvoiceQuote = channel.unary_unary(
+                '/client360.billing.v1.BillingService/InvoiceQuote',
+                request_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.InvoiceQuoteRequest.SerializeToString,
+                response_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.Invoice.FromString,
+                _registered_method=True)
+        self.GetFile = channel.unary_unary(
+                '/client360.billing.v1.BillingService/GetFile',
+                request_serializer=client360_dot_common_dot_v1_dot_common__pb2.FileRequest.SerializeToString,
+                response_deserializer=client360_dot_common_dot_v1_dot_common__pb2.FileContent.FromString,
+                _registered_method=True)
 
 
 class BillingServiceServicer:
@@ -142,6 +173,46 @@ class BillingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetSellerProfile(self, request, context):
+        """The tenant's seller profile (empty, version 0, until an admin sets it).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetSellerProfile(self, request, context):
+        """Admins only: the seller's identity and terms, checked (SIREN, SIRET, VAT number).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateQuote(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnswerQuote(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def InvoiceQuote(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetFile(self, request, context):
+        """A posted invoice or credit note as a Factur-X PDF (PDF/A-3 with its EN 16931 CII XML);
+        id: the invoice's id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BillingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -189,6 +260,36 @@ def add_BillingServiceServicer_to_server(servicer, server):
                     servicer.CancelInvoice,
                     request_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.CancelInvoiceRequest.FromString,
                     response_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.Invoice.SerializeToString,
+            ),
+            'GetSellerProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSellerProfile,
+                    request_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.GetSellerProfileRequest.FromString,
+                    response_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.SellerProfile.SerializeToString,
+            ),
+            'SetSellerProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetSellerProfile,
+                    request_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.SetSellerProfileRequest.FromString,
+                    response_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.SellerProfile.SerializeToString,
+            ),
+            'CreateQuote': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateQuote,
+                    request_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.CreateQuoteRequest.FromString,
+                    response_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.Quote.SerializeToString,
+            ),
+            'AnswerQuote': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerQuote,
+                    request_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.AnswerQuoteRequest.FromString,
+                    response_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.Quote.SerializeToString,
+            ),
+            'InvoiceQuote': grpc.unary_unary_rpc_method_handler(
+                    servicer.InvoiceQuote,
+                    request_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.InvoiceQuoteRequest.FromString,
+                    response_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.Invoice.SerializeToString,
+            ),
+            'GetFile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFile,
+                    request_deserializer=client360_dot_common_dot_v1_dot_common__pb2.FileRequest.FromString,
+                    response_serializer=client360_dot_common_dot_v1_dot_common__pb2.FileContent.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -434,6 +535,168 @@ class BillingService:
             '/client360.billing.v1.BillingService/CancelInvoice',
             client360_dot_billing_dot_v1_dot_billing__pb2.CancelInvoiceRequest.SerializeToString,
             client360_dot_billing_dot_v1_dot_billing__pb2.Invoice.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSellerProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.billing.v1.BillingService/GetSellerProfile',
+            client360_dot_billing_dot_v1_dot_billing__pb2.GetSellerProfileRequest.SerializeToString,
+            client360_dot_billing_dot_v1_dot_billing__pb2.SellerProfile.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetSellerProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.billing.v1.BillingService/SetSellerProfile',
+            client360_dot_billing_dot_v1_dot_billing__pb2.SetSellerProfileRequest.SerializeToString,
+            client360_dot_billing_dot_v1_dot_billing__pb2.SellerProfile.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateQuote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.billing.v1.BillingService/CreateQuote',
+            client360_dot_billing_dot_v1_dot_billing__pb2.CreateQuoteRequest.SerializeToString,
+            client360_dot_billing_dot_v1_dot_billing__pb2.Quote.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerQuote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.billing.v1.BillingService/AnswerQuote',
+            client360_dot_billing_dot_v1_dot_billing__pb2.AnswerQuoteRequest.SerializeToString,
+            client360_dot_billing_dot_v1_dot_billing__pb2.Quote.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def InvoiceQuote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.billing.v1.BillingService/InvoiceQuote',
+            client360_dot_billing_dot_v1_dot_billing__pb2.InvoiceQuoteRequest.SerializeToString,
+            client360_dot_billing_dot_v1_dot_billing__pb2.Invoice.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetFile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.billing.v1.BillingService/GetFile',
+            client360_dot_common_dot_v1_dot_common__pb2.FileRequest.SerializeToString,
+            client360_dot_common_dot_v1_dot_common__pb2.FileContent.FromString,
             options,
             channel_credentials,
             insecure,

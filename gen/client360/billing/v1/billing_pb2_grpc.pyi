@@ -7,6 +7,7 @@ entries are written, and invoices and credit notes numbered without gap at posti
 """
 
 from client360.billing.v1 import billing_pb2 as _billing_pb2
+from client360.common.v1 import common_pb2 as _common_pb2
 from collections import abc as _abc
 from grpc import aio as _aio
 import abc as _abc_1
@@ -47,6 +48,17 @@ class BillingServiceStub:
     """Numbers the draft, writes it to the ledger; a credit note settles the invoice it cites."""
     CancelInvoice: _grpc.UnaryUnaryMultiCallable[_billing_pb2.CancelInvoiceRequest, _billing_pb2.Invoice]
     """Only a draft: a posted invoice is corrected by a credit note."""
+    GetSellerProfile: _grpc.UnaryUnaryMultiCallable[_billing_pb2.GetSellerProfileRequest, _billing_pb2.SellerProfile]
+    """The tenant's seller profile (empty, version 0, until an admin sets it)."""
+    SetSellerProfile: _grpc.UnaryUnaryMultiCallable[_billing_pb2.SetSellerProfileRequest, _billing_pb2.SellerProfile]
+    """Admins only: the seller's identity and terms, checked (SIREN, SIRET, VAT number)."""
+    CreateQuote: _grpc.UnaryUnaryMultiCallable[_billing_pb2.CreateQuoteRequest, _billing_pb2.Quote]
+    AnswerQuote: _grpc.UnaryUnaryMultiCallable[_billing_pb2.AnswerQuoteRequest, _billing_pb2.Quote]
+    InvoiceQuote: _grpc.UnaryUnaryMultiCallable[_billing_pb2.InvoiceQuoteRequest, _billing_pb2.Invoice]
+    GetFile: _grpc.UnaryUnaryMultiCallable[_common_pb2.FileRequest, _common_pb2.FileContent]
+    """A posted invoice or credit note as a Factur-X PDF (PDF/A-3 with its EN 16931 CII XML);
+    id: the invoice's id.
+    """
 
 @_typing.type_check_only
 class BillingServiceAsyncStub(BillingServiceStub):
@@ -64,6 +76,17 @@ class BillingServiceAsyncStub(BillingServiceStub):
     """Numbers the draft, writes it to the ledger; a credit note settles the invoice it cites."""
     CancelInvoice: _aio.UnaryUnaryMultiCallable[_billing_pb2.CancelInvoiceRequest, _billing_pb2.Invoice]  # type: ignore[assignment]
     """Only a draft: a posted invoice is corrected by a credit note."""
+    GetSellerProfile: _aio.UnaryUnaryMultiCallable[_billing_pb2.GetSellerProfileRequest, _billing_pb2.SellerProfile]  # type: ignore[assignment]
+    """The tenant's seller profile (empty, version 0, until an admin sets it)."""
+    SetSellerProfile: _aio.UnaryUnaryMultiCallable[_billing_pb2.SetSellerProfileRequest, _billing_pb2.SellerProfile]  # type: ignore[assignment]
+    """Admins only: the seller's identity and terms, checked (SIREN, SIRET, VAT number)."""
+    CreateQuote: _aio.UnaryUnaryMultiCallable[_billing_pb2.CreateQuoteRequest, _billing_pb2.Quote]  # type: ignore[assignment]
+    AnswerQuote: _aio.UnaryUnaryMultiCallable[_billing_pb2.AnswerQuoteRequest, _billing_pb2.Quote]  # type: ignore[assignment]
+    InvoiceQuote: _aio.UnaryUnaryMultiCallable[_billing_pb2.InvoiceQuoteRequest, _billing_pb2.Invoice]  # type: ignore[assignment]
+    GetFile: _aio.UnaryUnaryMultiCallable[_common_pb2.FileRequest, _common_pb2.FileContent]  # type: ignore[assignment]
+    """A posted invoice or credit note as a Factur-X PDF (PDF/A-3 with its EN 16931 CII XML);
+    id: the invoice's id.
+    """
 
 class BillingServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -132,5 +155,52 @@ class BillingServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_billing_pb2.Invoice, _abc.Awaitable[_billing_pb2.Invoice]]:
         """Only a draft: a posted invoice is corrected by a credit note."""
+
+    @_abc_1.abstractmethod
+    def GetSellerProfile(
+        self,
+        request: _billing_pb2.GetSellerProfileRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_billing_pb2.SellerProfile, _abc.Awaitable[_billing_pb2.SellerProfile]]:
+        """The tenant's seller profile (empty, version 0, until an admin sets it)."""
+
+    @_abc_1.abstractmethod
+    def SetSellerProfile(
+        self,
+        request: _billing_pb2.SetSellerProfileRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_billing_pb2.SellerProfile, _abc.Awaitable[_billing_pb2.SellerProfile]]:
+        """Admins only: the seller's identity and terms, checked (SIREN, SIRET, VAT number)."""
+
+    @_abc_1.abstractmethod
+    def CreateQuote(
+        self,
+        request: _billing_pb2.CreateQuoteRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_billing_pb2.Quote, _abc.Awaitable[_billing_pb2.Quote]]: ...
+
+    @_abc_1.abstractmethod
+    def AnswerQuote(
+        self,
+        request: _billing_pb2.AnswerQuoteRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_billing_pb2.Quote, _abc.Awaitable[_billing_pb2.Quote]]: ...
+
+    @_abc_1.abstractmethod
+    def InvoiceQuote(
+        self,
+        request: _billing_pb2.InvoiceQuoteRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_billing_pb2.Invoice, _abc.Awaitable[_billing_pb2.Invoice]]: ...
+
+    @_abc_1.abstractmethod
+    def GetFile(
+        self,
+        request: _common_pb2.FileRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_common_pb2.FileContent, _abc.Awaitable[_common_pb2.FileContent]]:
+        """A posted invoice or credit note as a Factur-X PDF (PDF/A-3 with its EN 16931 CII XML);
+        id: the invoice's id.
+        """
 
 def add_BillingServiceServicer_to_server(servicer: BillingServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
