@@ -39,10 +39,11 @@ from runtime.rpc import (
     insecure_channel,
     traced_call,
 )
-from runtime.services import SERVICE_NAMES
+from runtime.services import MERGING_SERVICES, SERVICE_NAMES
 
 Response = TypeVar("Response")
 
+_RECORDS_SERVICE = lifecycle_pb2.DESCRIPTOR.services_by_name["ClientRecordsService"].full_name
 _SAFE_TO_RETRY = (MethodOptions.NO_SIDE_EFFECTS, MethodOptions.IDEMPOTENT)
 # gRPC caps a call at 5 attempts whatever the policy says.
 _MAX_ATTEMPTS = 5
@@ -164,21 +165,19 @@ class ServiceCalls:
         )
         return await self.call(service, method, request, caller)
 
-    def counting_services(self) -> list[str]:
-        """The services that say how many records they keep of a client (for merges)."""
-        return [
-            name
-            for name, descriptor in self._services.items()
-            if "CountClientRecords" in descriptor.methods_by_name
-        ]
+    @staticmethod
+    def counting_services() -> tuple[str, ...]:
+        """The services that say how many records they keep of a client (for merges):
+        identity, and those that move theirs in a merge."""
+        return ("identity", *MERGING_SERVICES)
 
     async def count_client_records(
         self, service: str, caller: Caller, client_ids: Sequence[str]
     ) -> lifecycle_pb2.CountClientRecordsResponse:
-        """How many records ``service`` keeps of each client, by kind."""
-        descriptor = self._services[service]
+        """How many records ``service`` keeps of each client, by kind (ClientRecordsService,
+        which each of them serves from the same implementation)."""
         method = self.channel(service).unary_unary(
-            f"/{descriptor.full_name}/CountClientRecords",
+            f"/{_RECORDS_SERVICE}/CountClientRecords",
             request_serializer=lifecycle_pb2.CountClientRecordsRequest.SerializeToString,
             response_deserializer=lifecycle_pb2.CountClientRecordsResponse.FromString,
         )

@@ -39,7 +39,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("compliance", 50056, merges_clients=True),
     ServiceSpec("contracts", 50052),
     ServiceSpec("billing", 50054),
-    ServiceSpec("communication", 50055),
+    ServiceSpec("communication", 50055, merges_clients=True),
     ServiceSpec("interventions", 50053, merges_clients=True),
 )
 

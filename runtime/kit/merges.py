@@ -4,11 +4,12 @@ survivor, and the confirmation identity waits for (client360.lifecycle.v1).
 A service declares what it keeps of a client once, as a ``ClientRecords``: the collections
 whose documents name a client in a field, by the kind it reports them as, and, when a move is
 more than a field changed (a list of participants, a balance to add up), a function of its own.
-Then ``ctx.consume(**records.consumer())`` applies identity's MergeRequested through a durable
-consumer: the moves and the MergeStepDone confirming them commit in the consumer's
+Then ``records.wire(ctx)`` does two things. It applies identity's MergeRequested through a
+durable consumer: the moves and the MergeStepDone confirming them commit in the consumer's
 transaction, with the event marked applied, so a request delivered twice moves nothing more and
-a service that was down does its part when it is back. ``count`` answers CountClientRecords,
-what a merge would move, for the preview.
+a service that was down does its part when it is back. And it serves ClientRecordsService's
+CountClientRecords (what a merge would move, for the preview) from ``count``, so no service
+writes that RPC itself.
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from client360.events.v1 import events_pb2
-from client360.lifecycle.v1 import lifecycle_pb2
+from client360.lifecycle.v1 import lifecycle_pb2, lifecycle_pb2_grpc
 from runtime.contracts import decode_payload, payload_types
 from runtime.outbox import new_event, queue_event
+from runtime.rpc import ServicerContext, current_caller
+from runtime.server import ServiceContext
 from runtime.store import DocumentStore, Transaction
 
 log = logging.getLogger(__name__)
 
 MERGE_REQUESTS = payload_types(lifecycle_pb2.MergeRequested)
+RECORDS_SERVICE = lifecycle_pb2.DESCRIPTOR.services_by_name["ClientRecordsService"].full_name
 # Moves that are more than one field changed: (transaction, tenant, merged id, survivor id) to
 # the number of records moved by kind.
 CustomMove = Callable[[Transaction, str, str, str], Awaitable[Mapping[str, int]]]
@@ -112,13 +116,36 @@ class ClientRecords:
             extra={"merge_id": request.merge_id, "moved": sum(moved.values())},
         )
 
-    def consumer(self) -> dict[str, Any]:
-        """The arguments of ``ctx.consume`` for this service's merge consumer."""
-        return {
-            "durable": f"{self.service}-merges",
-            "subjects": tuple(MERGE_REQUESTS),
-            "handler": self,
-        }
+    @property
+    def durable(self) -> str:
+        return f"{self.service}-merges"
+
+    def wire(self, ctx: ServiceContext, *, moves: bool = True) -> None:
+        """Serve the counts, and (unless ``moves`` is False: identity does its own part)
+        consume the merge requests."""
+        if moves:
+            ctx.consume(durable=self.durable, subjects=tuple(MERGE_REQUESTS), handler=self)
+        ctx.add_servicer(
+            lifecycle_pb2_grpc.add_ClientRecordsServiceServicer_to_server,
+            ClientRecordsServicer(self, ctx.store),
+            RECORDS_SERVICE,
+        )
+
+
+class ClientRecordsServicer(lifecycle_pb2_grpc.ClientRecordsServiceServicer):
+    """CountClientRecords, the same in every service, from its ``ClientRecords``."""
+
+    def __init__(self, records: ClientRecords, store: DocumentStore) -> None:
+        self._records = records
+        self._store = store
+
+    async def CountClientRecords(  # noqa: N802 - the method's name in the proto
+        self, request: lifecycle_pb2.CountClientRecordsRequest, context: ServicerContext
+    ) -> lifecycle_pb2.CountClientRecordsResponse:
+        counts = await self._records.count(
+            self._store, current_caller().tenant_id, list(request.client_ids)
+        )
+        return counts_to_proto(counts)
 
 
 def counts_to_proto(

@@ -14,6 +14,7 @@ from services.communication import consumers
 from services.communication.inbox import InboxWatcher
 from services.communication.jobs import campaign_runner, sms_runner
 from services.communication.mailer import MailSender
+from services.communication.merges import CLIENT_RECORDS
 from services.communication.models import COLLECTIONS
 from services.communication.repository import CommunicationRepository
 from services.communication.servicer import CommunicationServicer
@@ -47,6 +48,7 @@ async def wire(ctx: ServiceContext) -> None:
     ctx.background(mailer.run(), "mail-sender")
     inbox = InboxWatcher(repo, settings.inbox(ctx.settings.data_dir), poll=settings.inbox_poll)
     ctx.background(inbox.run(), "mail-inbox")
+    CLIENT_RECORDS.wire(ctx)
     ctx.add_servicer(
         communication_pb2_grpc.add_CommunicationServiceServicer_to_server,
         CommunicationServicer(

@@ -35,7 +35,7 @@ async def wire(ctx: ServiceContext) -> None:
         subjects=consumers.IDENTITY_SUBJECTS,
         handler=consumers.IdentityEventHandler(repo, register),
     )
-    ctx.consume(**CLIENT_RECORDS.consumer())
+    CLIENT_RECORDS.wire(ctx)
     ctx.background(runner.run(), "screening-jobs")
     ctx.background(
         service.follow_register(repo=repo, register=register, every=REGISTER_FOLLOW_SECONDS),
@@ -43,7 +43,7 @@ async def wire(ctx: ServiceContext) -> None:
     )
     ctx.add_servicer(
         compliance_pb2_grpc.add_ComplianceServiceServicer_to_server,
-        ComplianceServicer(repo, register, runner, ctx.store),
+        ComplianceServicer(repo, register, runner),
         SERVICE_NAME,
     )
 

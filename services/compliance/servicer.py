@@ -4,12 +4,9 @@ answer. Errors travel as runtime errors and are mapped to status codes by the in
 from __future__ import annotations
 
 from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
-from client360.lifecycle.v1 import lifecycle_pb2
 from runtime.kit.jobs import JobRunner
-from runtime.kit.merges import counts_to_proto
 from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
-from runtime.store import DocumentStore
 from services.compliance import jobs, service
 from services.compliance.mapping import (
     STATUS_FROM_PROTO,
@@ -18,7 +15,6 @@ from services.compliance.mapping import (
     register_info_to_proto,
     screening_to_proto,
 )
-from services.compliance.merges import CLIENT_RECORDS
 from services.compliance.repository import ComplianceRepository
 from services.compliance.service import ScreeningRegister
 
@@ -29,9 +25,7 @@ class ComplianceServicer(compliance_pb2_grpc.ComplianceServiceServicer):
         repo: ComplianceRepository,
         register: ScreeningRegister,
         runner: JobRunner,
-        store: DocumentStore,
     ) -> None:
-        self._store = store
         self._repo = repo
         self._register = register
         self._runner = runner
@@ -105,11 +99,3 @@ class ComplianceServicer(compliance_pb2_grpc.ComplianceServiceServicer):
         self, request: compliance_pb2.GetRegisterInfoRequest, context: Context
     ) -> compliance_pb2.RegisterInfo:
         return register_info_to_proto(service.register_info(register=self._register))
-
-    async def CountClientRecords(
-        self, request: lifecycle_pb2.CountClientRecordsRequest, context: Context
-    ) -> lifecycle_pb2.CountClientRecordsResponse:
-        counts = await CLIENT_RECORDS.count(
-            self._store, current_caller().tenant_id, list(request.client_ids)
-        )
-        return counts_to_proto(counts)

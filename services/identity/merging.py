@@ -22,8 +22,9 @@ from typing import Any, Final, TypedDict, cast
 import orjson
 
 from runtime.errors import FieldViolation, InvalidInput
+from runtime.kit.merges import ClientField, ClientRecords
 from runtime.services import MERGING_SERVICES
-from services.identity.models import CLIENT_INPUT_FIELDS, Client
+from services.identity.models import CLIENT_INPUT_FIELDS, CLIENTS, CONTACTS, Client
 from services.identity.privacy import masked
 
 SERVICE: Final = "identity"
@@ -50,6 +51,15 @@ LISTS: Final = frozenset(
     }
 )
 SURVIVOR, MERGED, BOTH = "survivor", "merged", "both"
+# What identity keeps hanging off a client, as the merge preview counts it (identity moves
+# them itself, in the merge's own transaction).
+CLIENT_RECORDS: Final = ClientRecords(
+    service=SERVICE,
+    fields=(
+        ClientField("contacts", CONTACTS),
+        ClientField("attached_clients", CLIENTS, "parent_client_id"),
+    ),
+)
 
 
 def _address_key(a: dict[str, Any]) -> Any:

@@ -162,12 +162,3 @@ class IdentityRepository(Repository):
     async def contacts_of(self, txn: Transaction, tenant_id: str, client_id: str) -> list[Contact]:
         found = await txn.find(CONTACTS, tenant_id, {"client_id": client_id})
         return [fill_contact_ids(cast(Contact, c)) for c in found]
-
-    async def count_records(self, tenant_id: str, client_id: str) -> dict[str, int]:
-        """What identity keeps hanging off a client: its contacts and attached clients."""
-        return {
-            "contacts": await self._store.count(CONTACTS, tenant_id, {"client_id": client_id}),
-            "attached_clients": await self._store.count(
-                CLIENTS, tenant_id, {"parent_client_id": client_id}
-            ),
-        }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from client360.identity.v1 import identity_pb2, identity_pb2_grpc
 from runtime.crypto import FieldCipher
 from runtime.server import ServiceContext, main
+from services.identity import merging
 from services.identity.consumers import MERGE_STEPS, MERGE_STEPS_DURABLE, MergeStepHandler
 from services.identity.demo import load_demo_data
 from services.identity.models import COLLECTIONS
@@ -27,6 +28,7 @@ async def wire(ctx: ServiceContext) -> None:
     ctx.consume(
         durable=MERGE_STEPS_DURABLE, subjects=tuple(MERGE_STEPS), handler=MergeStepHandler(repo)
     )
+    merging.CLIENT_RECORDS.wire(ctx, moves=False)
 
 
 def run() -> None:

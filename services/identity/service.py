@@ -834,12 +834,3 @@ async def record_merge_step(
     stored = await repo.replace_merge(txn, tenant_id, merge)
     if stored["status"] == merging.DONE:
         await events.merge_completed(txn, tenant_id, actor_id, stored)
-
-
-async def count_client_records(
-    *, repo: IdentityRepository, caller: Caller, client_ids: Sequence[str]
-) -> dict[str, dict[str, int]]:
-    return {
-        client_id: await repo.count_records(caller.tenant_id, client_id)
-        for client_id in dict.fromkeys(client_ids)
-    }

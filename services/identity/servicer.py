@@ -9,9 +9,7 @@ from google.protobuf import field_mask_pb2
 
 from client360.common.v1 import common_pb2
 from client360.identity.v1 import identity_pb2, identity_pb2_grpc
-from client360.lifecycle.v1 import lifecycle_pb2
 from runtime.errors import FieldViolation, InvalidInput
-from runtime.kit.merges import counts_to_proto
 from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
 from services.identity import service
@@ -339,11 +337,3 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             repo=self._repo, caller=current_caller(), merge_id=request.id
         )
         return merge_to_proto(merge)
-
-    async def CountClientRecords(
-        self, request: lifecycle_pb2.CountClientRecordsRequest, context: Context
-    ) -> lifecycle_pb2.CountClientRecordsResponse:
-        counts = await service.count_client_records(
-            repo=self._repo, caller=current_caller(), client_ids=list(request.client_ids)
-        )
-        return counts_to_proto(counts)

@@ -29,14 +29,13 @@ async def wire(ctx: ServiceContext) -> None:
             files=files,
         ),
     )
-    records = client_records(repo)
-    ctx.consume(**records.consumer())
+    client_records(repo).wire(ctx)
     visits = maintenance.visits_runner(repo)
     ctx.background(visits.run(), "maintenance-visits")
     ctx.background(maintenance.top_up_loop(repo, visits), "maintenance-top-up")
     ctx.add_servicer(
         interventions_pb2_grpc.add_InterventionsServiceServicer_to_server,
-        InterventionsServicer(repo, visits, files, records, ctx.store),
+        InterventionsServicer(repo, visits, files),
         SERVICE_NAME,
     )
 

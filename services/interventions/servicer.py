@@ -6,14 +6,11 @@ from __future__ import annotations
 from client360.common.v1 import common_pb2
 from client360.interventions.v1 import interventions_pb2 as pb
 from client360.interventions.v1 import interventions_pb2_grpc
-from client360.lifecycle.v1 import lifecycle_pb2
 from runtime.kit.common import address_to_proto
 from runtime.kit.files import FileStore
 from runtime.kit.jobs import JobRunner
-from runtime.kit.merges import ClientRecords, counts_to_proto
 from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
-from runtime.store import DocumentStore
 from services.interventions import filing, maintenance, places, service, workshop
 from services.interventions.mapping import (
     appointment_to_proto,
@@ -36,16 +33,7 @@ from services.interventions.status import Today
 
 
 class InterventionsServicer(interventions_pb2_grpc.InterventionsServiceServicer):
-    def __init__(
-        self,
-        repo: InterventionsRepository,
-        visits: JobRunner,
-        files: FileStore,
-        records: ClientRecords,
-        store: DocumentStore,
-    ) -> None:
-        self._records = records
-        self._store = store
+    def __init__(self, repo: InterventionsRepository, visits: JobRunner, files: FileStore) -> None:
         self._repo = repo
         self._visits = visits
         self._files = files
@@ -348,14 +336,6 @@ class InterventionsServicer(interventions_pb2_grpc.InterventionsServiceServicer)
             status=WORKSHOP_STATUSES.to_word(request.status),
         )
         return appointment_to_proto(appointment)
-
-    async def CountClientRecords(
-        self, request: lifecycle_pb2.CountClientRecordsRequest, context: Context
-    ) -> lifecycle_pb2.CountClientRecordsResponse:
-        counts = await self._records.count(
-            self._store, current_caller().tenant_id, list(request.client_ids)
-        )
-        return counts_to_proto(counts)
 
 
 def _upload(message: pb.UploadedFile) -> filing.Upload:

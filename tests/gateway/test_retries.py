@@ -144,7 +144,6 @@ def test_the_retry_policy_names_the_reads_of_the_proto_and_nothing_else() -> Non
     [policy] = config["methodConfig"]
     assert sorted(name["method"] for name in policy["name"]) == [
         "BatchGetClients",
-        "CountClientRecords",
         "FindDuplicateSuspects",
         "GetClient",
         "GetMerge",

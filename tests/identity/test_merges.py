@@ -73,6 +73,9 @@ mutation($id: ID!, $input: InterventionInput!) {
   createIntervention(clientId: $id, input: $input) { id }
 }
 """
+ACTIVITY = """
+mutation($input: LogActivityInput!) { logActivity(input: $input) { id } }
+"""
 FIELD_WORK = """
 query($id: ID!) { client(id: $id) { interventions { items { title } equipment { name } } } }
 """
@@ -118,6 +121,8 @@ async def duplicates(gql: GraphQLClient) -> tuple[str, str, str]:
         INTERVENTION,
         {"id": merged, "input": {"title": "Entretien", "equipmentIds": [boiler["id"]]}},
     )
+    call = {"clientId": merged, "kind": "CALL", "direction": "INBOUND", "summary": "Appel"}
+    await gql.data(ACTIVITY, {"input": call})
     await screened(gql, survivor, 1)
     await screened(gql, merged, 2)  # itself, then its contact
     return survivor, merged, child
@@ -168,7 +173,13 @@ async def test_a_merge_moves_everything_to_the_survivor_once(gql: GraphQLClient)
     steps = {s["service"]: {m["kind"]: m["count"] for m in s["moved"]} for s in merge["steps"]}
     assert steps["identity"] == {"associated_clients": 0, "attached_clients": 1, "contacts": 1}
     assert steps["compliance"]["screenings"] == 2
+    assert steps["interventions"]["interventions"] == 1
+    assert steps["interventions"]["equipment"] == 1
+    assert steps["communication"]["activities"] == 1
     assert set(steps) == {"identity", *MERGING_SERVICES}
+    field_work = (await gql.data(FIELD_WORK, {"id": survivor}))["client"]["interventions"]
+    assert [i["title"] for i in field_work["items"]] == ["Entretien"]
+    assert [e["name"] for e in field_work["equipment"]] == ["Chaudière"]
 
     kept = (await gql.data(FILE, {"id": survivor}))["client"]
     assert kept["identity"]["firstName"] == "Camille"

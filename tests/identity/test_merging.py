@@ -186,7 +186,7 @@ async def test_the_survivor_keeps_its_values_fills_its_gaps_and_joins_its_lists(
         )
 
 
-async def test_what_a_merge_refuses(repo: IdentityRepository) -> None:
+async def test_what_a_merge_refuses(repo: IdentityRepository, store: SqliteStore) -> None:
     one, two = await create(repo, last_name="Un"), await create(repo, last_name="Deux")
     with pytest.raises(InvalidInput, match="mergedId"):
         await service.merge_clients(
@@ -210,7 +210,7 @@ async def test_what_a_merge_refuses(repo: IdentityRepository) -> None:
         )
     with pytest.raises(NotFound):
         await service.get_merge(repo=repo, caller=ADVISOR, merge_id="nope")
-    counts = await service.count_client_records(repo=repo, caller=ADVISOR, client_ids=[one, one])
+    counts = await merging.CLIENT_RECORDS.count(store, ADVISOR.tenant_id, [one, one])
     assert counts == {one: {"contacts": 0, "attached_clients": 0}}
 
 
@@ -226,7 +226,7 @@ async def test_a_service_moves_its_records_once_and_confirms(store: SqliteStore)
         key="keep",
         actor_id="alice",
     )
-    assert records.consumer()["durable"] == "desk-merges"
+    assert records.durable == "desk-merges"
     for _ in range(2):
         async with store.transaction() as txn:
             await records(txn, request)

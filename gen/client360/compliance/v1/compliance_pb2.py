@@ -24,11 +24,10 @@ _sym_db = _symbol_database.Default()
 
 from client360.common.v1 import common_pb2 as client360_dot_common_dot_v1_dot_common__pb2
 from client360.events.v1 import events_pb2 as client360_dot_events_dot_v1_dot_events__pb2
-from client360.lifecycle.v1 import lifecycle_pb2 as client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(client360/compliance/v1/compliance.proto\x12\x17\x63lient360.compliance.v1\x1a client360/common/v1/common.proto\x1a client360/events/v1/events.proto\x1a&client360/lifecycle/v1/lifecycle.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"b\n\x0eScreeningMatch\x12\x10\n\x08\x65ntry_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0cmatched_name\x18\x03 \x01(\t\x12\r\n\x05score\x18\x04 \x01(\x01\x12\x0b\n\x03url\x18\x05 \x01(\t\"\xd0\x03\n\tScreening\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x12\n\ncontact_id\x18\x03 \x01(\t\x12\x14\n\x0csubject_name\x18\x04 \x01(\t\x12&\n\x02\x61t\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rregister_date\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x07matches\x18\x07 \x03(\x0b\x32\'.client360.compliance.v1.ScreeningMatch\x12\x41\n\rstatus_before\x18\x08 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12@\n\x0cstatus_after\x18\t \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12:\n\x07trigger\x18\n \x01(\x0e\x32).client360.compliance.v1.ScreeningTrigger\x12\x0e\n\x06job_id\x18\x0b \x01(\t\x12\x14\n\x0crequested_by\x18\x0c \x01(\t\"\xa0\x01\n\x0eStatusDecision\x12:\n\x06status\x18\x01 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x12\n\ndecided_by\x18\x03 \x01(\t\x12.\n\ndecided_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8e\x02\n\x10\x43lientCompliance\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12:\n\x06status\x18\x02 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12:\n\x0elast_screening\x18\x03 \x01(\x0b\x32\".client360.compliance.v1.Screening\x12\x33\n\x07history\x18\x04 \x03(\x0b\x32\".client360.compliance.v1.Screening\x12:\n\tdecisions\x18\x05 \x03(\x0b\x32\'.client360.compliance.v1.StatusDecision\"\x91\x02\n\x0cScreeningJob\x12\n\n\x02id\x18\x01 \x01(\t\x12\x30\n\x05state\x18\x02 \x01(\x0e\x32!.client360.compliance.v1.JobState\x12\r\n\x05total\x18\x03 \x01(\x05\x12\x0c\n\x04\x64one\x18\x04 \x01(\x05\x12\x0f\n\x07matched\x18\x05 \x01(\x05\x12\x0f\n\x07skipped\x18\x06 \x01(\x05\x12\x14\n\x0crequested_by\x18\x07 \x01(\t\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inished_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x65rror\x18\n \x01(\t\"\x94\x01\n\x0cRegisterInfo\x12\x30\n\x0cpublished_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tloaded_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x65ntry_count\x18\x03 \x01(\x05\x12\x0e\n\x06source\x18\x04 \x01(\t\"F\n\x19\x42\x61tchGetComplianceRequest\x12\x12\n\nclient_ids\x18\x01 \x03(\t\x12\x15\n\rhistory_limit\x18\x02 \x01(\x05\"X\n\x1a\x42\x61tchGetComplianceResponse\x12:\n\x07\x63lients\x18\x01 \x03(\x0b\x32).client360.compliance.v1.ClientCompliance\"(\n\x13ScreenClientRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\"5\n\x18StartScreeningJobRequest\x12\x19\n\nclient_ids\x18\x01 \x03(\tB\x05\xa8\xbb\x18\x90N\"$\n\x16GetScreeningJobRequest\x12\n\n\x02id\x18\x01 \x01(\t\"|\n\x1bSetAssetFreezeStatusRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12:\n\x06status\x18\x02 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\'\n\x15ReloadRegisterRequest\x12\x0e\n\x06source\x18\x01 \x01(\t\"\x18\n\x16GetRegisterInfoRequest\"t\n\x12ScreeningCompleted\x12\x35\n\tscreening\x18\x01 \x01(\x0b\x32\".client360.compliance.v1.Screening:\'\x8a\xb5\x18#c360.compliance.screening.completed\"\xb7\x01\n\x18\x41ssetFreezeStatusChanged\x12\x39\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\'.client360.compliance.v1.StatusDecision\x12<\n\x08previous\x18\x02 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus:\"\x8a\xb5\x18\x1e\x63\x33\x36\x30.compliance.status.changed\"l\n\x14ScreeningJobFinished\x12\x32\n\x03job\x18\x01 \x01(\x0b\x32%.client360.compliance.v1.ScreeningJob: \x8a\xb5\x18\x1c\x63\x33\x36\x30.compliance.job.finished*\x8b\x03\n\x11\x41ssetFreezeStatus\x12\x41\n\x19\x41SSET_FREEZE_STATUS_EMPTY\x10\x00\x1a\"\xb2\xbb\x18\x1eNever checked nor decided yet.\x12V\n\x16\x41SSET_FREEZE_STATUS_NO\x10\x01\x1a:\xb2\xbb\x18\x36The last check found no match, or a person decided no.\x12m\n\x1d\x41SSET_FREEZE_STATUS_TO_VERIFY\x10\x02\x1aJ\xb2\xbb\x18\x46\x41 check found possible matches: a person must look at them and decide.\x12l\n\x17\x41SSET_FREEZE_STATUS_YES\x10\x03\x1aO\xb2\xbb\x18KA person confirmed the client is on the register; no check ever changes it.*\xbd\x03\n\x10ScreeningTrigger\x12!\n\x1dSCREENING_TRIGGER_UNSPECIFIED\x10\x00\x12\x41\n SCREENING_TRIGGER_CLIENT_CREATED\x10\x01\x1a\x1b\xb2\xbb\x18\x17The client was created.\x12X\n SCREENING_TRIGGER_CLIENT_UPDATED\x10\x02\x1a\x32\xb2\xbb\x18.The client\'s name, birth date or kind changed.\x12P\n\x1fSCREENING_TRIGGER_CONTACT_SAVED\x10\x03\x1a+\xb2\xbb\x18\'One of the client\'s contacts was saved.\x12R\n\x18SCREENING_TRIGGER_MANUAL\x10\x04\x1a\x34\xb2\xbb\x18\x30Someone asked for this client to be checked now.\x12\x43\n\x17SCREENING_TRIGGER_BATCH\x10\x05\x1a&\xb2\xbb\x18\"A batch screening job (see jobId).*\xac\x02\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12,\n\x11JOB_STATE_PENDING\x10\x01\x1a\x15\xb2\xbb\x18\x11Waiting to start.\x12\x41\n\x11JOB_STATE_RUNNING\x10\x02\x1a*\xb2\xbb\x18&Screening clients: see done and total.\x12L\n\x13JOB_STATE_SUCCEEDED\x10\x03\x1a\x33\xb2\xbb\x18/Finished: every client was screened or skipped.\x12\x46\n\x10JOB_STATE_FAILED\x10\x04\x1a\x30\xb2\xbb\x18,Stopped on an error: see error; retry later.2\xae\x07\n\x11\x43omplianceService\x12\x82\x01\n\x12\x42\x61tchGetCompliance\x12\x32.client360.compliance.v1.BatchGetComplianceRequest\x1a\x33.client360.compliance.v1.BatchGetComplianceResponse\"\x03\x90\x02\x01\x12`\n\x0cScreenClient\x12,.client360.compliance.v1.ScreenClientRequest\x1a\".client360.compliance.v1.Screening\x12m\n\x11StartScreeningJob\x12\x31.client360.compliance.v1.StartScreeningJobRequest\x1a%.client360.compliance.v1.ScreeningJob\x12n\n\x0fGetScreeningJob\x12/.client360.compliance.v1.GetScreeningJobRequest\x1a%.client360.compliance.v1.ScreeningJob\"\x03\x90\x02\x01\x12w\n\x14SetAssetFreezeStatus\x12\x34.client360.compliance.v1.SetAssetFreezeStatusRequest\x1a).client360.compliance.v1.ClientCompliance\x12g\n\x0eReloadRegister\x12..client360.compliance.v1.ReloadRegisterRequest\x1a%.client360.compliance.v1.RegisterInfo\x12n\n\x0fGetRegisterInfo\x12/.client360.compliance.v1.GetRegisterInfoRequest\x1a%.client360.compliance.v1.RegisterInfo\"\x03\x90\x02\x01\x12\x80\x01\n\x12\x43ountClientRecords\x12\x31.client360.lifecycle.v1.CountClientRecordsRequest\x1a\x32.client360.lifecycle.v1.CountClientRecordsResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(client360/compliance/v1/compliance.proto\x12\x17\x63lient360.compliance.v1\x1a client360/common/v1/common.proto\x1a client360/events/v1/events.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"b\n\x0eScreeningMatch\x12\x10\n\x08\x65ntry_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0cmatched_name\x18\x03 \x01(\t\x12\r\n\x05score\x18\x04 \x01(\x01\x12\x0b\n\x03url\x18\x05 \x01(\t\"\xd0\x03\n\tScreening\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x12\n\ncontact_id\x18\x03 \x01(\t\x12\x14\n\x0csubject_name\x18\x04 \x01(\t\x12&\n\x02\x61t\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rregister_date\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x07matches\x18\x07 \x03(\x0b\x32\'.client360.compliance.v1.ScreeningMatch\x12\x41\n\rstatus_before\x18\x08 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12@\n\x0cstatus_after\x18\t \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12:\n\x07trigger\x18\n \x01(\x0e\x32).client360.compliance.v1.ScreeningTrigger\x12\x0e\n\x06job_id\x18\x0b \x01(\t\x12\x14\n\x0crequested_by\x18\x0c \x01(\t\"\xa0\x01\n\x0eStatusDecision\x12:\n\x06status\x18\x01 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x12\n\ndecided_by\x18\x03 \x01(\t\x12.\n\ndecided_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8e\x02\n\x10\x43lientCompliance\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12:\n\x06status\x18\x02 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12:\n\x0elast_screening\x18\x03 \x01(\x0b\x32\".client360.compliance.v1.Screening\x12\x33\n\x07history\x18\x04 \x03(\x0b\x32\".client360.compliance.v1.Screening\x12:\n\tdecisions\x18\x05 \x03(\x0b\x32\'.client360.compliance.v1.StatusDecision\"\x91\x02\n\x0cScreeningJob\x12\n\n\x02id\x18\x01 \x01(\t\x12\x30\n\x05state\x18\x02 \x01(\x0e\x32!.client360.compliance.v1.JobState\x12\r\n\x05total\x18\x03 \x01(\x05\x12\x0c\n\x04\x64one\x18\x04 \x01(\x05\x12\x0f\n\x07matched\x18\x05 \x01(\x05\x12\x0f\n\x07skipped\x18\x06 \x01(\x05\x12\x14\n\x0crequested_by\x18\x07 \x01(\t\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inished_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x65rror\x18\n \x01(\t\"\x94\x01\n\x0cRegisterInfo\x12\x30\n\x0cpublished_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tloaded_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x65ntry_count\x18\x03 \x01(\x05\x12\x0e\n\x06source\x18\x04 \x01(\t\"F\n\x19\x42\x61tchGetComplianceRequest\x12\x12\n\nclient_ids\x18\x01 \x03(\t\x12\x15\n\rhistory_limit\x18\x02 \x01(\x05\"X\n\x1a\x42\x61tchGetComplianceResponse\x12:\n\x07\x63lients\x18\x01 \x03(\x0b\x32).client360.compliance.v1.ClientCompliance\"(\n\x13ScreenClientRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\"5\n\x18StartScreeningJobRequest\x12\x19\n\nclient_ids\x18\x01 \x03(\tB\x05\xa8\xbb\x18\x90N\"$\n\x16GetScreeningJobRequest\x12\n\n\x02id\x18\x01 \x01(\t\"|\n\x1bSetAssetFreezeStatusRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12:\n\x06status\x18\x02 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\'\n\x15ReloadRegisterRequest\x12\x0e\n\x06source\x18\x01 \x01(\t\"\x18\n\x16GetRegisterInfoRequest\"t\n\x12ScreeningCompleted\x12\x35\n\tscreening\x18\x01 \x01(\x0b\x32\".client360.compliance.v1.Screening:\'\x8a\xb5\x18#c360.compliance.screening.completed\"\xb7\x01\n\x18\x41ssetFreezeStatusChanged\x12\x39\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\'.client360.compliance.v1.StatusDecision\x12<\n\x08previous\x18\x02 \x01(\x0e\x32*.client360.compliance.v1.AssetFreezeStatus:\"\x8a\xb5\x18\x1e\x63\x33\x36\x30.compliance.status.changed\"l\n\x14ScreeningJobFinished\x12\x32\n\x03job\x18\x01 \x01(\x0b\x32%.client360.compliance.v1.ScreeningJob: \x8a\xb5\x18\x1c\x63\x33\x36\x30.compliance.job.finished*\x8b\x03\n\x11\x41ssetFreezeStatus\x12\x41\n\x19\x41SSET_FREEZE_STATUS_EMPTY\x10\x00\x1a\"\xb2\xbb\x18\x1eNever checked nor decided yet.\x12V\n\x16\x41SSET_FREEZE_STATUS_NO\x10\x01\x1a:\xb2\xbb\x18\x36The last check found no match, or a person decided no.\x12m\n\x1d\x41SSET_FREEZE_STATUS_TO_VERIFY\x10\x02\x1aJ\xb2\xbb\x18\x46\x41 check found possible matches: a person must look at them and decide.\x12l\n\x17\x41SSET_FREEZE_STATUS_YES\x10\x03\x1aO\xb2\xbb\x18KA person confirmed the client is on the register; no check ever changes it.*\xbd\x03\n\x10ScreeningTrigger\x12!\n\x1dSCREENING_TRIGGER_UNSPECIFIED\x10\x00\x12\x41\n SCREENING_TRIGGER_CLIENT_CREATED\x10\x01\x1a\x1b\xb2\xbb\x18\x17The client was created.\x12X\n SCREENING_TRIGGER_CLIENT_UPDATED\x10\x02\x1a\x32\xb2\xbb\x18.The client\'s name, birth date or kind changed.\x12P\n\x1fSCREENING_TRIGGER_CONTACT_SAVED\x10\x03\x1a+\xb2\xbb\x18\'One of the client\'s contacts was saved.\x12R\n\x18SCREENING_TRIGGER_MANUAL\x10\x04\x1a\x34\xb2\xbb\x18\x30Someone asked for this client to be checked now.\x12\x43\n\x17SCREENING_TRIGGER_BATCH\x10\x05\x1a&\xb2\xbb\x18\"A batch screening job (see jobId).*\xac\x02\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12,\n\x11JOB_STATE_PENDING\x10\x01\x1a\x15\xb2\xbb\x18\x11Waiting to start.\x12\x41\n\x11JOB_STATE_RUNNING\x10\x02\x1a*\xb2\xbb\x18&Screening clients: see done and total.\x12L\n\x13JOB_STATE_SUCCEEDED\x10\x03\x1a\x33\xb2\xbb\x18/Finished: every client was screened or skipped.\x12\x46\n\x10JOB_STATE_FAILED\x10\x04\x1a\x30\xb2\xbb\x18,Stopped on an error: see error; retry later.2\xab\x06\n\x11\x43omplianceService\x12\x82\x01\n\x12\x42\x61tchGetCompliance\x12\x32.client360.compliance.v1.BatchGetComplianceRequest\x1a\x33.client360.compliance.v1.BatchGetComplianceResponse\"\x03\x90\x02\x01\x12`\n\x0cScreenClient\x12,.client360.compliance.v1.ScreenClientRequest\x1a\".client360.compliance.v1.Screening\x12m\n\x11StartScreeningJob\x12\x31.client360.compliance.v1.StartScreeningJobRequest\x1a%.client360.compliance.v1.ScreeningJob\x12n\n\x0fGetScreeningJob\x12/.client360.compliance.v1.GetScreeningJobRequest\x1a%.client360.compliance.v1.ScreeningJob\"\x03\x90\x02\x01\x12w\n\x14SetAssetFreezeStatus\x12\x34.client360.compliance.v1.SetAssetFreezeStatusRequest\x1a).client360.compliance.v1.ClientCompliance\x12g\n\x0eReloadRegister\x12..client360.compliance.v1.ReloadRegisterRequest\x1a%.client360.compliance.v1.RegisterInfo\x12n\n\x0fGetRegisterInfo\x12/.client360.compliance.v1.GetRegisterInfoRequest\x1a%.client360.compliance.v1.RegisterInfo\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -75,48 +74,46 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_COMPLIANCESERVICE'].methods_by_name['GetScreeningJob']._serialized_options = b'\220\002\001'
   _globals['_COMPLIANCESERVICE'].methods_by_name['GetRegisterInfo']._loaded_options = None
   _globals['_COMPLIANCESERVICE'].methods_by_name['GetRegisterInfo']._serialized_options = b'\220\002\001'
-  _globals['_COMPLIANCESERVICE'].methods_by_name['CountClientRecords']._loaded_options = None
-  _globals['_COMPLIANCESERVICE'].methods_by_name['CountClientRecords']._serialized_options = b'\220\002\001'
-  _globals['_ASSETFREEZESTATUS']._serialized_start=2545
-  _globals['_ASSETFREEZESTATUS']._serialized_end=2940
-  _globals['_SCREENINGTRIGGER']._serialized_start=2943
-  _globals['_SCREENINGTRIGGER']._serialized_end=3388
-  _globals['_JOBSTATE']._serialized_start=3391
-  _globals['_JOBSTATE']._serialized_end=3691
-  _globals['_SCREENINGMATCH']._serialized_start=210
-  _globals['_SCREENINGMATCH']._serialized_end=308
-  _globals['_SCREENING']._serialized_start=311
-  _globals['_SCREENING']._serialized_end=775
-  _globals['_STATUSDECISION']._serialized_start=778
-  _globals['_STATUSDECISION']._serialized_end=938
-  _globals['_CLIENTCOMPLIANCE']._serialized_start=941
-  _globals['_CLIENTCOMPLIANCE']._serialized_end=1211
-  _globals['_SCREENINGJOB']._serialized_start=1214
-  _globals['_SCREENINGJOB']._serialized_end=1487
-  _globals['_REGISTERINFO']._serialized_start=1490
-  _globals['_REGISTERINFO']._serialized_end=1638
-  _globals['_BATCHGETCOMPLIANCEREQUEST']._serialized_start=1640
-  _globals['_BATCHGETCOMPLIANCEREQUEST']._serialized_end=1710
-  _globals['_BATCHGETCOMPLIANCERESPONSE']._serialized_start=1712
-  _globals['_BATCHGETCOMPLIANCERESPONSE']._serialized_end=1800
-  _globals['_SCREENCLIENTREQUEST']._serialized_start=1802
-  _globals['_SCREENCLIENTREQUEST']._serialized_end=1842
-  _globals['_STARTSCREENINGJOBREQUEST']._serialized_start=1844
-  _globals['_STARTSCREENINGJOBREQUEST']._serialized_end=1897
-  _globals['_GETSCREENINGJOBREQUEST']._serialized_start=1899
-  _globals['_GETSCREENINGJOBREQUEST']._serialized_end=1935
-  _globals['_SETASSETFREEZESTATUSREQUEST']._serialized_start=1937
-  _globals['_SETASSETFREEZESTATUSREQUEST']._serialized_end=2061
-  _globals['_RELOADREGISTERREQUEST']._serialized_start=2063
-  _globals['_RELOADREGISTERREQUEST']._serialized_end=2102
-  _globals['_GETREGISTERINFOREQUEST']._serialized_start=2104
-  _globals['_GETREGISTERINFOREQUEST']._serialized_end=2128
-  _globals['_SCREENINGCOMPLETED']._serialized_start=2130
-  _globals['_SCREENINGCOMPLETED']._serialized_end=2246
-  _globals['_ASSETFREEZESTATUSCHANGED']._serialized_start=2249
-  _globals['_ASSETFREEZESTATUSCHANGED']._serialized_end=2432
-  _globals['_SCREENINGJOBFINISHED']._serialized_start=2434
-  _globals['_SCREENINGJOBFINISHED']._serialized_end=2542
-  _globals['_COMPLIANCESERVICE']._serialized_start=3694
-  _globals['_COMPLIANCESERVICE']._serialized_end=4636
+  _globals['_ASSETFREEZESTATUS']._serialized_start=2505
+  _globals['_ASSETFREEZESTATUS']._serialized_end=2900
+  _globals['_SCREENINGTRIGGER']._serialized_start=2903
+  _globals['_SCREENINGTRIGGER']._serialized_end=3348
+  _globals['_JOBSTATE']._serialized_start=3351
+  _globals['_JOBSTATE']._serialized_end=3651
+  _globals['_SCREENINGMATCH']._serialized_start=170
+  _globals['_SCREENINGMATCH']._serialized_end=268
+  _globals['_SCREENING']._serialized_start=271
+  _globals['_SCREENING']._serialized_end=735
+  _globals['_STATUSDECISION']._serialized_start=738
+  _globals['_STATUSDECISION']._serialized_end=898
+  _globals['_CLIENTCOMPLIANCE']._serialized_start=901
+  _globals['_CLIENTCOMPLIANCE']._serialized_end=1171
+  _globals['_SCREENINGJOB']._serialized_start=1174
+  _globals['_SCREENINGJOB']._serialized_end=1447
+  _globals['_REGISTERINFO']._serialized_start=1450
+  _globals['_REGISTERINFO']._serialized_end=1598
+  _globals['_BATCHGETCOMPLIANCEREQUEST']._serialized_start=1600
+  _globals['_BATCHGETCOMPLIANCEREQUEST']._serialized_end=1670
+  _globals['_BATCHGETCOMPLIANCERESPONSE']._serialized_start=1672
+  _globals['_BATCHGETCOMPLIANCERESPONSE']._serialized_end=1760
+  _globals['_SCREENCLIENTREQUEST']._serialized_start=1762
+  _globals['_SCREENCLIENTREQUEST']._serialized_end=1802
+  _globals['_STARTSCREENINGJOBREQUEST']._serialized_start=1804
+  _globals['_STARTSCREENINGJOBREQUEST']._serialized_end=1857
+  _globals['_GETSCREENINGJOBREQUEST']._serialized_start=1859
+  _globals['_GETSCREENINGJOBREQUEST']._serialized_end=1895
+  _globals['_SETASSETFREEZESTATUSREQUEST']._serialized_start=1897
+  _globals['_SETASSETFREEZESTATUSREQUEST']._serialized_end=2021
+  _globals['_RELOADREGISTERREQUEST']._serialized_start=2023
+  _globals['_RELOADREGISTERREQUEST']._serialized_end=2062
+  _globals['_GETREGISTERINFOREQUEST']._serialized_start=2064
+  _globals['_GETREGISTERINFOREQUEST']._serialized_end=2088
+  _globals['_SCREENINGCOMPLETED']._serialized_start=2090
+  _globals['_SCREENINGCOMPLETED']._serialized_end=2206
+  _globals['_ASSETFREEZESTATUSCHANGED']._serialized_start=2209
+  _globals['_ASSETFREEZESTATUSCHANGED']._serialized_end=2392
+  _globals['_SCREENINGJOBFINISHED']._serialized_start=2394
+  _globals['_SCREENINGJOBFINISHED']._serialized_end=2502
+  _globals['_COMPLIANCESERVICE']._serialized_start=3654
+  _globals['_COMPLIANCESERVICE']._serialized_end=4465
 # @@protoc_insertion_point(module_scope)

@@ -4,7 +4,6 @@ import grpc
 import warnings
 
 from client360.compliance.v1 import compliance_pb2 as client360_dot_compliance_dot_v1_dot_compliance__pb2
-from client360.lifecycle.v1 import lifecycle_pb2 as client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -70,11 +69,6 @@ class ComplianceServiceStub:
                 request_serializer=client360_dot_compliance_dot_v1_dot_compliance__pb2.GetRegisterInfoRequest.SerializeToString,
                 response_deserializer=client360_dot_compliance_dot_v1_dot_compliance__pb2.RegisterInfo.FromString,
                 _registered_method=True)
-        self.CountClientRecords = channel.unary_unary(
-                '/client360.compliance.v1.ComplianceService/CountClientRecords',
-                request_serializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.SerializeToString,
-                response_deserializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.FromString,
-                _registered_method=True)
 
 
 class ComplianceServiceServicer:
@@ -124,13 +118,6 @@ class ComplianceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def CountClientRecords(self, request, context):
-        """Compliance's records of each client (screenings, decisions): what a merge would move.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
 
 def add_ComplianceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -168,11 +155,6 @@ def add_ComplianceServiceServicer_to_server(servicer, server):
                     servicer.GetRegisterInfo,
                     request_deserializer=client360_dot_compliance_dot_v1_dot_compliance__pb2.GetRegisterInfoRequest.FromString,
                     response_serializer=client360_dot_compliance_dot_v1_dot_compliance__pb2.RegisterInfo.SerializeToString,
-            ),
-            'CountClientRecords': grpc.unary_unary_rpc_method_handler(
-                    servicer.CountClientRecords,
-                    request_deserializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.FromString,
-                    response_serializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -364,33 +346,6 @@ class ComplianceService:
             '/client360.compliance.v1.ComplianceService/GetRegisterInfo',
             client360_dot_compliance_dot_v1_dot_compliance__pb2.GetRegisterInfoRequest.SerializeToString,
             client360_dot_compliance_dot_v1_dot_compliance__pb2.RegisterInfo.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def CountClientRecords(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/client360.compliance.v1.ComplianceService/CountClientRecords',
-            client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.SerializeToString,
-            client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -6,7 +6,6 @@ asset-freeze status of each client, and deferred batch screening jobs.
 """
 
 from client360.compliance.v1 import compliance_pb2 as _compliance_pb2
-from client360.lifecycle.v1 import lifecycle_pb2 as _lifecycle_pb2
 from collections import abc as _abc
 from grpc import aio as _aio
 import abc as _abc_1
@@ -44,8 +43,6 @@ class ComplianceServiceStub:
     any tenant role, admin included). The previous version stays in force on any error.
     """
     GetRegisterInfo: _grpc.UnaryUnaryMultiCallable[_compliance_pb2.GetRegisterInfoRequest, _compliance_pb2.RegisterInfo]
-    CountClientRecords: _grpc.UnaryUnaryMultiCallable[_lifecycle_pb2.CountClientRecordsRequest, _lifecycle_pb2.CountClientRecordsResponse]
-    """Compliance's records of each client (screenings, decisions): what a merge would move."""
 
 @_typing.type_check_only
 class ComplianceServiceAsyncStub(ComplianceServiceStub):
@@ -60,8 +57,6 @@ class ComplianceServiceAsyncStub(ComplianceServiceStub):
     any tenant role, admin included). The previous version stays in force on any error.
     """
     GetRegisterInfo: _aio.UnaryUnaryMultiCallable[_compliance_pb2.GetRegisterInfoRequest, _compliance_pb2.RegisterInfo]  # type: ignore[assignment]
-    CountClientRecords: _aio.UnaryUnaryMultiCallable[_lifecycle_pb2.CountClientRecordsRequest, _lifecycle_pb2.CountClientRecordsResponse]  # type: ignore[assignment]
-    """Compliance's records of each client (screenings, decisions): what a merge would move."""
 
 class ComplianceServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -115,13 +110,5 @@ class ComplianceServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _compliance_pb2.GetRegisterInfoRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_compliance_pb2.RegisterInfo, _abc.Awaitable[_compliance_pb2.RegisterInfo]]: ...
-
-    @_abc_1.abstractmethod
-    def CountClientRecords(
-        self,
-        request: _lifecycle_pb2.CountClientRecordsRequest,
-        context: _ServicerContext,
-    ) -> _typing.Union[_lifecycle_pb2.CountClientRecordsResponse, _abc.Awaitable[_lifecycle_pb2.CountClientRecordsResponse]]:
-        """Compliance's records of each client (screenings, decisions): what a merge would move."""
 
 def add_ComplianceServiceServicer_to_server(servicer: ComplianceServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

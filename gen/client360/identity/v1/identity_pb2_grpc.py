@@ -4,7 +4,6 @@ import grpc
 import warnings
 
 from client360.identity.v1 import identity_pb2 as client360_dot_identity_dot_v1_dot_identity__pb2
-from client360.lifecycle.v1 import lifecycle_pb2 as client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -145,11 +144,6 @@ class IdentityServiceStub:
                 request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.GetMergeRequest.SerializeToString,
                 response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Merge.FromString,
                 _registered_method=True)
-        self.CountClientRecords = channel.unary_unary(
-                '/client360.identity.v1.IdentityService/CountClientRecords',
-                request_serializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.SerializeToString,
-                response_deserializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.FromString,
-                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -285,7 +279,7 @@ class IdentityServiceServicer:
 
     def PreviewMerge(self, request, context):
         """What a merge would keep of each file (identity's part; the other services' counts come
-        from their CountClientRecords).
+        from their ClientRecordsService).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -303,13 +297,6 @@ class IdentityServiceServicer:
 
     def GetMerge(self, request, context):
         """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def CountClientRecords(self, request, context):
-        """Identity's records of each client: its contacts and the clients attached to it.
-        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -426,11 +413,6 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.GetMerge,
                     request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.GetMergeRequest.FromString,
                     response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Merge.SerializeToString,
-            ),
-            'CountClientRecords': grpc.unary_unary_rpc_method_handler(
-                    servicer.CountClientRecords,
-                    request_deserializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.FromString,
-                    response_serializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1027,33 +1009,6 @@ class IdentityService:
             '/client360.identity.v1.IdentityService/GetMerge',
             client360_dot_identity_dot_v1_dot_identity__pb2.GetMergeRequest.SerializeToString,
             client360_dot_identity_dot_v1_dot_identity__pb2.Merge.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def CountClientRecords(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/client360.identity.v1.IdentityService/CountClientRecords',
-            client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.SerializeToString,
-            client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -4,7 +4,6 @@ isort:skip_file
 The identity service: who the client is, who to talk to, and how clients relate."""
 
 from client360.identity.v1 import identity_pb2 as _identity_pb2
-from client360.lifecycle.v1 import lifecycle_pb2 as _lifecycle_pb2
 from collections import abc as _abc
 from grpc import aio as _aio
 import abc as _abc_1
@@ -73,7 +72,7 @@ class IdentityServiceStub:
     AssociateClients: _grpc.UnaryUnaryMultiCallable[_identity_pb2.AssociateClientsRequest, _identity_pb2.Client]
     PreviewMerge: _grpc.UnaryUnaryMultiCallable[_identity_pb2.PreviewMergeRequest, _identity_pb2.MergePreview]
     """What a merge would keep of each file (identity's part; the other services' counts come
-    from their CountClientRecords).
+    from their ClientRecordsService).
     """
     MergeClients: _grpc.UnaryUnaryMultiCallable[_identity_pb2.MergeClientsRequest, _identity_pb2.Merge]
     """Merges merged_id into survivor_id: identity's part at once (values, contacts, relations;
@@ -82,8 +81,6 @@ class IdentityServiceStub:
     is a CONFLICT.
     """
     GetMerge: _grpc.UnaryUnaryMultiCallable[_identity_pb2.GetMergeRequest, _identity_pb2.Merge]
-    CountClientRecords: _grpc.UnaryUnaryMultiCallable[_lifecycle_pb2.CountClientRecordsRequest, _lifecycle_pb2.CountClientRecordsResponse]
-    """Identity's records of each client: its contacts and the clients attached to it."""
 
 @_typing.type_check_only
 class IdentityServiceAsyncStub(IdentityServiceStub):
@@ -129,7 +126,7 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     AssociateClients: _aio.UnaryUnaryMultiCallable[_identity_pb2.AssociateClientsRequest, _identity_pb2.Client]  # type: ignore[assignment]
     PreviewMerge: _aio.UnaryUnaryMultiCallable[_identity_pb2.PreviewMergeRequest, _identity_pb2.MergePreview]  # type: ignore[assignment]
     """What a merge would keep of each file (identity's part; the other services' counts come
-    from their CountClientRecords).
+    from their ClientRecordsService).
     """
     MergeClients: _aio.UnaryUnaryMultiCallable[_identity_pb2.MergeClientsRequest, _identity_pb2.Merge]  # type: ignore[assignment]
     """Merges merged_id into survivor_id: identity's part at once (values, contacts, relations;
@@ -138,8 +135,6 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     is a CONFLICT.
     """
     GetMerge: _aio.UnaryUnaryMultiCallable[_identity_pb2.GetMergeRequest, _identity_pb2.Merge]  # type: ignore[assignment]
-    CountClientRecords: _aio.UnaryUnaryMultiCallable[_lifecycle_pb2.CountClientRecordsRequest, _lifecycle_pb2.CountClientRecordsResponse]  # type: ignore[assignment]
-    """Identity's records of each client: its contacts and the clients attached to it."""
 
 class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -302,7 +297,7 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_identity_pb2.MergePreview, _abc.Awaitable[_identity_pb2.MergePreview]]:
         """What a merge would keep of each file (identity's part; the other services' counts come
-        from their CountClientRecords).
+        from their ClientRecordsService).
         """
 
     @_abc_1.abstractmethod
@@ -323,13 +318,5 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _identity_pb2.GetMergeRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_identity_pb2.Merge, _abc.Awaitable[_identity_pb2.Merge]]: ...
-
-    @_abc_1.abstractmethod
-    def CountClientRecords(
-        self,
-        request: _lifecycle_pb2.CountClientRecordsRequest,
-        context: _ServicerContext,
-    ) -> _typing.Union[_lifecycle_pb2.CountClientRecordsResponse, _abc.Awaitable[_lifecycle_pb2.CountClientRecordsResponse]]:
-        """Identity's records of each client: its contacts and the clients attached to it."""
 
 def add_IdentityServiceServicer_to_server(servicer: IdentityServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -5,7 +5,6 @@ import warnings
 
 from client360.common.v1 import common_pb2 as client360_dot_common_dot_v1_dot_common__pb2
 from client360.interventions.v1 import interventions_pb2 as client360_dot_interventions_dot_v1_dot_interventions__pb2
-from client360.lifecycle.v1 import lifecycle_pb2 as client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -145,11 +144,6 @@ class InterventionsServiceStub:
                 '/client360.interventions.v1.InterventionsService/SetWorkshopAppointmentStatus',
                 request_serializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.SetWorkshopAppointmentStatusRequest.SerializeToString,
                 response_deserializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.WorkshopAppointment.FromString,
-                _registered_method=True)
-        self.CountClientRecords = channel.unary_unary(
-                '/client360.interventions.v1.InterventionsService/CountClientRecords',
-                request_serializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.SerializeToString,
-                response_deserializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.FromString,
                 _registered_method=True)
 
 
@@ -300,13 +294,6 @@ class InterventionsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def CountClientRecords(self, request, context):
-        """The service's records of each client, by kind: what a merge would move.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
 
 def add_InterventionsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -419,11 +406,6 @@ def add_InterventionsServiceServicer_to_server(servicer, server):
                     servicer.SetWorkshopAppointmentStatus,
                     request_deserializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.SetWorkshopAppointmentStatusRequest.FromString,
                     response_serializer=client360_dot_interventions_dot_v1_dot_interventions__pb2.WorkshopAppointment.SerializeToString,
-            ),
-            'CountClientRecords': grpc.unary_unary_rpc_method_handler(
-                    servicer.CountClientRecords,
-                    request_deserializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.FromString,
-                    response_serializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1020,33 +1002,6 @@ class InterventionsService:
             '/client360.interventions.v1.InterventionsService/SetWorkshopAppointmentStatus',
             client360_dot_interventions_dot_v1_dot_interventions__pb2.SetWorkshopAppointmentStatusRequest.SerializeToString,
             client360_dot_interventions_dot_v1_dot_interventions__pb2.WorkshopAppointment.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def CountClientRecords(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/client360.interventions.v1.InterventionsService/CountClientRecords',
-            client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.SerializeToString,
-            client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,

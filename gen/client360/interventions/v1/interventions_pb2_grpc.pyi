@@ -7,7 +7,6 @@ and the technician's day.
 
 from client360.common.v1 import common_pb2 as _common_pb2
 from client360.interventions.v1 import interventions_pb2 as _interventions_pb2
-from client360.lifecycle.v1 import lifecycle_pb2 as _lifecycle_pb2
 from collections import abc as _abc
 from grpc import aio as _aio
 import abc as _abc_1
@@ -72,8 +71,6 @@ class InterventionsServiceStub:
     CreateVehicle: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.CreateVehicleRequest, _interventions_pb2.Vehicle]
     BookWorkshopAppointment: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.BookWorkshopAppointmentRequest, _interventions_pb2.WorkshopAppointment]
     SetWorkshopAppointmentStatus: _grpc.UnaryUnaryMultiCallable[_interventions_pb2.SetWorkshopAppointmentStatusRequest, _interventions_pb2.WorkshopAppointment]
-    CountClientRecords: _grpc.UnaryUnaryMultiCallable[_lifecycle_pb2.CountClientRecordsRequest, _lifecycle_pb2.CountClientRecordsResponse]
-    """The service's records of each client, by kind: what a merge would move."""
 
 @_typing.type_check_only
 class InterventionsServiceAsyncStub(InterventionsServiceStub):
@@ -115,8 +112,6 @@ class InterventionsServiceAsyncStub(InterventionsServiceStub):
     CreateVehicle: _aio.UnaryUnaryMultiCallable[_interventions_pb2.CreateVehicleRequest, _interventions_pb2.Vehicle]  # type: ignore[assignment]
     BookWorkshopAppointment: _aio.UnaryUnaryMultiCallable[_interventions_pb2.BookWorkshopAppointmentRequest, _interventions_pb2.WorkshopAppointment]  # type: ignore[assignment]
     SetWorkshopAppointmentStatus: _aio.UnaryUnaryMultiCallable[_interventions_pb2.SetWorkshopAppointmentStatusRequest, _interventions_pb2.WorkshopAppointment]  # type: ignore[assignment]
-    CountClientRecords: _aio.UnaryUnaryMultiCallable[_lifecycle_pb2.CountClientRecordsRequest, _lifecycle_pb2.CountClientRecordsResponse]  # type: ignore[assignment]
-    """The service's records of each client, by kind: what a merge would move."""
 
 class InterventionsServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -287,13 +282,5 @@ class InterventionsServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _interventions_pb2.SetWorkshopAppointmentStatusRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_interventions_pb2.WorkshopAppointment, _abc.Awaitable[_interventions_pb2.WorkshopAppointment]]: ...
-
-    @_abc_1.abstractmethod
-    def CountClientRecords(
-        self,
-        request: _lifecycle_pb2.CountClientRecordsRequest,
-        context: _ServicerContext,
-    ) -> _typing.Union[_lifecycle_pb2.CountClientRecordsResponse, _abc.Awaitable[_lifecycle_pb2.CountClientRecordsResponse]]:
-        """The service's records of each client, by kind: what a merge would move."""
 
 def add_InterventionsServiceServicer_to_server(servicer: InterventionsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

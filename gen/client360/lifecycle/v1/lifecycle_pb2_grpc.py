@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from client360.lifecycle.v1 import lifecycle_pb2 as client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -22,3 +23,81 @@ if _version_not_supported:
         + f' Please upgrade your grpc module to grpcio>={GRPC_GENERATED_VERSION}'
         + f' or downgrade your generated code using grpcio-tools<={GRPC_VERSION}.'
     )
+
+
+class ClientRecordsServiceStub:
+    """Served by identity and by every service that moves its records in a merge, from the one
+    implementation in runtime.kit.merges.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.CountClientRecords = channel.unary_unary(
+                '/client360.lifecycle.v1.ClientRecordsService/CountClientRecords',
+                request_serializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.SerializeToString,
+                response_deserializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.FromString,
+                _registered_method=True)
+
+
+class ClientRecordsServiceServicer:
+    """Served by identity and by every service that moves its records in a merge, from the one
+    implementation in runtime.kit.merges.
+    """
+
+    def CountClientRecords(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_ClientRecordsServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'CountClientRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.CountClientRecords,
+                    request_deserializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.FromString,
+                    response_serializer=client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'client360.lifecycle.v1.ClientRecordsService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('client360.lifecycle.v1.ClientRecordsService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class ClientRecordsService:
+    """Served by identity and by every service that moves its records in a merge, from the one
+    implementation in runtime.kit.merges.
+    """
+
+    @staticmethod
+    def CountClientRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.lifecycle.v1.ClientRecordsService/CountClientRecords',
+            client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsRequest.SerializeToString,
+            client360_dot_lifecycle_dot_v1_dot_lifecycle__pb2.CountClientRecordsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

@@ -7,11 +7,18 @@ service that keeps records of clients moves its own and confirms, so that a serv
 delays its part and never loses it.
 """
 
+from client360.lifecycle.v1 import lifecycle_pb2 as _lifecycle_pb2
 from collections import abc as _abc
 from grpc import aio as _aio
 import abc as _abc_1
 import grpc as _grpc
+import sys
 import typing as _typing
+
+if sys.version_info >= (3, 11):
+    from typing import Self as _Self
+else:
+    from typing_extensions import Self as _Self
 
 _T = _typing.TypeVar("_T")
 
@@ -22,3 +29,37 @@ class _ServicerContext(_grpc.ServicerContext, _aio.ServicerContext):  # type: ig
 
 GRPC_GENERATED_VERSION: str
 GRPC_VERSION: str
+
+class ClientRecordsServiceStub:
+    """Served by identity and by every service that moves its records in a merge, from the one
+    implementation in runtime.kit.merges.
+    """
+
+    @_typing.overload
+    def __new__(cls, channel: _grpc.Channel) -> _Self: ...
+    @_typing.overload
+    def __new__(cls, channel: _aio.Channel) -> ClientRecordsServiceAsyncStub: ...
+    CountClientRecords: _grpc.UnaryUnaryMultiCallable[_lifecycle_pb2.CountClientRecordsRequest, _lifecycle_pb2.CountClientRecordsResponse]
+
+@_typing.type_check_only
+class ClientRecordsServiceAsyncStub(ClientRecordsServiceStub):
+    """Served by identity and by every service that moves its records in a merge, from the one
+    implementation in runtime.kit.merges.
+    """
+
+    def __init__(self, channel: _aio.Channel) -> None: ...
+    CountClientRecords: _aio.UnaryUnaryMultiCallable[_lifecycle_pb2.CountClientRecordsRequest, _lifecycle_pb2.CountClientRecordsResponse]  # type: ignore[assignment]
+
+class ClientRecordsServiceServicer(metaclass=_abc_1.ABCMeta):
+    """Served by identity and by every service that moves its records in a merge, from the one
+    implementation in runtime.kit.merges.
+    """
+
+    @_abc_1.abstractmethod
+    def CountClientRecords(
+        self,
+        request: _lifecycle_pb2.CountClientRecordsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_lifecycle_pb2.CountClientRecordsResponse, _abc.Awaitable[_lifecycle_pb2.CountClientRecordsResponse]]: ...
+
+def add_ClientRecordsServiceServicer_to_server(servicer: ClientRecordsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
