@@ -38,7 +38,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("identity", 50051),
     ServiceSpec("compliance", 50056, merges_clients=True),
     ServiceSpec("contracts", 50052),
-    ServiceSpec("billing", 50054),
+    ServiceSpec("billing", 50054, merges_clients=True),
     ServiceSpec("communication", 50055, merges_clients=True),
     ServiceSpec("interventions", 50053, merges_clients=True),
 )

@@ -76,6 +76,12 @@ mutation($id: ID!, $input: InterventionInput!) {
 ACTIVITY = """
 mutation($input: LogActivityInput!) { logActivity(input: $input) { id } }
 """
+FEE = """
+mutation($input: LedgerEntryInput!) { recordLedgerEntry(input: $input) { id } }
+"""
+ACCOUNT = """
+query($id: ID!) { client(id: $id) { account { balances { amount currency } } } }
+"""
 FIELD_WORK = """
 query($id: ID!) { client(id: $id) { interventions { items { title } equipment { name } } } }
 """
@@ -123,6 +129,10 @@ async def duplicates(gql: GraphQLClient) -> tuple[str, str, str]:
     )
     call = {"clientId": merged, "kind": "CALL", "direction": "INBOUND", "summary": "Appel"}
     await gql.data(ACTIVITY, {"input": call})
+    for owner, amount in ((survivor, "10.00"), (merged, "25.50")):
+        fee = {"clientId": owner, "kind": "FEE", "date": "2026-11-02",
+               "amount": {"amount": amount, "currency": "EUR"}, "label": "Frais"}  # fmt: skip
+        await gql.data(FEE, {"input": fee})
     await screened(gql, survivor, 1)
     await screened(gql, merged, 2)  # itself, then its contact
     return survivor, merged, child
@@ -176,7 +186,10 @@ async def test_a_merge_moves_everything_to_the_survivor_once(gql: GraphQLClient)
     assert steps["interventions"]["interventions"] == 1
     assert steps["interventions"]["equipment"] == 1
     assert steps["communication"]["activities"] == 1
+    assert steps["billing"]["ledger_entries"] == 1
     assert set(steps) == {"identity", *MERGING_SERVICES}
+    account = (await gql.data(ACCOUNT, {"id": survivor}))["client"]["account"]
+    assert account["balances"] == [{"amount": "35.50", "currency": "EUR"}]
     field_work = (await gql.data(FIELD_WORK, {"id": survivor}))["client"]["interventions"]
     assert [i["title"] for i in field_work["items"]] == ["Entretien"]
     assert [e["name"] for e in field_work["equipment"]] == ["Chaudière"]
