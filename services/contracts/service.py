@@ -129,6 +129,9 @@ class ClientContracts:
     open_claims: int
     contracts: Page[ContractView] | None = None
     claims: Page[Claim] | None = None
+    # Complaints neither answered nor closed (the agency's count; client_file.py counts a
+    # partner's from what it sees).
+    open_complaints: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +165,7 @@ def _keys_claim(claim: Claim) -> tuple[str, str]:
     return (claim.get("reported_date", ""), claim.get("id", ""))
 
 
-def _cursor(ask: PageAsk, *, listing: str, field: str) -> tuple[str, str] | None:
+def read_cursor(ask: PageAsk, *, listing: str, field: str) -> tuple[str, str] | None:
     if not ask.after:
         return None
     keys = decode_cursor(ask.after, listing=listing, arity=2, field=field)
@@ -171,7 +174,7 @@ def _cursor(ask: PageAsk, *, listing: str, field: str) -> tuple[str, str] | None
     return (str(keys[0]), str(keys[1]))
 
 
-def _page(
+def page_of(
     rows: list[Row],
     *,
     keys: Callable[[Row], tuple[str, str]],
@@ -253,8 +256,8 @@ async def client_contracts(
     first_claims = page_size(
         claim_page.first, default=DEFAULT_PAGE, maximum=MAX_PAGE, field="claims.first"
     )
-    contracts_after = _cursor(contract_page, listing=CONTRACTS_LISTING, field="contracts.after")
-    claims_after = _cursor(claim_page, listing=CLAIMS_LISTING, field="claims.after")
+    contracts_after = read_cursor(contract_page, listing=CONTRACTS_LISTING, field="contracts.after")
+    claims_after = read_cursor(claim_page, listing=CLAIMS_LISTING, field="claims.after")
     tenant = caller.tenant_id
     day = await _day(repo, tenant)
 
@@ -303,7 +306,7 @@ async def client_contracts(
             ClientContracts(
                 client_id,
                 tallies.get(tally_id("client", client_id), {}).get("open_claims", 0),
-                contracts=_page(
+                contracts=page_of(
                     contract_rows,
                     keys=_keys_contract,
                     newest_first=False,
@@ -313,7 +316,7 @@ async def client_contracts(
                 )
                 if with_contracts
                 else None,
-                claims=_page(
+                claims=page_of(
                     claim_rows,
                     keys=_keys_claim,
                     newest_first=True,
@@ -323,6 +326,9 @@ async def client_contracts(
                 )
                 if with_claims
                 else None,
+                open_complaints=tallies.get(tally_id("client", client_id), {}).get(
+                    "open_complaints", 0
+                ),
             )
         )
     names = await repo.client_names(tenant, sorted(n for n in named if n)) if named else {}
