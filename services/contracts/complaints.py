@@ -267,25 +267,52 @@ async def _move(
             what="complaint",
             record_id=complaint_id,
         )
-        _step(current, status)
-        when, bad = _on(on, field, day.today, current)
-        reject_invalid(bad)
-        date_field = f"{status}_on"
-        updated: Complaint = {**copy.deepcopy(current), **(extra or {}), "status": status}
-        updated[date_field] = when  # type: ignore[literal-required]
-        updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)
-        stored = await repo.replace_complaint(
-            txn, caller.tenant_id, updated, expected_version=version
+        return await move_complaint_in(
+            txn,
+            repo=repo,
+            caller=caller,
+            complaint=current,
+            status=status,
+            field=field,
+            on=on,
+            today=day.today,
+            extra=extra,
         )
-        if is_open(current) and not is_open(stored):
-            await repo.adjust_open_complaints(txn, caller.tenant_id, stored["client_id"], -1)
-        event: events.ComplaintEvent = events.COMPLAINT_CLOSED
-        if status == ACKNOWLEDGED:
-            event = events.COMPLAINT_ACKNOWLEDGED
-        elif status == ANSWERED:
-            event = events.COMPLAINT_ANSWERED
-        changed = ["status", date_field, *sorted((extra or {}).keys())]
-        await events.complaint_changed(txn, event, caller, stored, changed)
+
+
+async def move_complaint_in(
+    txn: Transaction,
+    *,
+    repo: ContractsRepository,
+    caller: Caller,
+    complaint: Complaint,
+    status: str,
+    field: str,
+    on: str,
+    today: date,
+    extra: Complaint | None = None,
+) -> Complaint:
+    """One step of ``complaint``'s path in ``txn``, on day ``on`` (today when blank); leaving
+    the open statuses takes it off its file's count."""
+    _step(complaint, status)
+    when, bad = _on(on, field, today, complaint)
+    reject_invalid(bad)
+    date_field = f"{status}_on"
+    updated: Complaint = {**copy.deepcopy(complaint), **(extra or {}), "status": status}
+    updated[date_field] = when  # type: ignore[literal-required]
+    updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)
+    stored = await repo.replace_complaint(
+        txn, caller.tenant_id, updated, expected_version=complaint["version"]
+    )
+    if is_open(complaint) and not is_open(stored):
+        await repo.adjust_open_complaints(txn, caller.tenant_id, stored["client_id"], -1)
+    event: events.ComplaintEvent = events.COMPLAINT_CLOSED
+    if status == ACKNOWLEDGED:
+        event = events.COMPLAINT_ACKNOWLEDGED
+    elif status == ANSWERED:
+        event = events.COMPLAINT_ANSWERED
+    changed = ["status", date_field, *sorted((extra or {}).keys())]
+    await events.complaint_changed(txn, event, caller, stored, changed)
     return stored
 
 

@@ -143,12 +143,14 @@ async def send_quote(
         current = await _answerable(
             txn, repo, caller, quote_id, version, day.today, frozenset({DRAFT})
         )
-        updated: Quote = {
-            **copy.deepcopy(current),
-            "status": SENT,
-            "sent_on": sent_on or day.today.isoformat(),
-        }
-        return await _save(txn, repo, caller, updated, events.QUOTE_SENT, ["status", "sent_on"])
+        return await answer_quote_in(
+            txn,
+            repo=repo,
+            caller=caller,
+            quote=current,
+            status=SENT,
+            on=parse(sent_on) or day.today,
+        )
 
 
 async def _save(
@@ -176,19 +178,14 @@ async def refuse_quote(
     day = service.agency_day(await repo.get_settings(caller.tenant_id))
     async with repo.transaction() as txn:
         current = await _answerable(txn, repo, caller, quote_id, version, day.today, ANSWERABLE)
-        updated: Quote = {
-            **copy.deepcopy(current),
-            "status": REFUSED,
-            "decided_on": day.today.isoformat(),
-            "refusal_reason": reason.strip(),
-        }
-        return await _save(
+        return await answer_quote_in(
             txn,
-            repo,
-            caller,
-            updated,
-            events.QUOTE_REFUSED,
-            ["status", "decided_on", "refusal_reason"],
+            repo=repo,
+            caller=caller,
+            quote=current,
+            status=REFUSED,
+            on=day.today,
+            reason=reason,
         )
 
 
@@ -232,25 +229,68 @@ async def accept_quote(
     day = service.agency_day(await repo.get_settings(caller.tenant_id))
     async with repo.transaction() as txn:
         current = await _answerable(txn, repo, caller, quote_id, version, day.today, ANSWERABLE)
-        effective = (
-            parse(effective_date) or parse(current.get("proposed_effective_date", "")) or day.today
-        )
-        due = parse(due_date) or add_years(effective, 1)
-        contract = contract_of(current, effective=effective, due=due, policy_number=policy_number)
-        reject_invalid(check_contract(contract))
-        created = await service.create_contract_in(txn, repo=repo, caller=caller, contract=contract)
-        updated: Quote = {
-            **copy.deepcopy(current),
-            "status": ACCEPTED,
-            "decided_on": day.today.isoformat(),
-            "contract_id": created["id"],
-        }
-        stored = await _save(
+        stored, created = await accept_quote_in(
             txn,
-            repo,
-            caller,
-            updated,
-            events.QUOTE_ACCEPTED,
-            ["status", "decided_on", "contract_id"],
+            repo=repo,
+            caller=caller,
+            quote=current,
+            today=day.today,
+            effective_date=effective_date,
+            due_date=due_date,
+            policy_number=policy_number,
         )
     return stored, created
+
+
+async def accept_quote_in(
+    txn: Transaction,
+    *,
+    repo: ContractsRepository,
+    caller: Caller,
+    quote: Quote,
+    today: date,
+    effective_date: str = "",
+    due_date: str = "",
+    policy_number: str = "",
+) -> tuple[Quote, Contract]:
+    """An answerable ``quote`` accepted in ``txn``: its contract created, both announced."""
+    effective = parse(effective_date) or parse(quote.get("proposed_effective_date", "")) or today
+    due = parse(due_date) or add_years(effective, 1)
+    contract = contract_of(quote, effective=effective, due=due, policy_number=policy_number)
+    reject_invalid(check_contract(contract))
+    created = await service.create_contract_in(txn, repo=repo, caller=caller, contract=contract)
+    updated: Quote = {
+        **copy.deepcopy(quote),
+        "status": ACCEPTED,
+        "decided_on": today.isoformat(),
+        "contract_id": created["id"],
+    }
+    stored = await _save(
+        txn, repo, caller, updated, events.QUOTE_ACCEPTED, ["status", "decided_on", "contract_id"]
+    )
+    return stored, created
+
+
+async def answer_quote_in(
+    txn: Transaction,
+    *,
+    repo: ContractsRepository,
+    caller: Caller,
+    quote: Quote,
+    status: str,
+    on: date,
+    reason: str = "",
+) -> Quote:
+    """A DRAFT quote SENT, or an answerable one REFUSED, in ``txn`` on day ``on``."""
+    if status == SENT:
+        updated: Quote = {**copy.deepcopy(quote), "status": SENT, "sent_on": on.isoformat()}
+        return await _save(txn, repo, caller, updated, events.QUOTE_SENT, ["status", "sent_on"])
+    updated = {
+        **copy.deepcopy(quote),
+        "status": REFUSED,
+        "decided_on": on.isoformat(),
+        "refusal_reason": reason.strip(),
+    }
+    return await _save(
+        txn, repo, caller, updated, events.QUOTE_REFUSED, ["status", "decided_on", "refusal_reason"]
+    )

@@ -19,7 +19,7 @@ from client360.identity.v1 import identity_pb2
 from runtime.contracts import decode_payload, payload_types
 from runtime.outbox import new_event
 from runtime.store.sqlite import SqliteStore
-from services.contracts import claims, consumers, mapping, service
+from services.contracts import claims, client_file, complaints, consumers, mapping, service
 from services.contracts.demo import IDENTITY_DEMO_LOADER
 from services.contracts.models import CLAIMS, COLLECTIONS, CONTRACTS, Claim, Contract
 from services.contracts.repository import ContractsRepository
@@ -170,6 +170,39 @@ async def test_the_demo_agency_shows_every_marker_shared_contracts_and_coherent_
     for part in file.clients:
         assert part.claims is not None
         assert part.open_claims == sum(1 for c in part.claims.rows if claims.is_open(c))
+    # Complaints at every point of their path, some overdue; quotes in every status; fleets.
+    whole = await client_file.client_file(
+        repo=repo,
+        caller=ADVISOR,
+        client_ids=ids,
+        with_contracts=False,
+        with_quotes=True,
+        with_complaints=True,
+        with_fleet=True,
+        include_exited_vehicles=True,
+    )
+    shown = [v for p in whole.parts.values() if p.complaints is not None for v in p.complaints.rows]
+    assert {v.complaint["status"] for v in shown} == {
+        "received",
+        "acknowledged",
+        "answered",
+        "closed",
+    }
+    assert any(v.clock.acknowledgement_overdue for v in shown)
+    assert any(v.clock.answer_overdue for v in shown)
+    assert any(not v.clock.overdue for v in shown)
+    for extra in whole.parts.values():
+        assert extra.complaints is not None
+        assert extra.open_complaints == sum(
+            1 for v in extra.complaints.rows if complaints.is_open(v.complaint)
+        )
+    quote_states = {v.status for p in whole.parts.values() if p.quotes for v in p.quotes.rows}
+    assert quote_states == {"draft", "sent", "expired", "refused", "accepted"}
+    tabs = [p.fleet for p in whole.parts.values() if p.fleet is not None]
+    assert tabs
+    vehicles = [v for tab in tabs for v in tab.vehicles.rows]
+    assert any(v.on_cover for v in vehicles)
+    assert any(v.vehicle["exit_date"] for v in vehicles)
 
 
 def ticket_event(
