@@ -1390,6 +1390,10 @@ class ContractSettings:
     timezone: str = strawberry.field(
         description="The agency's IANA timezone, in which today is taken."
     )
+    holiday_subdivision: str | None = strawberry.field(
+        description="The French subdivision whose public holidays the complaint clock also "
+        "skips (6AE Alsace, 57 Moselle, 971 to 976 overseas...); null: metropolitan France."
+    )
     version: int = strawberry.field(
         description="Pass it back to updateContractSettings (0 while the defaults apply)."
     )
@@ -1846,7 +1850,8 @@ class ContractsMutation:
         return cast(FleetVehicle, found)
 
     @strawberry.mutation(
-        description="Managers and admins: changes the agency's renewal window or timezone."
+        description="Managers and admins: changes the agency's renewal window, timezone or "
+        "holiday subdivision (the settings given only)."
     )
     async def update_contract_settings(
         self,
@@ -1858,25 +1863,29 @@ class ContractsMutation:
         timezone: Annotated[
             str | None, strawberry.argument(description="An IANA timezone.")
         ] = None,
+        holiday_subdivision: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The French subdivision whose holidays the complaint clock also "
+                'skips (6AE, 57, 971...); "" for metropolitan France only.'
+            ),
+        ] = None,
     ) -> ContractSettings | None:
         settings = pb.ContractSettings(
-            renewal_window_days=renewal_window_days or 0, timezone=timezone or ""
+            renewal_window_days=renewal_window_days or 0,
+            timezone=timezone or "",
+            holiday_subdivision=holiday_subdivision or "",
         )
-        paths = [
-            name
-            for name, value in (
-                ("renewal_window_days", renewal_window_days),
-                ("timezone", timezone),
-            )
-            if value is not None
-        ]
+        given = (
+            ("renewal_window_days", "renewalWindowDays", renewal_window_days),
+            ("timezone", "timezone", timezone),
+            ("holiday_subdivision", "holidaySubdivision", holiday_subdivision),
+        )
+        paths = [name for name, _, value in given if value is not None]
         if not paths:
             raise graphql_error(
                 InvalidInput(
-                    [
-                        FieldViolation("renewalWindowDays", "give it, or timezone"),
-                        FieldViolation("timezone", "give it, or renewalWindowDays"),
-                    ]
+                    [FieldViolation(field, "give at least one setting") for _, field, _ in given]
                 )
             )
         found = await info.context.clients.contracts.update_settings(

@@ -114,7 +114,9 @@ async def client_file(
         if with_complaints or partner is not None
         else []
     )
-    complaint_views = [ComplaintView(c, clock_of(c, today)) for c in complaints]
+    complaint_views = [
+        ComplaintView(c, clock_of(c, today, base.holiday_subdivision)) for c in complaints
+    ]
     fleet_contracts = (
         [c for c in await repo.contracts_of_clients(tenant, ids, partner_id=partner) if is_fleet(c)]
         if with_fleet

@@ -2,11 +2,11 @@
 ouvrables, answer it within 2 months, both counted from its earliest known date (the day the
 client sent it when known, else the day it was received).
 
-Jours ouvrables are every day but Sundays and public holidays. The holidays are metropolitan
-France's, from the ``holidays`` package (country FR, no subdivision): the Alsace-Moselle and
-overseas days are not counted as holidays, which can only make a deadline earlier, never
-late. A deadline is met on its last day; it is overdue from the next day, in the agency's
-timezone (the caller gives today).
+Jours ouvrables are every day but Sundays and public holidays. The holidays come from the
+``holidays`` package, country FR: metropolitan France's by default, and an agency in
+Alsace-Moselle or overseas names its subdivision in its settings (Good Friday and 26 December
+in Alsace-Moselle, the abolition of slavery overseas...). A deadline is met on its last day;
+it is overdue from the next day, in the agency's timezone (the caller gives today).
 """
 
 from __future__ import annotations
@@ -23,25 +23,27 @@ from services.contracts.dates import add_months
 ACKNOWLEDGEMENT_WORKING_DAYS: Final = 10
 ANSWER_MONTHS: Final = 2
 _SUNDAY: Final = 6
+# The subdivisions an agency may name (holidays' codes for France).
+FRENCH_SUBDIVISIONS: Final[tuple[str, ...]] = tuple(holidays.country_holidays("FR").subdivisions)
 
 
-@lru_cache(maxsize=64)
-def _french_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("FR", years=year))
+@lru_cache(maxsize=256)
+def _french_holidays(year: int, subdivision: str) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("FR", subdiv=subdivision or None, years=year))
 
 
-def is_working_day(day: date) -> bool:
-    """A jour ouvrable: not a Sunday, not a French public holiday."""
-    return day.weekday() != _SUNDAY and day not in _french_holidays(day.year)
+def is_working_day(day: date, subdivision: str = "") -> bool:
+    """A jour ouvrable: not a Sunday, not a French public holiday (of ``subdivision`` too)."""
+    return day.weekday() != _SUNDAY and day not in _french_holidays(day.year, subdivision)
 
 
-def add_working_days(start: date, count: int) -> date:
+def add_working_days(start: date, count: int, subdivision: str = "") -> date:
     """The ``count``-th jour ouvrable after ``start`` (``start`` itself not counted)."""
     day = start
     left = count
     while left > 0:
         day += timedelta(days=1)
-        if is_working_day(day):
+        if is_working_day(day, subdivision):
             left -= 1
     return day
 
@@ -52,8 +54,8 @@ def counted_from(received_on: str, sent_on: str = "") -> date:
     return date.fromisoformat(min(known))
 
 
-def acknowledgement_due(start: date) -> date:
-    return add_working_days(start, ACKNOWLEDGEMENT_WORKING_DAYS)
+def acknowledgement_due(start: date, subdivision: str = "") -> date:
+    return add_working_days(start, ACKNOWLEDGEMENT_WORKING_DAYS, subdivision)
 
 
 def answer_due(start: date) -> date:
@@ -82,11 +84,12 @@ def clock(
     answered_on: str,
     closed_on: str,
     today: date,
+    subdivision: str = "",
 ) -> Clock:
     """The deadlines of a complaint and whether they are overdue today. An answer stands for
     the acknowledgement; a complaint closed without an answer is overdue no more."""
     start = counted_from(received_on, sent_on)
-    ack_due, ans_due = acknowledgement_due(start), answer_due(start)
+    ack_due, ans_due = acknowledgement_due(start, subdivision), answer_due(start)
     settled = bool(answered_on or closed_on)
     return Clock(
         counted_from=start,

@@ -62,7 +62,7 @@ def is_open(complaint: Complaint) -> bool:
     return complaint.get("status", "") in OPEN_STATUSES
 
 
-def clock_of(complaint: Complaint, today: date) -> Clock:
+def clock_of(complaint: Complaint, today: date, subdivision: str = "") -> Clock:
     return clock(
         received_on=complaint.get("received_on", ""),
         sent_on=complaint.get("sent_on", ""),
@@ -70,6 +70,7 @@ def clock_of(complaint: Complaint, today: date) -> Clock:
         answered_on=complaint.get("answered_on", ""),
         closed_on=complaint.get("closed_on", ""),
         today=today,
+        subdivision=subdivision,
     )
 
 
@@ -122,7 +123,7 @@ async def get_complaint(
         raise NotFound(f"complaint {complaint_id} not found")
     day = agency_day(await repo.get_settings(caller.tenant_id))
     names = await repo.client_names(caller.tenant_id, [complaint.get("client_id", "")])
-    return ComplaintView(complaint, clock_of(complaint, day.today)), names
+    return ComplaintView(complaint, clock_of(complaint, day.today, day.holiday_subdivision)), names
 
 
 async def list_complaints(
@@ -146,7 +147,7 @@ async def list_complaints(
             found = await repo.complaints_with_status(caller.tenant_id, statuses)
     else:
         found = await repo.complaints_with_status(caller.tenant_id, sorted(wanted.statuses))
-    views = [ComplaintView(c, clock_of(c, day.today)) for c in found]
+    views = [ComplaintView(c, clock_of(c, day.today, day.holiday_subdivision)) for c in found]
     rows = page_of(
         [v for v in views if shown(v, wanted)],
         keys=_keys,

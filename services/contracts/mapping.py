@@ -456,5 +456,6 @@ def settings_to_proto(settings: Settings) -> contracts_pb2.ContractSettings:
     return contracts_pb2.ContractSettings(
         renewal_window_days=settings.get("renewal_window_days", 0),
         timezone=settings.get("timezone", ""),
+        holiday_subdivision=settings.get("holiday_subdivision", ""),
         version=settings.get("version", 0),
     )

@@ -511,6 +511,7 @@ class Settings(TypedDict, total=False):
     id: str
     renewal_window_days: int
     timezone: str
+    holiday_subdivision: str
     version: int
 
 
@@ -524,6 +525,7 @@ def default_settings() -> Settings:
         "id": SETTINGS_ID,
         "renewal_window_days": DEFAULT_RENEWAL_WINDOW_DAYS,
         "timezone": DEFAULT_TIMEZONE,
+        "holiday_subdivision": "",
         "version": 0,
     }
 

@@ -33,6 +33,7 @@ from runtime.kit.updates import (
 from runtime.kit.validators import check_date, reject_invalid
 from runtime.store import Transaction
 from services.contracts import access, events
+from services.contracts.complaint_clock import FRENCH_SUBDIVISIONS
 from services.contracts.dates import add_years, parse
 from services.contracts.models import (
     CLOSED,
@@ -75,11 +76,17 @@ class AgencyDay:
 
     today: date
     window_days: int
+    # The French subdivision whose public holidays the complaint clock also skips ("": none).
+    holiday_subdivision: str = ""
 
 
 def agency_day(settings: Settings) -> AgencyDay:
     timezone = ZoneInfo(settings.get("timezone") or "Europe/Paris")
-    return AgencyDay(clock.today(timezone), int(settings.get("renewal_window_days", 60)))
+    return AgencyDay(
+        clock.today(timezone),
+        int(settings.get("renewal_window_days", 60)),
+        settings.get("holiday_subdivision", ""),
+    )
 
 
 async def _day(repo: ContractsRepository, tenant_id: str) -> AgencyDay:
@@ -142,6 +149,7 @@ class ContractsFile:
     today: date
     clients: list[ClientContracts]
     names: dict[str, str] = field(default_factory=dict)
+    holiday_subdivision: str = ""
 
 
 def takes_part(contract: Contract, client_id: str, today: date, *, past: bool = False) -> bool:
@@ -332,7 +340,7 @@ async def client_contracts(
             )
         )
     names = await repo.client_names(tenant, sorted(n for n in named if n)) if named else {}
-    return ContractsFile(day.today, answers, names)
+    return ContractsFile(day.today, answers, names, day.holiday_subdivision)
 
 
 def _partner_tallies(claims: Sequence[Claim], client_ids: Sequence[str]) -> dict[str, Tally]:
@@ -717,6 +725,14 @@ def check_settings(settings: Settings) -> list[FieldViolation]:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         out.append(FieldViolation("timezone", "must be an IANA timezone, such as Europe/Paris"))
+    subdivision = settings.get("holiday_subdivision", "")
+    if subdivision and subdivision not in FRENCH_SUBDIVISIONS:
+        out.append(
+            FieldViolation(
+                "holidaySubdivision",
+                f"empty, or one of the French subdivisions {', '.join(FRENCH_SUBDIVISIONS)}",
+            )
+        )
     return out
 
 
@@ -742,5 +758,7 @@ async def update_settings(
             updated["renewal_window_days"] = changes.get("renewal_window_days", 0)
         if not paths or "timezone" in paths:
             updated["timezone"] = changes.get("timezone", "")
+        if not paths or "holiday_subdivision" in paths:
+            updated["holiday_subdivision"] = changes.get("holiday_subdivision", "")
         reject_invalid(check_settings(updated))
         return await repo.put_settings(txn, caller.tenant_id, updated)

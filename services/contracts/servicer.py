@@ -527,6 +527,7 @@ class ContractsServicer(contracts_pb2_grpc.ContractsServiceServicer):
             changes={
                 "renewal_window_days": request.settings.renewal_window_days,
                 "timezone": request.settings.timezone,
+                "holiday_subdivision": request.settings.holiday_subdivision.strip().upper(),
             },
             paths=list(request.update_mask.paths),
         )

@@ -436,3 +436,38 @@ async def test_an_open_file_hears_of_its_complaints_quotes_and_vehicles(
     assert heard[0]["complaint"]["status"] == "RECEIVED"
     assert heard[1]["insuranceQuote"]["status"] == "DRAFT"
     assert heard[2]["fleetVehicle"]["registration"] == "AB-123-CD"
+
+
+async def test_a_manager_names_the_agencys_holiday_subdivision(gql: GraphQLClient) -> None:
+    manager = GraphQLClient(gql.system, gql.http, gql.tenant, role="manager")
+    update = """
+    mutation($version: Int!, $subdivision: String!) {
+      updateContractSettings(version: $version, holidaySubdivision: $subdivision) {
+        holidaySubdivision version
+      }
+    }
+    """
+    refused = await manager.execute(update, {"version": 0, "subdivision": "67"})
+    assert [f for f, _ in _bad_input(refused)] == ["holidaySubdivision"]
+    changed = (await manager.data(update, {"version": 0, "subdivision": "57"}))[
+        "updateContractSettings"
+    ]
+    assert changed == {"holidaySubdivision": "57", "version": 1}
+    client = await _client(gql, "Moselle")
+    # Received the day before Good Friday 2026, a holiday in Moselle: due a day later.
+    made = (
+        await gql.data(
+            RECORD_COMPLAINT,
+            {
+                "input": {
+                    "clientId": client,
+                    "channel": "EMAIL",
+                    "subject": "x",
+                    "receivedOn": "2026-04-02",
+                }
+            },
+        )
+    )["recordComplaint"]
+    assert made["clock"]["acknowledgementDue"] == "2026-04-16"
+    forbidden = await gql.execute(update, {"version": 1, "subdivision": ""})
+    assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -6,7 +6,7 @@ clients, the roles, tenant isolation and the events."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,14 @@ def test_may_holidays_push_the_acknowledgement_by_one_working_day_each() -> None
     # 1 May, 8 May (Fridays) and Ascension (Thursday 14 May 2026) are skipped.
     assert acknowledgement_due(date(2026, 4, 30)) == date(2026, 5, 15)
     assert add_working_days(date(2026, 4, 30), 1) == date(2026, 5, 2)
+
+
+def test_an_alsace_moselle_agency_also_skips_26_december_and_good_friday() -> None:
+    # 26 December (a Saturday in 2026) and 1 January are skipped: due Saturday 2 January.
+    assert acknowledgement_due(date(2026, 12, 18), "6AE") == date(2027, 1, 2)
+    assert acknowledgement_due(date(2026, 12, 18), "57") == date(2027, 1, 2)
+    assert is_working_day(date(2026, 4, 3))
+    assert not is_working_day(date(2026, 4, 3), "57")
 
 
 def test_two_months_end_on_the_last_day_of_a_shorter_month() -> None:
@@ -414,6 +422,41 @@ async def test_a_manager_lists_the_overdue_complaints_across_clients_page_by_pag
         await complaints.list_complaints(
             repo=repo, caller=MANAGER, wanted=overdue, page=PageAsk(after="not-a-cursor")
         )
+
+
+async def test_the_agencys_holiday_subdivision_moves_its_complaints_deadlines(
+    store: SqliteStore, repo: ContractsRepository
+) -> None:
+    # Received the day before Good Friday, a holiday in Moselle only.
+    made = await complaints.record_complaint(
+        repo=repo, caller=ADVISOR, data=complaint_input(received_on="2026-04-02")
+    )
+    start = date(2026, 4, 2)
+    assert acknowledgement_due(start, "57") == acknowledgement_due(start) + timedelta(days=1)
+    with pytest.raises(InvalidInput) as refused:
+        await service.update_settings(
+            repo=repo,
+            caller=MANAGER,
+            version=0,
+            changes={"holiday_subdivision": "67"},
+            paths=["holiday_subdivision"],
+        )
+    assert [v.field for v in refused.value.violations] == ["holidaySubdivision"]
+    await service.update_settings(
+        repo=repo,
+        caller=MANAGER,
+        version=0,
+        changes={"holiday_subdivision": "57"},
+        paths=["holiday_subdivision"],
+    )
+    view, _ = await complaints.get_complaint(repo=repo, caller=ADVISOR, complaint_id=made["id"])
+    assert view.clock.acknowledgement_due == acknowledgement_due(start, "57")
+    file = await client_file.client_file(
+        repo=repo, caller=ADVISOR, client_ids=["client-1"], with_complaints=True
+    )
+    part = file.parts["client-1"]
+    assert part.complaints is not None
+    assert part.complaints.rows[0].clock.acknowledgement_due == acknowledgement_due(start, "57")
 
 
 async def test_another_agencys_complaint_answers_like_a_missing_one(

@@ -418,6 +418,7 @@ async def test_unknown_participants_are_refused_before_the_service_is_called() -
     assert [v["field"] for v in empty.errors[0].extensions["violations"]] == [
         "renewalWindowDays",
         "timezone",
+        "holidaySubdivision",
     ]
 
 

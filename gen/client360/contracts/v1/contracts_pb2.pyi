@@ -1716,6 +1716,7 @@ class ContractSettings(_message.Message):
     RENEWAL_WINDOW_DAYS_FIELD_NUMBER: _builtins.int
     TIMEZONE_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
+    HOLIDAY_SUBDIVISION_FIELD_NUMBER: _builtins.int
     renewal_window_days: _builtins.int
     """A contract is "to renew" when its due date is at most this many days away (1 to 366;
     60 by default).
@@ -1723,16 +1724,22 @@ class ContractSettings(_message.Message):
     timezone: _builtins.str
     """The agency's IANA timezone, in which "today" is taken (Europe/Paris by default)."""
     version: _builtins.int
+    holiday_subdivision: _builtins.str
+    """The public holidays the complaint clock skips besides metropolitan France's: a French
+    subdivision of the holidays package (6AE Alsace, 57 Moselle, 971 to 976 overseas...);
+    empty for metropolitan France (the default).
+    """
     def __init__(
         self,
         *,
         renewal_window_days: _builtins.int = ...,
         timezone: _builtins.str = ...,
         version: _builtins.int = ...,
+        holiday_subdivision: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["renewal_window_days", b"renewal_window_days", "timezone", b"timezone", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["holiday_subdivision", b"holiday_subdivision", "renewal_window_days", b"renewal_window_days", "timezone", b"timezone", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
