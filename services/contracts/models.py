@@ -48,7 +48,7 @@ COLLECTIONS = (
     ),
     CollectionSpec(
         COMPLAINTS,
-        indexes=(("client_id",), ("status",)),
+        indexes=(("client_id",), ("status",), ("contract_id",)),
         unique=("reference",),
         multikey=("partner_ids",),
     ),

@@ -172,6 +172,12 @@ class ContractsRepository(Repository):
     async def next_complaint_reference(self, txn: Transaction, tenant_id: str) -> str:
         return await COMPLAINT_REFERENCES.next(txn, tenant_id)
 
+    async def complaints_of_contract(
+        self, txn: Transaction, tenant_id: str, contract_id: str
+    ) -> list[Complaint]:
+        found = await txn.find(COMPLAINTS, tenant_id, {"contract_id": contract_id})
+        return cast(list[Complaint], found)
+
     async def get_claim_in(self, txn: Transaction, tenant_id: str, claim_id: str) -> Claim | None:
         return cast("Claim | None", await txn.get(CLAIMS, tenant_id, claim_id))
 

@@ -475,10 +475,18 @@ async def update_contract(
 async def _follow_partners(
     txn: Transaction, repo: ContractsRepository, tenant_id: str, contract: Contract
 ) -> None:
-    """A contract's claims are seen by the contract's partners."""
+    """A contract's claims and complaints are seen by the contract's partners."""
+    partners = list(contract.get("partner_ids", []))
     for claim in await repo.claims_of_contract(txn, tenant_id, contract["id"]):
-        updated: Claim = {**claim, "partner_ids": list(contract.get("partner_ids", []))}
+        updated: Claim = {**claim, "partner_ids": partners}
         await repo.replace_claim(txn, tenant_id, updated, expected_version=claim["version"])
+    for complaint in await repo.complaints_of_contract(txn, tenant_id, contract["id"]):
+        await repo.replace_complaint(
+            txn,
+            tenant_id,
+            {**complaint, "partner_ids": partners},
+            expected_version=complaint["version"],
+        )
 
 
 def _ending(contract: Contract, today: date) -> InvalidInput | None:

@@ -478,3 +478,26 @@ async def test_another_agencys_complaint_answers_like_a_missing_one(
         await complaints.record_complaint(repo=repo, caller=PARTNER, data=complaint_input())
     with pytest.raises(PermissionDenied):
         await complaints.get_complaint(repo=repo, caller=TECHNICIAN, complaint_id=made["id"])
+
+
+async def test_a_complaint_follows_its_contracts_partners(
+    store: SqliteStore, repo: ContractsRepository
+) -> None:
+    contract = await service.create_contract(
+        repo=repo, caller=ADVISOR, data=contract_input(partner_ids=[])
+    )
+    made = await complaints.record_complaint(
+        repo=repo, caller=ADVISOR, data=complaint_input(contract_id=contract["id"])
+    )
+    with pytest.raises(NotFound):
+        await complaints.get_complaint(repo=repo, caller=PARTNER, complaint_id=made["id"])
+    await service.update_contract(
+        repo=repo,
+        caller=ADVISOR,
+        contract_id=contract["id"],
+        version=1,
+        changes={"partner_ids": ["insurer-axa"]},
+        paths=["partner_ids"],
+    )
+    view, _ = await complaints.get_complaint(repo=repo, caller=PARTNER, complaint_id=made["id"])
+    assert view.complaint["id"] == made["id"]
