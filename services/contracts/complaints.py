@@ -233,16 +233,23 @@ def _step(current: Complaint, status: str) -> None:
 def _on(
     value: str, field: str, today: date, current: Complaint
 ) -> tuple[str, list[FieldViolation]]:
-    """A step's day: today when blank; not in the future, not before the complaint came."""
+    """A step's day: today when blank; not in the future, not before the steps before it."""
     violations = check_date(value, field, past=True)
     day = value or today.isoformat()
     if not violations:
         if day > today.isoformat():
             violations.append(FieldViolation(field, "must not be in the future"))
-        elif day < current.get("received_on", ""):
-            violations.append(
-                FieldViolation(field, f"must not be before receivedOn, {current['received_on']}")
-            )
+        else:
+            steps = {
+                "receivedOn": current.get("received_on", ""),
+                "acknowledgedOn": current.get("acknowledged_on", ""),
+                "answeredOn": current.get("answered_on", ""),
+            }
+            latest = max(((d, label) for label, d in steps.items() if d), default=("", ""))
+            if day < latest[0]:
+                violations.append(
+                    FieldViolation(field, f"must not be before {latest[1]}, {latest[0]}")
+                )
     return day, violations
 
 

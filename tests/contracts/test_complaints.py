@@ -292,6 +292,18 @@ async def test_the_status_path_and_the_open_complaints_counter(
         repo=repo, caller=ADVISOR, complaint_id=made["id"], version=1
     )
     assert (acked["status"], acked["acknowledged_on"]) == ("acknowledged", today().isoformat())
+    with pytest.raises(InvalidInput) as refused:
+        await complaints.answer_complaint(
+            repo=repo,
+            caller=ADVISOR,
+            complaint_id=made["id"],
+            version=2,
+            outcome="upheld",
+            on=day(-1),
+        )
+    assert [(v.field, v.rule) for v in refused.value.violations] == [
+        ("answeredOn", f"must not be before acknowledgedOn, {day(0)}")
+    ]
     assert await open_count() == 1
     with pytest.raises(InvalidInput) as refused:
         await complaints.answer_complaint(
