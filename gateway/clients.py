@@ -567,6 +567,18 @@ class ContractsClient(_ServiceClient):
         request = contracts_pb2.CreateQuoteRequest(quote=quote)
         return await self._call(self._stub.CreateQuote, request, caller)
 
+    async def update_quote(
+        self,
+        caller: Caller,
+        quote_id: str,
+        version: int,
+        quote: contracts_pb2.QuoteInput,
+        paths: Sequence[str],
+    ) -> contracts_pb2.Quote:
+        request = contracts_pb2.UpdateQuoteRequest(id=quote_id, version=version, quote=quote)
+        request.update_mask.paths.extend(paths)
+        return await self._call(self._stub.UpdateQuote, request, caller)
+
     async def send_quote(
         self, caller: Caller, request: contracts_pb2.SendQuoteRequest
     ) -> contracts_pb2.Quote:

@@ -1245,6 +1245,43 @@ class InsuranceQuoteInput:
     )
 
 
+@strawberry.input(
+    description="Fields of an insurance quote to change; only the fields given change, null "
+    "counting as not given (a list given replaces the whole list)."
+)
+class InsuranceQuoteUpdateInput:
+    insurer: str | None = strawberry.field(default=UNSET, description="The insurer.")
+    product: str | None = strawberry.field(default=UNSET, description="The product.")
+    branch: Branch | None = strawberry.field(default=UNSET, description="The branch.")
+    valid_until: str | None = strawberry.field(
+        default=UNSET, description=f"The last day it may be accepted, {_DATE}."
+    )
+    participants: list[ContractParticipantInput] | None = strawberry.field(
+        default=UNSET, description="The clients it is for (replaces the list)."
+    )
+    premium: MoneyInput | None = strawberry.field(
+        default=UNSET, description="The premium proposed."
+    )
+    payment_frequency: PaymentFrequency | None = strawberry.field(
+        default=UNSET, description="How often it would be paid."
+    )
+    premium_collector: PremiumCollector | None = strawberry.field(
+        default=UNSET, description="Who would collect it."
+    )
+    consumer: bool | None = strawberry.field(
+        default=UNSET, description="A private policyholder outside a trade."
+    )
+    tacit_renewal: bool | None = strawberry.field(
+        default=UNSET, description="The contract would renew tacitly."
+    )
+    partner_ids: list[str] | None = strawberry.field(
+        default=UNSET, description="The partners party to it (replaces the list)."
+    )
+    proposed_effective_date: str | None = strawberry.field(
+        default=UNSET, description=f"The day cover would start, {_DATE}."
+    )
+
+
 @strawberry.input(description="A vehicle coming on a fleet contract.")
 class FleetVehicleInput:
     contract_id: strawberry.ID = strawberry.field(description="The fleet contract.")
@@ -1320,9 +1357,13 @@ def complaint_input_to_proto(data: ComplaintInput) -> pb.ComplaintInput:
     return pb.ComplaintInput(**given_fields(data))
 
 
-def quote_input_to_proto(data: InsuranceQuoteInput) -> pb.QuoteInput:
+def quote_input_to_proto(
+    data: InsuranceQuoteInput | InsuranceQuoteUpdateInput,
+) -> tuple[pb.QuoteInput, list[str]]:
     message = pb.QuoteInput()
+    paths: list[str] = []
     for name, value in given_fields(data).items():
+        paths.append(name)
         if name == "premium":
             message.premium.CopyFrom(_money_proto(value, "premium"))
         elif name == "participants":
@@ -1333,7 +1374,7 @@ def quote_input_to_proto(data: InsuranceQuoteInput) -> pb.QuoteInput:
             message.partner_ids.extend(value)
         else:
             setattr(message, name, value)
-    return message
+    return message, paths
 
 
 def vehicle_input_to_proto(data: FleetVehicleInput) -> pb.VehicleInput:
@@ -1362,7 +1403,9 @@ async def _known_clients(
         raise graphql_error(InvalidInput(missing))
 
 
-def _participant_ids(data: ContractInput | ClaimInput | InsuranceQuoteInput) -> list[str] | None:
+def _participant_ids(
+    data: ContractInput | ClaimInput | InsuranceQuoteInput | InsuranceQuoteUpdateInput,
+) -> list[str] | None:
     participants = data.participants
     if participants is UNSET or participants is None:
         return None
@@ -1754,8 +1797,30 @@ class ContractsMutation:
         ids = _participant_ids(input)
         if ids is not None:
             await _known_clients(info, ids)
-        found = await info.context.clients.contracts.create_quote(
-            info.context.caller, quote_input_to_proto(input)
+        message, _ = quote_input_to_proto(input)
+        found = await info.context.clients.contracts.create_quote(info.context.caller, message)
+        return cast(InsuranceQuote, found)
+
+    @strawberry.mutation(
+        description="Changes the fields given of a DRAFT or SENT quote; an EXPIRED, accepted or "
+        "refused one is BAD_USER_INPUT."
+    )
+    async def update_insurance_quote(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The quote's id.")],
+        version: Version,
+        input: Annotated[
+            InsuranceQuoteUpdateInput,
+            strawberry.argument(description="The fields to change, only those."),
+        ],
+    ) -> InsuranceQuote | None:
+        ids = _participant_ids(input)
+        if ids is not None:
+            await _known_clients(info, ids)
+        message, paths = quote_input_to_proto(input)
+        found = await info.context.clients.contracts.update_quote(
+            info.context.caller, id, version, message, paths
         )
         return cast(InsuranceQuote, found)
 
@@ -1909,7 +1974,13 @@ COMPLAINT_EVENTS = (
     pb.ComplaintAnswered,
     pb.ComplaintClosed,
 )
-QUOTE_EVENTS = (pb.QuoteCreated, pb.QuoteSent, pb.QuoteAccepted, pb.QuoteRefused)
+QUOTE_EVENTS = (
+    pb.QuoteCreated,
+    pb.QuoteUpdated,
+    pb.QuoteSent,
+    pb.QuoteAccepted,
+    pb.QuoteRefused,
+)
 VEHICLE_EVENTS = (pb.VehicleAdded, pb.VehicleRemoved)
 
 

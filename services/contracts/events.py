@@ -45,6 +45,7 @@ ComplaintEvent = type[
 ]
 QuoteEvent = type[
     contracts_pb2.QuoteCreated
+    | contracts_pb2.QuoteUpdated
     | contracts_pb2.QuoteSent
     | contracts_pb2.QuoteAccepted
     | contracts_pb2.QuoteRefused
@@ -64,6 +65,7 @@ COMPLAINT_ACKNOWLEDGED = contracts_pb2.ComplaintAcknowledged
 COMPLAINT_ANSWERED = contracts_pb2.ComplaintAnswered
 COMPLAINT_CLOSED = contracts_pb2.ComplaintClosed
 QUOTE_CREATED = contracts_pb2.QuoteCreated
+QUOTE_UPDATED = contracts_pb2.QuoteUpdated
 QUOTE_SENT = contracts_pb2.QuoteSent
 QUOTE_ACCEPTED = contracts_pb2.QuoteAccepted
 QUOTE_REFUSED = contracts_pb2.QuoteRefused
@@ -128,9 +130,12 @@ async def quote_changed(
     caller: Caller,
     quote: Quote,
     changed: Sequence[str] = (),
+    *,
+    also: Iterable[str] = (),
 ) -> None:
+    """Announce to every client it is for, and to ``also`` (those a change removed)."""
     payload = event_type(quote=quote_to_proto(quote), changed_fields=changed)
-    await _announce(txn, payload, caller, quote.get("party_client_ids", []))
+    await _announce(txn, payload, caller, [*quote.get("party_client_ids", []), *also])
 
 
 async def vehicle_changed(

@@ -440,6 +440,10 @@ class QuoteInput(TypedDict, total=False):
     proposed_effective_date: str
 
 
+# UpdateQuote's writable fields.
+QUOTE_INPUT_FIELDS: Final = tuple(QuoteInput.__annotations__)
+
+
 class Quote(QuoteInput, total=False):
     id: str
     reference: str

@@ -10,6 +10,7 @@ Plain keyword-only functions over the repository, as service.py.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Final, cast
@@ -18,7 +19,13 @@ from runtime.caller import Caller
 from runtime.errors import FieldViolation, InvalidInput, NotFound
 from runtime.ids import new_id
 from runtime.kit.paging import Page
-from runtime.kit.updates import check_version, created_stamps, touched_stamps
+from runtime.kit.updates import (
+    apply_mask,
+    changed_fields,
+    check_version,
+    created_stamps,
+    touched_stamps,
+)
 from runtime.kit.validators import check_date, reject_invalid
 from runtime.store import Transaction
 from services.contracts import access, events, service
@@ -28,6 +35,7 @@ from services.contracts.models import (
     DRAFT,
     EXPIRED,
     QUOTE_ACCEPTED,
+    QUOTE_INPUT_FIELDS,
     REFUSED,
     SENT,
     Contract,
@@ -104,6 +112,39 @@ async def create_quote_in(
     quote["audit"] = created_stamps(caller.user_id)
     stored = await repo.insert_quote(txn, caller.tenant_id, quote)
     await events.quote_changed(txn, events.QUOTE_CREATED, caller, stored)
+    return stored
+
+
+async def update_quote(
+    *,
+    repo: ContractsRepository,
+    caller: Caller,
+    quote_id: str,
+    version: int,
+    changes: QuoteInput,
+    paths: Sequence[str],
+) -> Quote:
+    """The fields ``paths`` names take their values from ``changes`` while the quote is DRAFT
+    or SENT (not expired); the quote is checked whole. New participants bring it to their
+    files; those removed hear of it once more."""
+    access.require_writer(caller)
+    day = service.agency_day(await repo.get_settings(caller.tenant_id))
+    async with repo.transaction() as txn:
+        current = await _answerable(txn, repo, caller, quote_id, version, day.today, ANSWERABLE)
+        updated = apply_mask(current, changes, paths, QUOTE_INPUT_FIELDS)
+        reject_invalid(check_quote(updated))
+        changed = changed_fields(current, updated, QUOTE_INPUT_FIELDS)
+        if not changed:
+            return current
+        updated["party_client_ids"] = list(
+            dict.fromkeys(p.get("client_id", "") for p in updated.get("participants", []))
+        )
+        updated["audit"] = touched_stamps(updated.get("audit"), caller.user_id)
+        stored = await repo.replace_quote(txn, caller.tenant_id, updated, expected_version=version)
+        left = set(current.get("party_client_ids", [])) - set(stored["party_client_ids"])
+        await events.quote_changed(
+            txn, events.QUOTE_UPDATED, caller, stored, changed, also=sorted(left)
+        )
     return stored
 
 

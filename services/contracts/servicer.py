@@ -442,6 +442,19 @@ class ContractsServicer(contracts_pb2_grpc.ContractsServiceServicer):
         )
         return await self._quote_back(quote["id"])
 
+    async def UpdateQuote(
+        self, request: contracts_pb2.UpdateQuoteRequest, context: Context
+    ) -> contracts_pb2.Quote:
+        quote = await quotes.update_quote(
+            repo=self._repo,
+            caller=current_caller(),
+            quote_id=request.id,
+            version=request.version,
+            changes=quote_input_to_doc(request.quote),
+            paths=list(request.update_mask.paths),
+        )
+        return await self._quote_back(quote["id"])
+
     async def SendQuote(
         self, request: contracts_pb2.SendQuoteRequest, context: Context
     ) -> contracts_pb2.Quote:

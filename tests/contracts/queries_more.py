@@ -61,6 +61,15 @@ mutation($input: InsuranceQuoteInput!) { createInsuranceQuote(input: $input) { .
 """
 )
 
+UPDATE_QUOTE = (
+    QUOTE_FIELDS
+    + """
+mutation($id: ID!, $version: Int!, $input: InsuranceQuoteUpdateInput!) {
+  updateInsuranceQuote(id: $id, version: $version, input: $input) { ...QuoteFields }
+}
+"""
+)
+
 SEND_QUOTE = (
     QUOTE_FIELDS
     + """

@@ -31,6 +31,7 @@ from tests.contracts.queries_more import (
     RECORD_COMPLAINT,
     REMOVE_VEHICLE,
     SEND_QUOTE,
+    UPDATE_QUOTE,
 )
 from tests.gateway.traces import calls, traced
 from tests.harness import GraphQLClient, Subscription
@@ -184,7 +185,19 @@ async def test_an_accepted_quote_becomes_a_contract_on_both_clients_files(
         )
     )["createInsuranceQuote"]
     assert (quote["status"], quote["premium"]) == ("DRAFT", {"amount": "89.90", "currency": "EUR"})
-    sent = (await gql.data(SEND_QUOTE, {"id": quote["id"], "version": quote["version"]}))[
+    cheaper = (
+        await gql.data(
+            UPDATE_QUOTE,
+            {
+                "id": quote["id"],
+                "version": quote["version"],
+                "input": {"premium": {"amount": "79.90", "currency": "EUR"}},
+            },
+        )
+    )["updateInsuranceQuote"]
+    assert cheaper["premium"] == {"amount": "79.90", "currency": "EUR"}
+    assert cheaper["product"] == "Santé Famille"
+    sent = (await gql.data(SEND_QUOTE, {"id": quote["id"], "version": cheaper["version"]}))[
         "sendInsuranceQuote"
     ]
     accepted = (await gql.data(ACCEPT_QUOTE, {"id": quote["id"], "version": sent["version"]}))[
@@ -207,7 +220,7 @@ async def test_an_accepted_quote_becomes_a_contract_on_both_clients_files(
             (quote["id"], "ACCEPTED")
         ]
     assert calls(gql, trace_id)["contracts"] == Counter({"BatchGetClientContracts": 1})
-    again = await gql.execute(ACCEPT_QUOTE, {"id": quote["id"], "version": 3})
+    again = await gql.execute(ACCEPT_QUOTE, {"id": quote["id"], "version": 4})
     assert _bad_input(again) == [("id", "a ACCEPTED quote is not DRAFT or SENT")]
     expired = (
         await gql.data(
@@ -365,6 +378,11 @@ async def test_another_agencys_complaints_quotes_and_vehicles_are_not_found(
             "query($id: ID!) { insuranceQuote(id: $id) { id } }",
             {"id": quote["id"]},
             "insuranceQuote",
+        ),
+        (
+            UPDATE_QUOTE,
+            {"id": quote["id"], "version": 1, "input": {"product": "X"}},
+            "updateInsuranceQuote",
         ),
         (SEND_QUOTE, {"id": quote["id"], "version": 1}, "sendInsuranceQuote"),
         (ACCEPT_QUOTE, {"id": quote["id"], "version": 1}, "acceptInsuranceQuote"),

@@ -470,6 +470,15 @@ async def test_complaints_quotes_and_vehicles_over_grpc_and_another_agencys_ids(
         ),
         (stub.CloseComplaint, contracts_pb2.CloseComplaintRequest(id=complaint.id, version=1)),
         (stub.GetQuote, contracts_pb2.GetQuoteRequest(id=quote.id)),
+        (
+            stub.UpdateQuote,
+            contracts_pb2.UpdateQuoteRequest(
+                id=quote.id,
+                version=1,
+                quote=contracts_pb2.QuoteInput(product="X"),
+                update_mask=field_mask_pb2.FieldMask(paths=["product"]),
+            ),
+        ),
         (stub.SendQuote, contracts_pb2.SendQuoteRequest(id=quote.id, version=1)),
         (stub.AcceptQuote, contracts_pb2.AcceptQuoteRequest(id=quote.id, version=1)),
         (stub.RefuseQuote, contracts_pb2.RefuseQuoteRequest(id=quote.id, version=1)),

@@ -44,6 +44,7 @@ from tests.contracts.fixtures import (
 
 PAYLOADS = payload_types(
     contracts_pb2.QuoteCreated,
+    contracts_pb2.QuoteUpdated,
     contracts_pb2.QuoteSent,
     contracts_pb2.QuoteAccepted,
     contracts_pb2.QuoteRefused,
@@ -379,3 +380,62 @@ async def test_bad_vehicles_are_refused_whole(
     with pytest.raises(PermissionDenied):
         await fleet.add_vehicle(repo=repo, caller=PARTNER, data=vehicle_input(contract["id"]))
     assert await store.count(VEHICLES, TENANT) == 0
+
+
+async def test_a_draft_or_sent_quote_changes_its_terms_and_its_files(
+    store: SqliteStore, repo: ContractsRepository
+) -> None:
+    made = await quotes.create_quote(repo=repo, caller=ADVISOR, data=quote_input())
+    changed = await quotes.update_quote(
+        repo=repo,
+        caller=ADVISOR,
+        quote_id=made["id"],
+        version=1,
+        changes={
+            "premium": {"amount_minor": 29_900, "currency": "EUR"},
+            "participants": [holder("client-2")],
+        },
+        paths=["premium", "participants"],
+    )
+    assert changed["premium"] == {"amount_minor": 29_900, "currency": "EUR"}
+    assert changed["party_client_ids"] == ["client-2"]
+    same = await quotes.update_quote(
+        repo=repo,
+        caller=ADVISOR,
+        quote_id=made["id"],
+        version=2,
+        changes={"product": changed["product"]},
+        paths=["product"],
+    )
+    assert same["version"] == 2
+    with pytest.raises(InvalidInput) as refused:
+        await quotes.update_quote(
+            repo=repo,
+            caller=ADVISOR,
+            quote_id=made["id"],
+            version=2,
+            changes={"valid_until": "demain", "insurer": ""},
+            paths=["valid_until", "insurer"],
+        )
+    assert sorted(v.field for v in refused.value.violations) == ["insurer", "validUntil"]
+    await quotes.refuse_quote(repo=repo, caller=ADVISOR, quote_id=made["id"], version=2)
+    with pytest.raises(InvalidInput):
+        await quotes.update_quote(
+            repo=repo,
+            caller=ADVISOR,
+            quote_id=made["id"],
+            version=3,
+            changes={"product": "X"},
+            paths=["product"],
+        )
+    with pytest.raises(NotFound):
+        await quotes.update_quote(
+            repo=repo,
+            caller=OTHER_ADVISOR,
+            quote_id=made["id"],
+            version=3,
+            changes={"product": "X"},
+            paths=["product"],
+        )
+    # The client taken off the quote hears of it once more.
+    assert ("QuoteUpdated", "client-1") in _events(await outbox(store))

@@ -2503,6 +2503,38 @@ class CreateQuoteRequest(_message.Message):
 Global___CreateQuoteRequest: _TypeAlias = CreateQuoteRequest  # noqa: Y015
 
 @_typing.final
+class UpdateQuoteRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    QUOTE_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    version: _builtins.int
+    @_builtins.property
+    def quote(self) -> Global___QuoteInput: ...
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """The fields to change, by their proto names; a list named is replaced whole."""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        quote: Global___QuoteInput | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["quote", b"quote", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "quote", b"quote", "update_mask", b"update_mask", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateQuoteRequest: _TypeAlias = UpdateQuoteRequest  # noqa: Y015
+
+@_typing.final
 class SendQuoteRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -3024,6 +3056,30 @@ class QuoteCreated(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___QuoteCreated: _TypeAlias = QuoteCreated  # noqa: Y015
+
+@_typing.final
+class QuoteUpdated(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    QUOTE_FIELD_NUMBER: _builtins.int
+    CHANGED_FIELDS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def quote(self) -> Global___Quote: ...
+    @_builtins.property
+    def changed_fields(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        quote: Global___Quote | None = ...,
+        changed_fields: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["quote", b"quote"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changed_fields", b"changed_fields", "quote", b"quote"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___QuoteUpdated: _TypeAlias = QuoteUpdated  # noqa: Y015
 
 @_typing.final
 class QuoteSent(_message.Message):

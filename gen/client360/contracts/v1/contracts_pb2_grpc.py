@@ -129,6 +129,11 @@ class ContractsServiceStub:
                 request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.CreateQuoteRequest.SerializeToString,
                 response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
                 _registered_method=True)
+        self.UpdateQuote = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/UpdateQuote',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.UpdateQuoteRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
+                _registered_method=True)
         self.SendQuote = channel.unary_unary(
                 '/client360.contracts.v1.ContractsService/SendQuote',
                 request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.SendQuoteRequest.SerializeToString,
@@ -303,6 +308,13 @@ class ContractsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateQuote(self, request, context):
+        """A DRAFT or SENT quote's terms changed; event QuoteUpdated naming the fields that changed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SendQuote(self, request, context):
         """DRAFT → SENT; event QuoteSent.
         """
@@ -448,6 +460,11 @@ def add_ContractsServiceServicer_to_server(servicer, server):
             'CreateQuote': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateQuote,
                     request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.CreateQuoteRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.SerializeToString,
+            ),
+            'UpdateQuote': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateQuote,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.UpdateQuoteRequest.FromString,
                     response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.SerializeToString,
             ),
             'SendQuote': grpc.unary_unary_rpc_method_handler(
@@ -998,6 +1015,33 @@ class ContractsService:
             target,
             '/client360.contracts.v1.ContractsService/CreateQuote',
             client360_dot_contracts_dot_v1_dot_contracts__pb2.CreateQuoteRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateQuote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/UpdateQuote',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.UpdateQuoteRequest.SerializeToString,
             client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
             options,
             channel_credentials,

@@ -77,6 +77,8 @@ class ContractsServiceStub:
     GetQuote: _grpc.UnaryUnaryMultiCallable[_contracts_pb2.GetQuoteRequest, _contracts_pb2.Quote]
     CreateQuote: _grpc.UnaryUnaryMultiCallable[_contracts_pb2.CreateQuoteRequest, _contracts_pb2.Quote]
     """A new quote, DRAFT; event QuoteCreated."""
+    UpdateQuote: _grpc.UnaryUnaryMultiCallable[_contracts_pb2.UpdateQuoteRequest, _contracts_pb2.Quote]
+    """A DRAFT or SENT quote's terms changed; event QuoteUpdated naming the fields that changed."""
     SendQuote: _grpc.UnaryUnaryMultiCallable[_contracts_pb2.SendQuoteRequest, _contracts_pb2.Quote]
     """DRAFT → SENT; event QuoteSent."""
     AcceptQuote: _grpc.UnaryUnaryMultiCallable[_contracts_pb2.AcceptQuoteRequest, _contracts_pb2.AcceptQuoteResponse]
@@ -138,6 +140,8 @@ class ContractsServiceAsyncStub(ContractsServiceStub):
     GetQuote: _aio.UnaryUnaryMultiCallable[_contracts_pb2.GetQuoteRequest, _contracts_pb2.Quote]  # type: ignore[assignment]
     CreateQuote: _aio.UnaryUnaryMultiCallable[_contracts_pb2.CreateQuoteRequest, _contracts_pb2.Quote]  # type: ignore[assignment]
     """A new quote, DRAFT; event QuoteCreated."""
+    UpdateQuote: _aio.UnaryUnaryMultiCallable[_contracts_pb2.UpdateQuoteRequest, _contracts_pb2.Quote]  # type: ignore[assignment]
+    """A DRAFT or SENT quote's terms changed; event QuoteUpdated naming the fields that changed."""
     SendQuote: _aio.UnaryUnaryMultiCallable[_contracts_pb2.SendQuoteRequest, _contracts_pb2.Quote]  # type: ignore[assignment]
     """DRAFT → SENT; event QuoteSent."""
     AcceptQuote: _aio.UnaryUnaryMultiCallable[_contracts_pb2.AcceptQuoteRequest, _contracts_pb2.AcceptQuoteResponse]  # type: ignore[assignment]
@@ -310,6 +314,14 @@ class ContractsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_contracts_pb2.Quote, _abc.Awaitable[_contracts_pb2.Quote]]:
         """A new quote, DRAFT; event QuoteCreated."""
+
+    @_abc_1.abstractmethod
+    def UpdateQuote(
+        self,
+        request: _contracts_pb2.UpdateQuoteRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_contracts_pb2.Quote, _abc.Awaitable[_contracts_pb2.Quote]]:
+        """A DRAFT or SENT quote's terms changed; event QuoteUpdated naming the fields that changed."""
 
     @_abc_1.abstractmethod
     def SendQuote(
