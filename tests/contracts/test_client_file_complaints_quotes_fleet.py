@@ -489,3 +489,65 @@ async def test_a_manager_names_the_agencys_holiday_subdivision(gql: GraphQLClien
     assert made["clock"]["acknowledgementDue"] == "2026-04-16"
     forbidden = await gql.execute(update, {"version": 1, "subdivision": ""})
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_partner_sees_only_the_complaints_and_quotes_naming_it(gql: GraphQLClient) -> None:
+    client = await _client(gql, "Partenaire")
+    axa = await _contract(gql, participant(client), partnerIds=["insurer-axa"])
+    maaf = await _contract(gql, participant(client), partnerIds=["insurer-maaf"])
+    about_axa = (
+        await gql.data(
+            RECORD_COMPLAINT,
+            {
+                "input": {
+                    "clientId": client,
+                    "channel": "EMAIL",
+                    "subject": "x",
+                    "contractId": axa["id"],
+                }
+            },
+        )
+    )["recordComplaint"]
+    for contract_id in (maaf["id"], None):
+        await gql.data(
+            RECORD_COMPLAINT,
+            {
+                "input": {
+                    "clientId": client,
+                    "channel": "EMAIL",
+                    "subject": "y",
+                    "contractId": contract_id,
+                }
+            },
+        )
+    quotes = []
+    for partner_id in ("insurer-axa", "insurer-maaf"):
+        made = await gql.data(
+            CREATE_QUOTE,
+            {
+                "input": {
+                    "insurer": "X",
+                    "product": "Auto",
+                    "branch": "MOTOR",
+                    "validUntil": day(5),
+                    "participants": [participant(client)],
+                    "partnerIds": [partner_id],
+                }
+            },
+        )
+        quotes.append(made["createInsuranceQuote"])
+    partner = GraphQLClient(gql.system, gql.http, gql.tenant, role="partner")
+    partner.headers = {
+        "Authorization": f"Bearer {gql.system.token(gql.tenant, 'partner', 'insurer-axa')}"
+    }
+    section = (await partner.data(FILE_MORE, {"id": client}))["client"]["contracts"]
+    assert [c["id"] for c in section["nodes"]] == [axa["id"]]
+    assert [c["id"] for c in section["complaints"]["nodes"]] == [about_axa["id"]]
+    assert section["openComplaintsCount"] == 1
+    assert [q["id"] for q in section["quotes"]["nodes"]] == [quotes[0]["id"]]
+    refused = await partner.execute(
+        RECORD_COMPLAINT, {"input": {"clientId": client, "channel": "EMAIL", "subject": "z"}}
+    )
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    advisor_view = (await gql.data(FILE_MORE, {"id": client}))["client"]["contracts"]
+    assert advisor_view["openComplaintsCount"] == 3
