@@ -583,6 +583,84 @@ class ContractsClient(_ServiceClient):
         request.update_mask.paths.extend(paths)
         return await self._call(self._stub.UpdateContractSettings, request, caller)
 
+    async def get_complaint(self, caller: Caller, complaint_id: str) -> contracts_pb2.Complaint:
+        request = contracts_pb2.GetComplaintRequest(id=complaint_id)
+        return await self._call(self._stub.GetComplaint, request, caller)
+
+    async def record_complaint(
+        self, caller: Caller, complaint: contracts_pb2.ComplaintInput
+    ) -> contracts_pb2.Complaint:
+        request = contracts_pb2.RecordComplaintRequest(complaint=complaint)
+        return await self._call(self._stub.RecordComplaint, request, caller)
+
+    async def acknowledge_complaint(
+        self, caller: Caller, request: contracts_pb2.AcknowledgeComplaintRequest
+    ) -> contracts_pb2.Complaint:
+        return await self._call(self._stub.AcknowledgeComplaint, request, caller)
+
+    async def answer_complaint(
+        self, caller: Caller, request: contracts_pb2.AnswerComplaintRequest
+    ) -> contracts_pb2.Complaint:
+        return await self._call(self._stub.AnswerComplaint, request, caller)
+
+    async def close_complaint(
+        self, caller: Caller, request: contracts_pb2.CloseComplaintRequest
+    ) -> contracts_pb2.Complaint:
+        return await self._call(self._stub.CloseComplaint, request, caller)
+
+    async def list_complaints(
+        self, caller: Caller, request: contracts_pb2.ListComplaintsRequest
+    ) -> contracts_pb2.ComplaintPage:
+        return await self._call(self._stub.ListComplaints, request, caller)
+
+    async def get_quote(self, caller: Caller, quote_id: str) -> contracts_pb2.Quote:
+        request = contracts_pb2.GetQuoteRequest(id=quote_id)
+        return await self._call(self._stub.GetQuote, request, caller)
+
+    async def create_quote(
+        self, caller: Caller, quote: contracts_pb2.QuoteInput
+    ) -> contracts_pb2.Quote:
+        request = contracts_pb2.CreateQuoteRequest(quote=quote)
+        return await self._call(self._stub.CreateQuote, request, caller)
+
+    async def update_quote(
+        self,
+        caller: Caller,
+        quote_id: str,
+        version: int,
+        quote: contracts_pb2.QuoteInput,
+        paths: Sequence[str],
+    ) -> contracts_pb2.Quote:
+        request = contracts_pb2.UpdateQuoteRequest(id=quote_id, version=version, quote=quote)
+        request.update_mask.paths.extend(paths)
+        return await self._call(self._stub.UpdateQuote, request, caller)
+
+    async def send_quote(
+        self, caller: Caller, request: contracts_pb2.SendQuoteRequest
+    ) -> contracts_pb2.Quote:
+        return await self._call(self._stub.SendQuote, request, caller)
+
+    async def accept_quote(
+        self, caller: Caller, request: contracts_pb2.AcceptQuoteRequest
+    ) -> contracts_pb2.AcceptQuoteResponse:
+        return await self._call(self._stub.AcceptQuote, request, caller)
+
+    async def refuse_quote(
+        self, caller: Caller, request: contracts_pb2.RefuseQuoteRequest
+    ) -> contracts_pb2.Quote:
+        return await self._call(self._stub.RefuseQuote, request, caller)
+
+    async def add_vehicle(
+        self, caller: Caller, vehicle: contracts_pb2.VehicleInput
+    ) -> contracts_pb2.Vehicle:
+        request = contracts_pb2.AddVehicleRequest(vehicle=vehicle)
+        return await self._call(self._stub.AddVehicle, request, caller)
+
+    async def remove_vehicle(
+        self, caller: Caller, request: contracts_pb2.RemoveVehicleRequest
+    ) -> contracts_pb2.Vehicle:
+        return await self._call(self._stub.RemoveVehicle, request, caller)
+
 
 class ServiceClients:
     """The clients of every service, shared by all requests of one gateway process."""

@@ -8,7 +8,10 @@ event or a fresh start gives the same ones; dates are spread around today so tha
 marker shows: about one contract in six not renewed, one in four to renew, one in ten
 terminated and a few terminating; some consumers' contracts are shared with the previous
 individual client of the agency (a child insured on a parent's contract); one motor, home or
-business contract in three has a claim, open or closed.
+business contract in three has a claim, open or closed. About one client in six has a
+complaint at some point of its path (fresh, overdue to acknowledge, overdue to answer,
+answered, closed), one in five a quote (draft, sent, expired, refused or accepted into a
+contract), and each fleet contract a few vehicles, some of which have left it.
 """
 
 from __future__ import annotations
@@ -20,20 +23,33 @@ from typing import Final
 from runtime.caller import Caller
 from runtime.kit.validators import reject_invalid
 from runtime.store import Transaction
-from services.contracts import claims, service
+from services.contracts import claims, complaints, fleet, quotes, service
 from services.contracts.dates import add_months, add_years
 from services.contracts.models import (
+    ACKNOWLEDGED,
+    ANSWERED,
     CLOSED,
     IN_FORCE,
     INSURED_REQUEST,
+    REFUSED,
+    SENT,
     TERMINATED,
     Claim,
     ClientCopy,
+    Complaint,
     Contract,
     Participant,
+    Quote,
+    Vehicle,
 )
 from services.contracts.repository import ContractsRepository
-from services.contracts.validation import check_claim, check_contract
+from services.contracts.validation import (
+    check_claim,
+    check_complaint,
+    check_contract,
+    check_quote,
+    check_vehicle,
+)
 
 # The user identity's demo loader creates the demo clients as (its events' actor).
 IDENTITY_DEMO_LOADER: Final = "demo-loader"
@@ -245,6 +261,220 @@ async def _claim(
         )
 
 
+_SUBJECTS: Final = (
+    "Délai de remboursement du sinistre",
+    "Augmentation de la cotisation à l'échéance",
+    "Refus de prise en charge",
+    "Résiliation non prise en compte",
+    "Erreur sur l'avis d'échéance",
+    "Accueil téléphonique",
+)
+_CHANNELS: Final = ("email", "letter", "phone", "in_person", "web_form")
+# (shape, days since received: lowest, highest)
+_COMPLAINT_SHAPES: Final = (
+    ("fresh", 0, 8),
+    ("acknowledgement_overdue", 16, 40),
+    ("acknowledged", 5, 50),
+    ("answer_overdue", 65, 100),
+    ("answered", 20, 200),
+    ("closed", 40, 300),
+)
+_MEDIATOR: Final = "La Médiation de l'Assurance"
+
+
+async def _complaint(
+    txn: Transaction,
+    rng: random.Random,
+    repo: ContractsRepository,
+    caller: Caller,
+    client: ClientCopy,
+    held: list[Contract],
+    today: date,
+) -> None:
+    shape, low, high = rng.choice(_COMPLAINT_SHAPES)
+    received = today - timedelta(days=rng.randint(low, high))
+    channel = rng.choice(_CHANNELS)
+    about = rng.choice(held) if held and rng.random() < 0.7 else None
+    complaint: Complaint = {
+        "client_id": client["id"],
+        "received_on": received.isoformat(),
+        "sent_on": (received - timedelta(days=rng.randint(1, 3))).isoformat()
+        if channel == "letter"
+        else "",
+        "channel": channel,
+        "subject": rng.choice(_SUBJECTS),
+        "description": "Réclamation reçue du client.",
+        "contract_id": about["id"] if about else "",
+        "claim_id": "",
+    }
+    reject_invalid(check_complaint(complaint))
+    stored = await complaints.record_complaint_in(
+        txn, repo=repo, caller=caller, complaint=complaint
+    )
+    if shape in ("fresh", "acknowledgement_overdue"):
+        return
+    stored = await complaints.move_complaint_in(
+        txn,
+        complaint=stored,
+        status=ACKNOWLEDGED,
+        field="acknowledgedOn",
+        on=min(received + timedelta(days=rng.randint(1, 6)), today).isoformat(),
+        repo=repo,
+        caller=caller,
+        today=today,
+    )
+    if shape in ("acknowledged", "answer_overdue"):
+        return
+    outcome = rng.choice(["upheld", "partly_upheld", "rejected"])
+    answered = min(received + timedelta(days=rng.randint(15, 55)), today)
+    stored = await complaints.move_complaint_in(
+        txn,
+        complaint=stored,
+        status=ANSWERED,
+        field="answeredOn",
+        on=answered.isoformat(),
+        extra={
+            "outcome": outcome,
+            "mediator": _MEDIATOR if outcome == "rejected" else "",
+            "answer_summary": "Réponse adressée au client par courrier.",
+        },
+        repo=repo,
+        caller=caller,
+        today=today,
+    )
+    if shape == "closed":
+        await complaints.move_complaint_in(
+            txn,
+            complaint=stored,
+            status=CLOSED,
+            field="closedOn",
+            on=min(answered + timedelta(days=rng.randint(1, 30)), today).isoformat(),
+            repo=repo,
+            caller=caller,
+            today=today,
+        )
+
+
+async def _quote(
+    txn: Transaction,
+    rng: random.Random,
+    repo: ContractsRepository,
+    caller: Caller,
+    client: ClientCopy,
+    today: date,
+) -> None:
+    branch = "property" if client["kind"] == "professional" else rng.choice(["motor", "home"])
+    insurer, partner, _ = rng.choice(INSURERS)
+    low, high = PREMIUMS[branch]
+    shape = rng.choice(["draft", SENT, "expired", REFUSED, "accepted"])
+    valid_until = today + timedelta(days=rng.randint(5, 30))
+    if shape == "expired":
+        valid_until = today - timedelta(days=rng.randint(1, 30))
+    quote: Quote = {
+        "insurer": insurer,
+        "product": rng.choice(PRODUCTS[branch]),
+        "branch": branch,
+        "premium": {"amount_minor": rng.randint(low, high) * 100, "currency": "EUR"},
+        "payment_frequency": "monthly",
+        "premium_collector": "broker",
+        "consumer": client["kind"] == "individual",
+        "tacit_renewal": True,
+        "participants": _participants(branch, client),
+        "partner_ids": [partner],
+        "valid_until": valid_until.isoformat(),
+        "proposed_effective_date": "",
+    }
+    reject_invalid(check_quote(quote))
+    stored = await quotes.create_quote_in(txn, repo=repo, caller=caller, quote=quote)
+    if shape == "draft":
+        return
+    sent_on = min(valid_until, today) - timedelta(days=rng.randint(1, 20))
+    stored = await quotes.answer_quote_in(
+        txn, repo=repo, caller=caller, quote=stored, status=SENT, on=sent_on
+    )
+    if shape == REFUSED:
+        await quotes.answer_quote_in(
+            txn,
+            repo=repo,
+            caller=caller,
+            quote=stored,
+            status=REFUSED,
+            on=today,
+            reason="Trop cher",
+        )
+    elif shape == "accepted":
+        await quotes.accept_quote_in(
+            txn,
+            repo=repo,
+            caller=caller,
+            quote=stored,
+            today=today,
+            effective_date=(today + timedelta(days=rng.randint(1, 30))).isoformat(),
+        )
+
+
+_PLATE_LETTERS: Final = "ABCDEFGHJKLMNPQRSTVWXYZ"
+_VANS: Final = (
+    ("Renault", "Kangoo"),
+    ("Peugeot", "Partner"),
+    ("Citroën", "Berlingo"),
+    ("Renault", "Master"),
+    ("Ford", "Transit"),
+    ("Volkswagen", "Caddy"),
+    ("Toyota", "Yaris"),
+)
+
+
+def _plate(rng: random.Random) -> str:
+    while True:
+        first = "".join(rng.choice(_PLATE_LETTERS) for _ in range(2))
+        last = "".join(rng.choice(_PLATE_LETTERS) for _ in range(2))
+        if first not in ("SS", "WW") and last != "SS":
+            return f"{first}-{rng.randint(1, 999):03d}-{last}"
+
+
+async def _vehicles(
+    txn: Transaction,
+    rng: random.Random,
+    repo: ContractsRepository,
+    caller: Caller,
+    contract: Contract,
+    today: date,
+) -> None:
+    start = date.fromisoformat(contract["effective_date"])
+    end = min(today, date.fromisoformat(contract.get("termination_date") or today.isoformat()))
+    span = max((end - start).days, 1)
+    plates: set[str] = set()
+    for _ in range(rng.randint(3, 10)):
+        plate = _plate(rng)
+        if plate in plates:
+            continue
+        plates.add(plate)
+        make, model = rng.choice(_VANS)
+        entry = start + timedelta(days=rng.randint(0, span - 1) if span > 1 else 0)
+        vehicle: Vehicle = {
+            "contract_id": contract["id"],
+            "registration": plate,
+            "vin": "",
+            "make": make,
+            "model": model,
+            "first_registration_date": (entry - timedelta(days=rng.randint(0, 900))).isoformat(),
+            "usage": rng.choice(["business", "goods_transport"]),
+            "driver_client_id": "",
+            "entry_date": entry.isoformat(),
+        }
+        reject_invalid(check_vehicle(vehicle))
+        stored = await fleet.add_vehicle_in(
+            txn, repo=repo, caller=caller, vehicle=vehicle, contract=contract
+        )
+        if rng.random() < 0.2 and (end - entry).days > 1:
+            left = entry + timedelta(days=rng.randint(1, (end - entry).days))
+            exited: Vehicle = {**stored, "exit_date": left.isoformat()}
+            await repo.replace_vehicle(
+                txn, tenant_id=caller.tenant_id, vehicle=exited, expected_version=stored["version"]
+            )
+
+
 async def add_demo_records(
     txn: Transaction,
     *,
@@ -269,9 +499,18 @@ async def add_demo_records(
         )
         if parent is not None:
             drafts.append(_family_contract(rng, parent, client, today))
+    held: list[Contract] = []
     for draft in drafts:
         reject_invalid(check_contract(draft))
         stored = await service.create_contract_in(txn, repo=repo, caller=caller, contract=draft)
+        held.append(stored)
         if stored["branch"] in _CLAIMABLE and rng.random() < 0.33:
             await _claim(txn, rng, repo, caller, stored, today)
+    for stored in held:
+        if fleet.is_fleet(stored):
+            await _vehicles(txn, rng, repo, caller, stored, today)
+    if rng.random() < 0.17:
+        await _complaint(txn, rng, repo, caller, client, held, today)
+    if rng.random() < 0.2:
+        await _quote(txn, rng, repo, caller, client, today)
     return len(drafts)

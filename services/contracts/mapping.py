@@ -1,6 +1,7 @@
-"""Contracts and claims between their stored documents and contracts.proto, field by field (no
-reflection: this runs for every row of a page). What is computed at read time (markers,
-termination rights, open claims, participants' names) is passed in, never stored."""
+"""Contracts, claims, complaints, quotes and vehicles between their stored documents and
+contracts.proto, field by field (no reflection: this runs for every row of a page). What is
+computed at read time (markers, termination rights, open claims, the complaint clock,
+participants' names) is passed in, never stored."""
 
 from __future__ import annotations
 
@@ -12,26 +13,40 @@ from client360.contracts.v1 import contracts_pb2
 from runtime.clock import timestamp
 from runtime.kit.common import audit_to_proto
 from runtime.kit.money import MoneyDocument
+from services.contracts.complaint_clock import Clock
 from services.contracts.models import (
     BRANCHES,
     CLAIM_ROLES,
     CLAIM_STATUSES,
     CLAIM_TYPES,
     CLOSED,
+    COMPLAINT_CHANNELS,
+    COMPLAINT_OUTCOMES,
+    COMPLAINT_STATUSES,
     CONTRACT_STATUSES,
     PARTICIPANT_ROLES,
     PAYMENT_FREQUENCIES,
     PREMIUM_COLLECTORS,
+    QUOTE_STATUSES,
     RENEWAL_STATES,
     TERMINATION_REASONS,
     TERMINATION_RULES,
+    UNPAID_NONE,
+    UNPAID_STATES,
+    VEHICLE_USAGES,
     Claim,
     ClaimInput,
     ClaimParticipant,
+    Complaint,
+    ComplaintInput,
     Contract,
     ContractInput,
     Participant,
+    Quote,
+    QuoteInput,
     Settings,
+    Vehicle,
+    VehicleInput,
 )
 from services.contracts.renewal import Markers
 from services.contracts.termination import Right, Rights
@@ -146,7 +161,11 @@ def contract_to_proto(
         version=contract.get("version", 0),
         audit=audit_to_proto(contract.get("audit")),
         open_claims_count=open_claims,
+        quote_id=contract.get("quote_id", ""),
     )
+    unpaid = unpaid_state(contract)
+    message.unpaid_state = UNPAID_STATES.to_proto(unpaid[0])
+    message.unpaid_state_since = unpaid[1]
     if request:
         message.termination_request.CopyFrom(
             contracts_pb2.TerminationRequest(
@@ -169,6 +188,20 @@ def contract_to_proto(
     if rights is not None:
         message.termination_rights.CopyFrom(rights_to_proto(rights))
     return message
+
+
+_UNPAID_RANK = {"formal_notice": 1, "suspended": 2, "terminable": 3}
+
+
+def unpaid_state(contract: Contract) -> tuple[str, str]:
+    """The furthest step of billing's unpaid path among the contract's notices, and since when."""
+    on_path = [
+        n for n in (contract.get("unpaid_notices") or {}).values() if n["state"] != UNPAID_NONE
+    ]
+    if not on_path:
+        return UNPAID_NONE, ""
+    furthest = max(on_path, key=lambda n: (_UNPAID_RANK.get(n["state"], 0), n["since"]))
+    return furthest["state"], furthest["since"]
 
 
 def contract_input_to_doc(message: contracts_pb2.ContractInput) -> ContractInput:
@@ -264,6 +297,158 @@ def claim_input_to_doc(message: contracts_pb2.ClaimInput) -> ClaimInput:
     }
 
 
+# Complaints
+
+
+def clock_to_proto(clock: Clock) -> contracts_pb2.ComplaintClock:
+    return contracts_pb2.ComplaintClock(
+        counted_from=clock.counted_from.isoformat(),
+        acknowledgement_due=clock.acknowledgement_due.isoformat(),
+        answer_due=clock.answer_due.isoformat(),
+        acknowledgement_overdue=clock.acknowledgement_overdue,
+        answer_overdue=clock.answer_overdue,
+        overdue=clock.overdue,
+        days_to_answer_due=clock.days_to_answer_due,
+    )
+
+
+def complaint_to_proto(
+    complaint: Complaint,
+    *,
+    clock: Clock | None = None,
+    names: Mapping[str, str] | None = None,
+) -> contracts_pb2.Complaint:
+    client_id = complaint.get("client_id", "")
+    message = contracts_pb2.Complaint(
+        id=complaint.get("id", ""),
+        reference=complaint.get("reference", ""),
+        client_id=client_id,
+        received_on=complaint.get("received_on", ""),
+        sent_on=complaint.get("sent_on", ""),
+        channel=COMPLAINT_CHANNELS.to_proto(complaint.get("channel", "")),
+        subject=complaint.get("subject", ""),
+        description=complaint.get("description", ""),
+        contract_id=complaint.get("contract_id", ""),
+        claim_id=complaint.get("claim_id", ""),
+        status=COMPLAINT_STATUSES.to_proto(complaint.get("status", "")),
+        acknowledged_on=complaint.get("acknowledged_on", ""),
+        answered_on=complaint.get("answered_on", ""),
+        closed_on=complaint.get("closed_on", ""),
+        outcome=COMPLAINT_OUTCOMES.to_proto(complaint.get("outcome", "")),
+        mediator=complaint.get("mediator", ""),
+        answer_summary=complaint.get("answer_summary", ""),
+        version=complaint.get("version", 0),
+        audit=audit_to_proto(complaint.get("audit")),
+        client_name=(names or {}).get(client_id, ""),
+    )
+    if clock is not None:
+        message.clock.CopyFrom(clock_to_proto(clock))
+    return message
+
+
+def complaint_input_to_doc(message: contracts_pb2.ComplaintInput) -> ComplaintInput:
+    return {
+        "client_id": message.client_id.strip(),
+        "received_on": message.received_on,
+        "sent_on": message.sent_on,
+        "channel": COMPLAINT_CHANNELS.to_word(message.channel),
+        "subject": message.subject.strip(),
+        "description": message.description.strip(),
+        "contract_id": message.contract_id.strip(),
+        "claim_id": message.claim_id.strip(),
+    }
+
+
+# Quotes
+
+
+def quote_to_proto(
+    quote: Quote, *, status: str | None = None, names: Mapping[str, str] | None = None
+) -> contracts_pb2.Quote:
+    """``status``: as of today (EXPIRED computed by the caller); the stored one otherwise."""
+    names = names or {}
+    return contracts_pb2.Quote(
+        id=quote.get("id", ""),
+        reference=quote.get("reference", ""),
+        insurer=quote.get("insurer", ""),
+        product=quote.get("product", ""),
+        branch=BRANCHES.to_proto(quote.get("branch", "")),
+        premium=money_to_proto(quote.get("premium")),
+        payment_frequency=PAYMENT_FREQUENCIES.to_proto(quote.get("payment_frequency", "")),
+        premium_collector=PREMIUM_COLLECTORS.to_proto(quote.get("premium_collector", "")),
+        consumer=quote.get("consumer", False),
+        tacit_renewal=quote.get("tacit_renewal", False),
+        participants=[participant_to_proto(p, names) for p in quote.get("participants", [])],
+        partner_ids=quote.get("partner_ids", []),
+        valid_until=quote.get("valid_until", ""),
+        proposed_effective_date=quote.get("proposed_effective_date", ""),
+        status=QUOTE_STATUSES.to_proto(status or quote.get("status", "")),
+        sent_on=quote.get("sent_on", ""),
+        decided_on=quote.get("decided_on", ""),
+        refusal_reason=quote.get("refusal_reason", ""),
+        contract_id=quote.get("contract_id", ""),
+        version=quote.get("version", 0),
+        audit=audit_to_proto(quote.get("audit")),
+    )
+
+
+def quote_input_to_doc(message: contracts_pb2.QuoteInput) -> QuoteInput:
+    return {
+        "insurer": message.insurer.strip(),
+        "product": message.product.strip(),
+        "branch": BRANCHES.to_word(message.branch),
+        "premium": money_from_proto(message.premium, given=message.HasField("premium")),
+        "payment_frequency": PAYMENT_FREQUENCIES.to_word(message.payment_frequency),
+        "premium_collector": PREMIUM_COLLECTORS.to_word(message.premium_collector),
+        "consumer": message.consumer,
+        "tacit_renewal": message.tacit_renewal,
+        "participants": [participant_from_proto(p) for p in message.participants],
+        "partner_ids": [p.strip() for p in message.partner_ids],
+        "valid_until": message.valid_until,
+        "proposed_effective_date": message.proposed_effective_date,
+    }
+
+
+# Vehicles
+
+
+def vehicle_to_proto(
+    vehicle: Vehicle, *, on_cover: bool = False, names: Mapping[str, str] | None = None
+) -> contracts_pb2.Vehicle:
+    driver = vehicle.get("driver_client_id", "")
+    return contracts_pb2.Vehicle(
+        id=vehicle.get("id", ""),
+        contract_id=vehicle.get("contract_id", ""),
+        registration=vehicle.get("registration", ""),
+        vin=vehicle.get("vin", ""),
+        make=vehicle.get("make", ""),
+        model=vehicle.get("model", ""),
+        first_registration_date=vehicle.get("first_registration_date", ""),
+        usage=VEHICLE_USAGES.to_proto(vehicle.get("usage", "")),
+        driver_client_id=driver,
+        driver_name=(names or {}).get(driver, ""),
+        entry_date=vehicle.get("entry_date", ""),
+        exit_date=vehicle.get("exit_date", ""),
+        on_cover=on_cover,
+        version=vehicle.get("version", 0),
+        audit=audit_to_proto(vehicle.get("audit")),
+    )
+
+
+def vehicle_input_to_doc(message: contracts_pb2.VehicleInput) -> VehicleInput:
+    return {
+        "contract_id": message.contract_id.strip(),
+        "registration": message.registration.strip(),
+        "vin": message.vin.strip(),
+        "make": message.make.strip(),
+        "model": message.model.strip(),
+        "first_registration_date": message.first_registration_date,
+        "usage": VEHICLE_USAGES.to_word(message.usage),
+        "driver_client_id": message.driver_client_id.strip(),
+        "entry_date": message.entry_date,
+    }
+
+
 # Settings
 
 
@@ -271,5 +456,6 @@ def settings_to_proto(settings: Settings) -> contracts_pb2.ContractSettings:
     return contracts_pb2.ContractSettings(
         renewal_window_days=settings.get("renewal_window_days", 0),
         timezone=settings.get("timezone", ""),
+        holiday_subdivision=settings.get("holiday_subdivision", ""),
         version=settings.get("version", 0),
     )

@@ -28,6 +28,10 @@ CLIENTS: Final = "clients"
 TICKETS: Final = "tickets"
 # One document per tenant: the agency's settings of the section.
 SETTINGS: Final = "settings"
+COMPLAINTS: Final = "complaints"
+QUOTES: Final = "quotes"
+# The vehicles of fleet contracts.
+VEHICLES: Final = "vehicles"
 
 COLLECTIONS = (
     CollectionSpec(
@@ -42,6 +46,18 @@ COLLECTIONS = (
         unique=("reference",),
         multikey=("client_ids", "partner_ids"),
     ),
+    CollectionSpec(
+        COMPLAINTS,
+        indexes=(("client_id",), ("status",), ("contract_id",)),
+        unique=("reference",),
+        multikey=("partner_ids",),
+    ),
+    CollectionSpec(
+        QUOTES,
+        unique=("reference",),
+        multikey=("party_client_ids", "partner_ids"),
+    ),
+    CollectionSpec(VEHICLES, indexes=(("contract_id",),)),
     CollectionSpec(TALLIES),
     CollectionSpec(CLIENTS, indexes=(("reference",),)),
     CollectionSpec(TICKETS),
@@ -51,6 +67,8 @@ COLLECTIONS = (
 
 CONTRACT_REFERENCES: Final = GaplessSequence("contract_reference", "CT{number:06d}")
 CLAIM_REFERENCES: Final = GaplessSequence("claim_reference", "SI{number:06d}")
+COMPLAINT_REFERENCES: Final = GaplessSequence("complaint_reference", "RC{number:06d}")
+QUOTE_REFERENCES: Final = GaplessSequence("quote_reference", "DV{number:06d}")
 SETTINGS_ID: Final = "contracts"
 
 # The words stored for contracts.proto's closed vocabularies ("" is a value not given).
@@ -195,6 +213,80 @@ CLAIM_ROLES: Final = Vocabulary(
     },
 )
 
+RECEIVED: Final = "received"
+ACKNOWLEDGED: Final = "acknowledged"
+ANSWERED: Final = "answered"
+COMPLAINT_STATUSES: Final = Vocabulary(
+    contracts_pb2.ComplaintStatus,
+    {
+        contracts_pb2.COMPLAINT_STATUS_RECEIVED: RECEIVED,
+        contracts_pb2.COMPLAINT_STATUS_ACKNOWLEDGED: ACKNOWLEDGED,
+        contracts_pb2.COMPLAINT_STATUS_ANSWERED: ANSWERED,
+        contracts_pb2.COMPLAINT_STATUS_CLOSED: CLOSED,
+    },
+)
+COMPLAINT_CHANNELS: Final = Vocabulary(
+    contracts_pb2.ComplaintChannel,
+    {
+        contracts_pb2.COMPLAINT_CHANNEL_EMAIL: "email",
+        contracts_pb2.COMPLAINT_CHANNEL_LETTER: "letter",
+        contracts_pb2.COMPLAINT_CHANNEL_PHONE: "phone",
+        contracts_pb2.COMPLAINT_CHANNEL_IN_PERSON: "in_person",
+        contracts_pb2.COMPLAINT_CHANNEL_WEB_FORM: "web_form",
+        contracts_pb2.COMPLAINT_CHANNEL_OTHER: "other",
+    },
+)
+REJECTED: Final = "rejected"
+COMPLAINT_OUTCOMES: Final = Vocabulary(
+    contracts_pb2.ComplaintOutcome,
+    {
+        contracts_pb2.COMPLAINT_OUTCOME_UPHELD: "upheld",
+        contracts_pb2.COMPLAINT_OUTCOME_PARTLY_UPHELD: "partly_upheld",
+        contracts_pb2.COMPLAINT_OUTCOME_REJECTED: REJECTED,
+    },
+)
+DRAFT: Final = "draft"
+SENT: Final = "sent"
+ACCEPTED: Final = "accepted"
+REFUSED: Final = "refused"
+EXPIRED: Final = "expired"  # computed at read time, never stored
+QUOTE_STATUSES: Final = Vocabulary(
+    contracts_pb2.QuoteStatus,
+    {
+        contracts_pb2.QUOTE_STATUS_DRAFT: DRAFT,
+        contracts_pb2.QUOTE_STATUS_SENT: SENT,
+        contracts_pb2.QUOTE_STATUS_ACCEPTED: ACCEPTED,
+        contracts_pb2.QUOTE_STATUS_REFUSED: REFUSED,
+        contracts_pb2.QUOTE_STATUS_EXPIRED: EXPIRED,
+    },
+)
+VEHICLE_USAGES: Final = Vocabulary(
+    contracts_pb2.VehicleUsage,
+    {
+        contracts_pb2.VEHICLE_USAGE_PRIVATE: "private",
+        contracts_pb2.VEHICLE_USAGE_COMMUTING: "commuting",
+        contracts_pb2.VEHICLE_USAGE_BUSINESS: "business",
+        contracts_pb2.VEHICLE_USAGE_GOODS_TRANSPORT: "goods_transport",
+        contracts_pb2.VEHICLE_USAGE_PASSENGER_TRANSPORT: "passenger_transport",
+        contracts_pb2.VEHICLE_USAGE_OTHER: "other",
+    },
+)
+FLEET: Final = "fleet"
+# Billing's unpaid path as the contract follows it (consumers.py).
+UNPAID_NONE: Final = "none"
+UNPAID_FORMAL_NOTICE: Final = "formal_notice"
+UNPAID_SUSPENDED: Final = "suspended"
+UNPAID_TERMINABLE: Final = "terminable"
+UNPAID_STATES: Final = Vocabulary(
+    contracts_pb2.UnpaidState,
+    {
+        contracts_pb2.UNPAID_STATE_NONE: UNPAID_NONE,
+        contracts_pb2.UNPAID_STATE_FORMAL_NOTICE: UNPAID_FORMAL_NOTICE,
+        contracts_pb2.UNPAID_STATE_SUSPENDED: UNPAID_SUSPENDED,
+        contracts_pb2.UNPAID_STATE_TERMINABLE: UNPAID_TERMINABLE,
+    },
+)
+
 
 # Documents may lack keys (a caller's partial input), hence not total.
 
@@ -239,9 +331,19 @@ class ContractInput(TypedDict, total=False):
 CONTRACT_INPUT_FIELDS: Final = tuple(ContractInput.__annotations__)
 
 
+class UnpaidNotice(TypedDict):
+    """One premium notice of the contract on billing's unpaid path: its state and since when."""
+
+    state: str  # a word of UNPAID_STATES
+    since: str
+
+
 class Contract(ContractInput, total=False):
     id: str
     reference: str
+    quote_id: str
+    # Billing's notices of this contract on the unpaid path, by notice id (consumers.py).
+    unpaid_notices: dict[str, UnpaidNotice]
     termination_date: str
     termination_reason: str
     last_renewed_on: str
@@ -295,6 +397,87 @@ class Claim(ClaimInput, total=False):
     version: int
 
 
+class ComplaintInput(TypedDict, total=False):
+    client_id: str
+    received_on: str
+    sent_on: str
+    channel: str
+    subject: str
+    description: str
+    contract_id: str
+    claim_id: str
+
+
+class Complaint(ComplaintInput, total=False):
+    id: str
+    reference: str
+    status: str
+    acknowledged_on: str
+    answered_on: str
+    closed_on: str
+    outcome: str
+    mediator: str
+    answer_summary: str
+    # The partners of its contract, who see it.
+    partner_ids: list[str]
+    audit: AuditStamps
+    tenant_id: str
+    version: int
+
+
+class QuoteInput(TypedDict, total=False):
+    insurer: str
+    product: str
+    branch: str
+    premium: MoneyDocument | None
+    payment_frequency: str
+    premium_collector: str
+    consumer: bool
+    tacit_renewal: bool
+    participants: list[Participant]
+    partner_ids: list[str]
+    valid_until: str
+    proposed_effective_date: str
+
+
+# UpdateQuote's writable fields.
+QUOTE_INPUT_FIELDS: Final = tuple(QuoteInput.__annotations__)
+
+
+class Quote(QuoteInput, total=False):
+    id: str
+    reference: str
+    status: str  # as stored: never EXPIRED
+    sent_on: str
+    decided_on: str
+    refusal_reason: str
+    contract_id: str
+    party_client_ids: list[str]
+    audit: AuditStamps
+    tenant_id: str
+    version: int
+
+
+class VehicleInput(TypedDict, total=False):
+    contract_id: str
+    registration: str
+    vin: str
+    make: str
+    model: str
+    first_registration_date: str
+    usage: str
+    driver_client_id: str
+    entry_date: str
+
+
+class Vehicle(VehicleInput, total=False):
+    id: str
+    exit_date: str
+    audit: AuditStamps
+    tenant_id: str
+    version: int
+
+
 class ClientCopy(TypedDict):
     """The local copy of one of identity's clients, kept by a runtime replica (which adds
     ``source_version`` and ``refreshed_at``)."""
@@ -325,12 +508,14 @@ class Tally(TypedDict, total=False):
     id: str
     open_claims: int
     open_tickets: int  # contracts only
+    open_complaints: int  # client files only
 
 
 class Settings(TypedDict, total=False):
     id: str
     renewal_window_days: int
     timezone: str
+    holiday_subdivision: str
     version: int
 
 
@@ -344,6 +529,7 @@ def default_settings() -> Settings:
         "id": SETTINGS_ID,
         "renewal_window_days": DEFAULT_RENEWAL_WINDOW_DAYS,
         "timezone": DEFAULT_TIMEZONE,
+        "holiday_subdivision": "",
         "version": 0,
     }
 

@@ -14,18 +14,26 @@ from services.contracts.models import (
     CLAIM_REFERENCES,
     CLAIMS,
     CLIENTS,
+    COMPLAINT_REFERENCES,
+    COMPLAINTS,
     CONTRACT_REFERENCES,
     CONTRACTS,
+    QUOTE_REFERENCES,
+    QUOTES,
     SETTINGS,
     SETTINGS_ID,
     TALLIES,
     TICKETS,
+    VEHICLES,
     Claim,
     ClientCopy,
+    Complaint,
     Contract,
+    Quote,
     Settings,
     Tally,
     TicketCopy,
+    Vehicle,
     default_settings,
     tally_id,
 )
@@ -121,7 +129,125 @@ class ContractsRepository(Repository):
     async def next_claim_reference(self, txn: Transaction, tenant_id: str) -> str:
         return await CLAIM_REFERENCES.next(txn, tenant_id)
 
-    # Tallies: open claims of client files and contracts, open tickets of contracts
+    # Complaints
+
+    async def get_complaint(
+        self, tenant_id: str, complaint_id: str, *, partner_id: str | None = None
+    ) -> Complaint | None:
+        found = await self._store.find(
+            COMPLAINTS, tenant_id, _visible({"id": complaint_id}, partner_id), limit=1
+        )
+        return cast(Complaint, found[0]) if found else None
+
+    async def complaints_of_clients(
+        self, tenant_id: str, client_ids: Sequence[str], *, partner_id: str | None = None
+    ) -> list[Complaint]:
+        where = _visible({"client_id": {"$in": list(client_ids)}}, partner_id)
+        return cast(list[Complaint], await self._store.find(COMPLAINTS, tenant_id, where))
+
+    async def complaints_with_status(
+        self, tenant_id: str, statuses: Sequence[str]
+    ) -> list[Complaint]:
+        where = {"status": {"$in": list(statuses)}} if statuses else {}
+        return cast(list[Complaint], await self._store.find(COMPLAINTS, tenant_id, where))
+
+    async def get_complaint_for_update(
+        self, txn: Transaction, tenant_id: str, complaint_id: str
+    ) -> Complaint | None:
+        return cast("Complaint | None", await txn.get(COMPLAINTS, tenant_id, complaint_id))
+
+    async def insert_complaint(
+        self, txn: Transaction, tenant_id: str, complaint: Complaint
+    ) -> Complaint:
+        return cast(Complaint, await txn.insert(COMPLAINTS, tenant_id, dict(complaint)))
+
+    async def replace_complaint(
+        self, txn: Transaction, tenant_id: str, complaint: Complaint, *, expected_version: int
+    ) -> Complaint:
+        stored = await txn.replace(
+            COMPLAINTS, tenant_id, dict(complaint), expected_version=expected_version
+        )
+        return cast(Complaint, stored)
+
+    async def next_complaint_reference(self, txn: Transaction, tenant_id: str) -> str:
+        return await COMPLAINT_REFERENCES.next(txn, tenant_id)
+
+    async def complaints_of_contract(
+        self, txn: Transaction, tenant_id: str, contract_id: str
+    ) -> list[Complaint]:
+        found = await txn.find(COMPLAINTS, tenant_id, {"contract_id": contract_id})
+        return cast(list[Complaint], found)
+
+    async def get_claim_in(self, txn: Transaction, tenant_id: str, claim_id: str) -> Claim | None:
+        return cast("Claim | None", await txn.get(CLAIMS, tenant_id, claim_id))
+
+    # Quotes
+
+    async def get_quote(
+        self, tenant_id: str, quote_id: str, *, partner_id: str | None = None
+    ) -> Quote | None:
+        found = await self._store.find(
+            QUOTES, tenant_id, _visible({"id": quote_id}, partner_id), limit=1
+        )
+        return cast(Quote, found[0]) if found else None
+
+    async def quotes_of_clients(
+        self, tenant_id: str, client_ids: Sequence[str], *, partner_id: str | None = None
+    ) -> list[Quote]:
+        where = _visible({"party_client_ids": {"$in": list(client_ids)}}, partner_id)
+        return cast(list[Quote], await self._store.find(QUOTES, tenant_id, where))
+
+    async def get_quote_for_update(
+        self, txn: Transaction, tenant_id: str, quote_id: str
+    ) -> Quote | None:
+        return cast("Quote | None", await txn.get(QUOTES, tenant_id, quote_id))
+
+    async def insert_quote(self, txn: Transaction, tenant_id: str, quote: Quote) -> Quote:
+        return cast(Quote, await txn.insert(QUOTES, tenant_id, dict(quote)))
+
+    async def replace_quote(
+        self, txn: Transaction, tenant_id: str, quote: Quote, *, expected_version: int
+    ) -> Quote:
+        stored = await txn.replace(
+            QUOTES, tenant_id, dict(quote), expected_version=expected_version
+        )
+        return cast(Quote, stored)
+
+    async def next_quote_reference(self, txn: Transaction, tenant_id: str) -> str:
+        return await QUOTE_REFERENCES.next(txn, tenant_id)
+
+    # Vehicles of fleet contracts
+
+    async def vehicles_of_contracts(
+        self, tenant_id: str, contract_ids: Sequence[str]
+    ) -> list[Vehicle]:
+        where = {"contract_id": {"$in": list(contract_ids)}}
+        return cast(list[Vehicle], await self._store.find(VEHICLES, tenant_id, where))
+
+    async def vehicles_of_contract_in(
+        self, txn: Transaction, tenant_id: str, contract_id: str
+    ) -> list[Vehicle]:
+        found = await txn.find(VEHICLES, tenant_id, {"contract_id": contract_id})
+        return cast(list[Vehicle], found)
+
+    async def get_vehicle_for_update(
+        self, txn: Transaction, tenant_id: str, vehicle_id: str
+    ) -> Vehicle | None:
+        return cast("Vehicle | None", await txn.get(VEHICLES, tenant_id, vehicle_id))
+
+    async def insert_vehicle(self, txn: Transaction, tenant_id: str, vehicle: Vehicle) -> Vehicle:
+        return cast(Vehicle, await txn.insert(VEHICLES, tenant_id, dict(vehicle)))
+
+    async def replace_vehicle(
+        self, txn: Transaction, tenant_id: str, vehicle: Vehicle, *, expected_version: int
+    ) -> Vehicle:
+        stored = await txn.replace(
+            VEHICLES, tenant_id, dict(vehicle), expected_version=expected_version
+        )
+        return cast(Vehicle, stored)
+
+    # Tallies: open claims of client files and contracts, open tickets of contracts, open
+    # complaints of client files
 
     async def _adjust(
         self, txn: Transaction, tenant_id: str, tallies: Iterable[str], field: str, delta: int
@@ -141,6 +267,13 @@ class ContractsRepository(Repository):
     ) -> None:
         await self._adjust(
             txn, tenant_id, [tally_id("contract", contract_id)], "open_tickets", delta
+        )
+
+    async def adjust_open_complaints(
+        self, txn: Transaction, tenant_id: str, client_id: str, delta: int
+    ) -> None:
+        await self._adjust(
+            txn, tenant_id, [tally_id("client", client_id)], "open_complaints", delta
         )
 
     async def tallies(self, tenant_id: str, tallies: Sequence[str]) -> dict[str, Tally]:

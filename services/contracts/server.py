@@ -1,6 +1,7 @@
 """Wiring of the contracts service process: repository, servicer, the consumer of identity's
 client events (the copy of the clients, and the demo records of the demo agency) and the
-consumer of communication's ticket events (the open-ticket marker)."""
+consumer of communication's ticket events (the open-ticket marker) and the consumer of billing's
+unpaid-path events (the contract's status follows them)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ async def wire(ctx: ServiceContext) -> None:
         durable=consumers.COMMUNICATION_DURABLE,
         subjects=consumers.COMMUNICATION_SUBJECTS,
         handler=consumers.CommunicationEventHandler(repo),
+    )
+    ctx.consume(
+        durable=consumers.BILLING_DURABLE,
+        subjects=consumers.BILLING_SUBJECTS,
+        handler=consumers.BillingEventHandler(repo),
     )
     ctx.add_servicer(
         contracts_pb2_grpc.add_ContractsServiceServicer_to_server,

@@ -33,6 +33,7 @@ from runtime.kit.updates import (
 from runtime.kit.validators import check_date, reject_invalid
 from runtime.store import Transaction
 from services.contracts import access, events
+from services.contracts.complaint_clock import FRENCH_SUBDIVISIONS
 from services.contracts.dates import add_years, parse
 from services.contracts.models import (
     CLOSED,
@@ -75,11 +76,17 @@ class AgencyDay:
 
     today: date
     window_days: int
+    # The French subdivision whose public holidays the complaint clock also skips ("": none).
+    holiday_subdivision: str = ""
 
 
 def agency_day(settings: Settings) -> AgencyDay:
     timezone = ZoneInfo(settings.get("timezone") or "Europe/Paris")
-    return AgencyDay(clock.today(timezone), int(settings.get("renewal_window_days", 60)))
+    return AgencyDay(
+        clock.today(timezone),
+        int(settings.get("renewal_window_days", 60)),
+        settings.get("holiday_subdivision", ""),
+    )
 
 
 async def _day(repo: ContractsRepository, tenant_id: str) -> AgencyDay:
@@ -129,6 +136,9 @@ class ClientContracts:
     open_claims: int
     contracts: Page[ContractView] | None = None
     claims: Page[Claim] | None = None
+    # Complaints neither answered nor closed (the agency's count; client_file.py counts a
+    # partner's from what it sees).
+    open_complaints: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +149,7 @@ class ContractsFile:
     today: date
     clients: list[ClientContracts]
     names: dict[str, str] = field(default_factory=dict)
+    holiday_subdivision: str = ""
 
 
 def takes_part(contract: Contract, client_id: str, today: date, *, past: bool = False) -> bool:
@@ -162,7 +173,7 @@ def _keys_claim(claim: Claim) -> tuple[str, str]:
     return (claim.get("reported_date", ""), claim.get("id", ""))
 
 
-def _cursor(ask: PageAsk, *, listing: str, field: str) -> tuple[str, str] | None:
+def read_cursor(ask: PageAsk, *, listing: str, field: str) -> tuple[str, str] | None:
     if not ask.after:
         return None
     keys = decode_cursor(ask.after, listing=listing, arity=2, field=field)
@@ -171,7 +182,7 @@ def _cursor(ask: PageAsk, *, listing: str, field: str) -> tuple[str, str] | None
     return (str(keys[0]), str(keys[1]))
 
 
-def _page(
+def page_of(
     rows: list[Row],
     *,
     keys: Callable[[Row], tuple[str, str]],
@@ -253,8 +264,8 @@ async def client_contracts(
     first_claims = page_size(
         claim_page.first, default=DEFAULT_PAGE, maximum=MAX_PAGE, field="claims.first"
     )
-    contracts_after = _cursor(contract_page, listing=CONTRACTS_LISTING, field="contracts.after")
-    claims_after = _cursor(claim_page, listing=CLAIMS_LISTING, field="claims.after")
+    contracts_after = read_cursor(contract_page, listing=CONTRACTS_LISTING, field="contracts.after")
+    claims_after = read_cursor(claim_page, listing=CLAIMS_LISTING, field="claims.after")
     tenant = caller.tenant_id
     day = await _day(repo, tenant)
 
@@ -303,7 +314,7 @@ async def client_contracts(
             ClientContracts(
                 client_id,
                 tallies.get(tally_id("client", client_id), {}).get("open_claims", 0),
-                contracts=_page(
+                contracts=page_of(
                     contract_rows,
                     keys=_keys_contract,
                     newest_first=False,
@@ -313,7 +324,7 @@ async def client_contracts(
                 )
                 if with_contracts
                 else None,
-                claims=_page(
+                claims=page_of(
                     claim_rows,
                     keys=_keys_claim,
                     newest_first=True,
@@ -323,10 +334,13 @@ async def client_contracts(
                 )
                 if with_claims
                 else None,
+                open_complaints=tallies.get(tally_id("client", client_id), {}).get(
+                    "open_complaints", 0
+                ),
             )
         )
     names = await repo.client_names(tenant, sorted(n for n in named if n)) if named else {}
-    return ContractsFile(day.today, answers, names)
+    return ContractsFile(day.today, answers, names, day.holiday_subdivision)
 
 
 def _partner_tallies(claims: Sequence[Claim], client_ids: Sequence[str]) -> dict[str, Tally]:
@@ -461,10 +475,18 @@ async def update_contract(
 async def _follow_partners(
     txn: Transaction, repo: ContractsRepository, tenant_id: str, contract: Contract
 ) -> None:
-    """A contract's claims are seen by the contract's partners."""
+    """A contract's claims and complaints are seen by the contract's partners."""
+    partners = list(contract.get("partner_ids", []))
     for claim in await repo.claims_of_contract(txn, tenant_id, contract["id"]):
-        updated: Claim = {**claim, "partner_ids": list(contract.get("partner_ids", []))}
+        updated: Claim = {**claim, "partner_ids": partners}
         await repo.replace_claim(txn, tenant_id, updated, expected_version=claim["version"])
+    for complaint in await repo.complaints_of_contract(txn, tenant_id, contract["id"]):
+        await repo.replace_complaint(
+            txn,
+            tenant_id,
+            {**complaint, "partner_ids": partners},
+            expected_version=complaint["version"],
+        )
 
 
 def _ending(contract: Contract, today: date) -> InvalidInput | None:
@@ -711,6 +733,14 @@ def check_settings(settings: Settings) -> list[FieldViolation]:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         out.append(FieldViolation("timezone", "must be an IANA timezone, such as Europe/Paris"))
+    subdivision = settings.get("holiday_subdivision", "")
+    if subdivision and subdivision not in FRENCH_SUBDIVISIONS:
+        out.append(
+            FieldViolation(
+                "holidaySubdivision",
+                f"empty, or one of the French subdivisions {', '.join(FRENCH_SUBDIVISIONS)}",
+            )
+        )
     return out
 
 
@@ -736,5 +766,7 @@ async def update_settings(
             updated["renewal_window_days"] = changes.get("renewal_window_days", 0)
         if not paths or "timezone" in paths:
             updated["timezone"] = changes.get("timezone", "")
+        if not paths or "holiday_subdivision" in paths:
+            updated["holiday_subdivision"] = changes.get("holiday_subdivision", "")
         reject_invalid(check_settings(updated))
         return await repo.put_settings(txn, caller.tenant_id, updated)

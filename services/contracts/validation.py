@@ -11,8 +11,10 @@ Rules that need the stored contract (a loss after the contract ended) are the se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Final
 
 from runtime.errors import FieldViolation
 from runtime.kit.money import MoneyDocument, currency_violations
@@ -22,15 +24,20 @@ from services.contracts.models import (
     BRANCHES,
     CLAIM_ROLES,
     CLAIM_TYPES,
+    COMPLAINT_CHANNELS,
     CONTRACT_STATUSES,
     PARTICIPANT_ROLES,
     PAYMENT_FREQUENCIES,
     POLICYHOLDER,
     PREMIUM_COLLECTORS,
+    VEHICLE_USAGES,
     ClaimInput,
     ClaimParticipant,
+    ComplaintInput,
     ContractInput,
     Participant,
+    QuoteInput,
+    VehicleInput,
 )
 
 MAX_TEXT = 200
@@ -227,4 +234,101 @@ def check_claim(claim: ClaimInput) -> list[FieldViolation]:
     out += check_money(claim.get("agreed_amount"), "agreedAmount")
     out += check_money(claim.get("paid_amount"), "paidAmount")
     out += check_claim_participants(claim.get("participants", []))
+    return out
+
+
+def check_complaint(complaint: ComplaintInput) -> list[FieldViolation]:
+    """Check a complaint as it would be recorded (received_on already defaulted to today)."""
+    out: list[FieldViolation] = []
+    out += _required(complaint.get("client_id", ""), "clientId")
+    out += _required(complaint.get("received_on", ""), "receivedOn")
+    out += check_date(complaint.get("received_on", ""), "receivedOn", past=True)
+    out += check_date(complaint.get("sent_on", ""), "sentOn", past=True)
+    received = _date(complaint.get("received_on", ""))
+    sent = _date(complaint.get("sent_on", ""))
+    if received and sent and sent > received:
+        out.append(FieldViolation("sentOn", "must not be after receivedOn"))
+    if not complaint.get("channel"):
+        out.append(FieldViolation("channel", "required"))
+    else:
+        out += COMPLAINT_CHANNELS.check(complaint["channel"], "channel")
+    out += _required(complaint.get("subject", ""), "subject")
+    out += _text(complaint.get("subject", ""), "subject")
+    out += _text(complaint.get("description", ""), "description", MAX_DESCRIPTION)
+    return out
+
+
+def check_quote(quote: QuoteInput) -> list[FieldViolation]:
+    """Check a whole quote: what its contract will need, and its validity end."""
+    out: list[FieldViolation] = []
+    out += _required(quote.get("insurer", ""), "insurer")
+    out += _text(quote.get("insurer", ""), "insurer")
+    out += _required(quote.get("product", ""), "product")
+    out += _text(quote.get("product", ""), "product")
+    if not quote.get("branch"):
+        out.append(FieldViolation("branch", "required"))
+    else:
+        out += BRANCHES.check(quote["branch"], "branch")
+    premium = quote.get("premium")
+    out += check_money(premium, "premium")
+    frequency = quote.get("payment_frequency", "")
+    out += PAYMENT_FREQUENCIES.check(frequency, "paymentFrequency")
+    if premium is not None and not frequency:
+        out.append(FieldViolation("paymentFrequency", "required with a premium"))
+    out += PREMIUM_COLLECTORS.check(quote.get("premium_collector", ""), "premiumCollector")
+    out += check_participants(quote.get("participants", []))
+    out += _required(quote.get("valid_until", ""), "validUntil")
+    out += check_date(quote.get("valid_until", ""), "validUntil")
+    out += check_date(quote.get("proposed_effective_date", ""), "proposedEffectiveDate")
+    partners = quote.get("partner_ids", [])
+    if any(not p.strip() for p in partners):
+        out.append(FieldViolation("partnerIds", "a partner id is blank"))
+    if len(set(partners)) != len(partners):
+        out.append(FieldViolation("partnerIds", "a partner is named twice"))
+    return out
+
+
+# French registrations since 2009 (SIV): two letters, three digits, two letters; I, O and U are
+# never used, nor SS and WW as the first pair or SS as the last; 000 is never issued.
+_SIV: Final = re.compile(r"^(?!SS|WW)[A-HJ-NP-TV-Z]{2}-(?!000)\d{3}-(?!SS)[A-HJ-NP-TV-Z]{2}$")
+# A vehicle identification number (ISO 3779): 17 characters, no I, O or Q.
+_VIN: Final = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+
+
+def normalize_registration(value: str) -> str:
+    """A registration as written on the plate (upper case, hyphens), from a caller's text
+    written with spaces, hyphens or nothing between the groups."""
+    compact = re.sub(r"[\s-]", "", value).upper()
+    if len(compact) == 7:
+        return f"{compact[:2]}-{compact[2:5]}-{compact[5:]}"
+    return value.strip().upper()
+
+
+def check_vehicle(vehicle: VehicleInput) -> list[FieldViolation]:
+    """Check a vehicle as it would be stored (registration and VIN already normalised)."""
+    out: list[FieldViolation] = []
+    out += _required(vehicle.get("contract_id", ""), "contractId")
+    registration = vehicle.get("registration", "")
+    if not registration:
+        out.append(FieldViolation("registration", "required"))
+    elif not _SIV.match(registration):
+        out.append(
+            FieldViolation("registration", "not a French registration in the SIV form AA-123-AA")
+        )
+    vin = vehicle.get("vin", "")
+    if vin and not _VIN.match(vin):
+        out.append(FieldViolation("vin", "17 letters and digits, without I, O or Q"))
+    out += _required(vehicle.get("make", ""), "make")
+    out += _text(vehicle.get("make", ""), "make")
+    out += _text(vehicle.get("model", ""), "model")
+    out += check_date(
+        vehicle.get("first_registration_date", ""), "firstRegistrationDate", past=True
+    )
+    out += VEHICLE_USAGES.check(vehicle.get("usage", ""), "usage")
+    out += _required(vehicle.get("entry_date", ""), "entryDate")
+    out += check_date(vehicle.get("entry_date", ""), "entryDate")
+    first = _date(vehicle.get("first_registration_date", ""))
+    entry = _date(vehicle.get("entry_date", ""))
+    if first and entry and entry < first:
+        out.append(FieldViolation("entryDate", "must not be before firstRegistrationDate"))
     return out

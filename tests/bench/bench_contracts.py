@@ -1,8 +1,10 @@
 """Latency of the contracts section through the gateway over HTTP, on this machine: ``make bench``
 prints p50 and p95 of one client's section and of a page of 50 files, 200 clients holding two
 or three contracts each (one in four shared with the previous client) and a claim on one in
-three. The budgets are generous because machines vary; a figure over one fails the bench,
-never ``make test``."""
+three; then the same with every part of the section (quotes, complaints with their clock,
+the fleet tab) for 200 clients of whom one in three has a complaint, one in four a quote and
+one in ten a fleet contract of five vehicles. The budgets are generous because machines vary;
+a figure over one fails the bench, never ``make test``."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import pytest
 from tests.bench.bench_latency import _report, _timed
 from tests.contracts.fixtures import day
 from tests.contracts.queries import CREATE, CREATE_CLIENT, DECLARE, contract, participant
+from tests.contracts.queries_more import ADD_VEHICLE, CREATE_QUOTE, RECORD_COMPLAINT
 from tests.harness import GraphQLClient, System, new_tenant, wait_serving
 
 SECTION = """
@@ -32,6 +35,18 @@ contracts {
 """
 ONE = "query($id: ID!) { client(id: $id) { id displayName " + SECTION + " } }"
 PAGE = "{ clients(first: 50) { edges { node { id displayName " + SECTION + " } } } }"
+WHOLE_SECTION = (
+    SECTION.rstrip().removesuffix("}")
+    + """
+  openComplaintsCount overdueComplaintsCount
+  complaints(first: 10) { totalCount nodes { id reference status clock { overdue answerDue } } }
+  quotes(first: 10) { totalCount nodes { id reference status validUntil } }
+  fleet(first: 20) { vehiclesOnCover vehicles { totalCount nodes { id registration onCover } } }
+}
+"""
+)
+ONE_WHOLE = "query($id: ID!) { client(id: $id) { id displayName " + WHOLE_SECTION + " } }"
+PAGE_WHOLE = "{ clients(first: 50) { edges { node { id displayName " + WHOLE_SECTION + " } } } }"
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +108,61 @@ async def test_the_contracts_section(gql: GraphQLClient, client_ids: list[str]) 
     _report("clients(first: 50) with the contracts section", p50_page, p95_page)
     assert p50_one < 60
     assert p50_page < 300
+
+
+@pytest.fixture(scope="module")
+async def whole_ids(gql: GraphQLClient, client_ids: list[str]) -> list[str]:
+    """The same clients, now with complaints, quotes and fleets as well."""
+    for n, client_id in enumerate(client_ids):
+        if n % 3 == 0:
+            await gql.data(
+                RECORD_COMPLAINT,
+                {
+                    "input": {
+                        "clientId": client_id,
+                        "channel": "EMAIL",
+                        "subject": "Relance",
+                        "receivedOn": day(-(n % 60)),
+                    }
+                },
+            )
+        if n % 4 == 0:
+            await gql.data(
+                CREATE_QUOTE,
+                {
+                    "input": {
+                        "insurer": "MAAF",
+                        "product": "Auto",
+                        "branch": "MOTOR",
+                        "validUntil": day(n % 20 - 5),
+                        "participants": [participant(client_id)],
+                    }
+                },
+            )
+        if n % 10 == 0:
+            fleet = (
+                await gql.data(CREATE, {"input": contract(participant(client_id), branch="FLEET")})
+            )["createContract"]
+            for v in range(5):
+                await gql.data(
+                    ADD_VEHICLE,
+                    {
+                        "input": {
+                            "contractId": fleet["id"],
+                            "registration": f"FL-{n + 1:03d}-A{'BCDEF'[v]}",
+                            "make": "Renault",
+                            "entryDate": day(-v),
+                        }
+                    },
+                )
+    return client_ids
+
+
+async def test_the_whole_contracts_section(gql: GraphQLClient, whole_ids: list[str]) -> None:
+    p50_one, p95_one = await _timed(lambda: gql.data(ONE_WHOLE, {"id": whole_ids[30]}))
+    p50_page, p95_page = await _timed(lambda: gql.data(PAGE_WHOLE))
+    print()
+    _report("client(id) with the whole contracts section", p50_one, p95_one)
+    _report("clients(first: 50) with the whole contracts section", p50_page, p95_page)
+    assert p50_one < 80
+    assert p50_page < 400

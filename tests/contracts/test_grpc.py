@@ -368,3 +368,156 @@ async def test_every_rpc_answers_another_agencys_ids_as_missing_ones(
         contracts_pb2.GetContractSettingsRequest(), metadata=INTRUDER
     )
     assert theirs.version == 0
+
+
+INTRUDER_MANAGER = caller_metadata(Caller("agency-b", "berta", "manager"))
+
+
+async def test_complaints_quotes_and_vehicles_over_grpc_and_another_agencys_ids(
+    stub: contracts_pb2_grpc.ContractsServiceAsyncStub,
+) -> None:
+    fleet = await stub.CreateContract(
+        contracts_pb2.CreateContractRequest(contract=_contract(branch=contracts_pb2.BRANCH_FLEET)),
+        metadata=ADVISOR,
+    )
+    complaint = await stub.RecordComplaint(
+        contracts_pb2.RecordComplaintRequest(
+            complaint=contracts_pb2.ComplaintInput(
+                client_id="client-1",
+                received_on=day(-30),
+                channel=contracts_pb2.COMPLAINT_CHANNEL_PHONE,
+                subject="Attente",
+                contract_id=fleet.id,
+            )
+        ),
+        metadata=ADVISOR,
+    )
+    assert complaint.status == contracts_pb2.COMPLAINT_STATUS_RECEIVED
+    assert complaint.clock.overdue
+    assert complaint.clock.acknowledgement_overdue
+    quote = await stub.CreateQuote(
+        contracts_pb2.CreateQuoteRequest(
+            quote=contracts_pb2.QuoteInput(
+                insurer="MAAF",
+                product="Habitation",
+                branch=contracts_pb2.BRANCH_HOME,
+                participants=[_participant("client-1")],
+                valid_until=day(10),
+            )
+        ),
+        metadata=ADVISOR,
+    )
+    assert (quote.reference, quote.status) == ("DV000001", contracts_pb2.QUOTE_STATUS_DRAFT)
+    vehicle = await stub.AddVehicle(
+        contracts_pb2.AddVehicleRequest(
+            vehicle=contracts_pb2.VehicleInput(
+                contract_id=fleet.id, registration="AB123CD", make="Peugeot", entry_date=day(-3)
+            )
+        ),
+        metadata=ADVISOR,
+    )
+    assert (vehicle.registration, vehicle.on_cover) == ("AB-123-CD", True)
+    read = await stub.BatchGetClientContracts(
+        contracts_pb2.BatchGetClientContractsRequest(
+            client_ids=["client-1"], with_quotes=True, with_complaints=True, with_fleet=True
+        ),
+        metadata=ADVISOR,
+    )
+    (part,) = read.clients
+    assert [c.id for c in part.complaints.complaints] == [complaint.id]
+    assert (part.open_complaints_count, part.overdue_complaints_count) == (1, 1)
+    assert [q.id for q in part.quotes.quotes] == [quote.id]
+    assert list(part.fleet.contract_ids) == [fleet.id]
+    assert [v.id for v in part.fleet.vehicles.vehicles] == [vehicle.id]
+    listed = await stub.ListComplaints(
+        contracts_pb2.ListComplaintsRequest(
+            filter=contracts_pb2.ComplaintFilter(overdue_only=True)
+        ),
+        metadata=MANAGER,
+    )
+    assert [c.id for c in listed.complaints] == [complaint.id]
+    code = await _refused(stub.ListComplaints, contracts_pb2.ListComplaintsRequest(), ADVISOR)
+    assert code == grpc.StatusCode.PERMISSION_DENIED
+
+    theirs = await stub.BatchGetClientContracts(
+        contracts_pb2.BatchGetClientContractsRequest(
+            client_ids=["client-1"], with_quotes=True, with_complaints=True, with_fleet=True
+        ),
+        metadata=INTRUDER,
+    )
+    (part,) = theirs.clients
+    assert (len(part.complaints.complaints), len(part.quotes.quotes), part.HasField("fleet")) == (
+        0,
+        0,
+        False,
+    )
+    assert part.open_complaints_count == 0
+    listed = await stub.ListComplaints(
+        contracts_pb2.ListComplaintsRequest(), metadata=INTRUDER_MANAGER
+    )
+    assert list(listed.complaints) == []
+    calls: tuple[tuple[Any, Any], ...] = (
+        (stub.GetComplaint, contracts_pb2.GetComplaintRequest(id=complaint.id)),
+        (
+            stub.AcknowledgeComplaint,
+            contracts_pb2.AcknowledgeComplaintRequest(id=complaint.id, version=1),
+        ),
+        (
+            stub.AnswerComplaint,
+            contracts_pb2.AnswerComplaintRequest(
+                id=complaint.id, version=1, outcome=contracts_pb2.COMPLAINT_OUTCOME_UPHELD
+            ),
+        ),
+        (stub.CloseComplaint, contracts_pb2.CloseComplaintRequest(id=complaint.id, version=1)),
+        (stub.GetQuote, contracts_pb2.GetQuoteRequest(id=quote.id)),
+        (
+            stub.UpdateQuote,
+            contracts_pb2.UpdateQuoteRequest(
+                id=quote.id,
+                version=1,
+                quote=contracts_pb2.QuoteInput(product="X"),
+                update_mask=field_mask_pb2.FieldMask(paths=["product"]),
+            ),
+        ),
+        (stub.SendQuote, contracts_pb2.SendQuoteRequest(id=quote.id, version=1)),
+        (stub.AcceptQuote, contracts_pb2.AcceptQuoteRequest(id=quote.id, version=1)),
+        (stub.RefuseQuote, contracts_pb2.RefuseQuoteRequest(id=quote.id, version=1)),
+        (
+            stub.AddVehicle,
+            contracts_pb2.AddVehicleRequest(
+                vehicle=contracts_pb2.VehicleInput(
+                    contract_id=fleet.id,
+                    registration="AB-124-CD",
+                    make="Peugeot",
+                    entry_date=day(0),
+                )
+            ),
+        ),
+        (stub.RemoveVehicle, contracts_pb2.RemoveVehicleRequest(id=vehicle.id, version=1)),
+    )
+    for call, request in calls:
+        with pytest.raises(grpc.aio.AioRpcError) as failed:
+            await call(request, metadata=INTRUDER)
+        assert failed.value.code() == grpc.StatusCode.NOT_FOUND, call
+        assert "agency-a" not in (failed.value.details() or "")
+    # A complaint naming another agency's contract is refused as for a missing one.
+    missing = {}
+    for contract_id in (fleet.id, "no-such-contract"):
+        with pytest.raises(grpc.aio.AioRpcError) as failed:
+            await stub.RecordComplaint(
+                contracts_pb2.RecordComplaintRequest(
+                    complaint=contracts_pb2.ComplaintInput(
+                        client_id="client-1",
+                        channel=contracts_pb2.COMPLAINT_CHANNEL_EMAIL,
+                        subject="x",
+                        contract_id=contract_id,
+                    )
+                ),
+                metadata=INTRUDER,
+            )
+        missing[contract_id] = (failed.value.code(), error_from_rpc(failed.value, "contracts"))
+    first, second = missing.values()
+    assert first[0] == second[0] == grpc.StatusCode.INVALID_ARGUMENT
+    assert isinstance(first[1], InvalidInput)
+    assert isinstance(second[1], InvalidInput)
+    assert first[1].violations == second[1].violations

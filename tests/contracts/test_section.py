@@ -92,6 +92,29 @@ class FakeContracts:
                 part.claims.claims.append(_claim(f"s-{client_id}"))
                 part.claims.cursors.append("c")
                 part.claims.total_count = 1
+            if request.with_quotes:
+                part.quotes.quotes.append(
+                    pb.Quote(id=f"q-{client_id}", status=pb.QUOTE_STATUS_EXPIRED)
+                )
+                part.quotes.cursors.append("q")
+            if request.with_complaints:
+                part.complaints.complaints.append(
+                    pb.Complaint(
+                        id=f"r-{client_id}",
+                        status=pb.COMPLAINT_STATUS_RECEIVED,
+                        clock=pb.ComplaintClock(overdue=True, acknowledgement_due="2026-11-20"),
+                    )
+                )
+                part.complaints.cursors.append("r")
+                part.overdue_complaints_count = 1
+            # Only "a" takes part in a fleet contract.
+            if request.with_fleet and client_id == "a":
+                part.fleet.contract_ids.append("k-fleet")
+                part.fleet.vehicles.vehicles.append(
+                    pb.Vehicle(id="v1", registration="AB-123-CD", on_cover=True)
+                )
+                part.fleet.vehicles.cursors.append("v")
+                part.fleet.vehicles_on_cover = 1
         return response
 
     async def _answer(self, method: str, *args: Any) -> Any:
@@ -395,6 +418,7 @@ async def test_unknown_participants_are_refused_before_the_service_is_called() -
     assert [v["field"] for v in empty.errors[0].extensions["violations"]] == [
         "renewalWindowDays",
         "timezone",
+        "holidaySubdivision",
     ]
 
 
@@ -410,3 +434,73 @@ def test_live_events_show_their_contract_or_claim() -> None:
     assert cast(Any, fields.contract)(claim_event) is None
     assert cast(Any, fields.claim)(claim_event).id == "s1"
     assert cast(Any, fields.claim)(contract_event) is None
+
+
+MORE = """
+{
+  clients(first: 10) { edges { node { id
+    contracts {
+      overdueComplaintsCount
+      quotes(first: 3, statuses: [EXPIRED]) { nodes { id status } }
+      complaints(overdueOnly: true) { nodes { id status clock { overdue acknowledgementDue } } }
+      fleet(first: 7, includeExited: true) {
+        contractIds vehiclesOnCover vehicles { nodes { registration onCover } }
+      }
+    }
+  } } }
+}
+"""
+
+
+async def test_quotes_complaints_and_the_fleet_tab_come_in_the_same_one_call() -> None:
+    clients, fake = _clients()
+    result = await _execute(clients, MORE)
+    assert not result.errors, result.errors
+    (call,) = fake.requests
+    _, request = call
+    assert not request.with_contracts
+    assert (request.with_quotes, request.quote_page.first) == (True, 3)
+    assert list(request.quote_filter.statuses) == [pb.QUOTE_STATUS_EXPIRED]
+    assert request.with_complaints
+    assert request.complaint_filter.overdue_only
+    assert (request.with_fleet, request.vehicle_page.first) == (True, 7)
+    assert request.include_exited_vehicles
+    assert result.data is not None
+    files = {e["node"]["id"]: e["node"]["contracts"] for e in result.data["clients"]["edges"]}
+    assert files["a"]["fleet"] == {
+        "contractIds": ["k-fleet"],
+        "vehiclesOnCover": 1,
+        "vehicles": {"nodes": [{"registration": "AB-123-CD", "onCover": True}]},
+    }
+    # No fleet contract: no fleet tab.
+    assert files["b"]["fleet"] is None
+    assert files["b"]["quotes"]["nodes"] == [{"id": "q-b", "status": "EXPIRED"}]
+    assert files["b"]["complaints"]["nodes"][0]["clock"] == {
+        "overdue": True,
+        "acknowledgementDue": "2026-11-20",
+    }
+    assert files["b"]["overdueComplaintsCount"] == 1
+
+
+async def test_the_overdue_count_alone_reads_the_complaints_and_nothing_else() -> None:
+    clients, fake = _clients()
+    query = "{ clients(first: 10) { edges { node { contracts { overdueComplaintsCount } } } } }"
+    result = await _execute(clients, query)
+    assert not result.errors, result.errors
+    (call,) = fake.requests
+    _, request = call
+    assert request.with_complaints
+    assert (request.with_contracts, request.with_quotes, request.with_fleet) == (
+        False,
+        False,
+        False,
+    )
+
+
+async def test_technicians_get_no_quotes_complaints_nor_fleet() -> None:
+    clients, fake = _clients()
+    result = await _execute(clients, MORE, caller=TECHNICIAN)
+    assert not result.errors, result.errors
+    assert result.data is not None
+    assert all(e["node"]["contracts"] is None for e in result.data["clients"]["edges"])
+    assert fake.requests == []

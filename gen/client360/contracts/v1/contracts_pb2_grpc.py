@@ -89,6 +89,76 @@ class ContractsServiceStub:
                 request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.ChangeClaimStatusRequest.SerializeToString,
                 response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Claim.FromString,
                 _registered_method=True)
+        self.GetComplaint = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/GetComplaint',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.GetComplaintRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.FromString,
+                _registered_method=True)
+        self.RecordComplaint = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/RecordComplaint',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.RecordComplaintRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.FromString,
+                _registered_method=True)
+        self.AcknowledgeComplaint = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/AcknowledgeComplaint',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.AcknowledgeComplaintRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.FromString,
+                _registered_method=True)
+        self.AnswerComplaint = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/AnswerComplaint',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.AnswerComplaintRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.FromString,
+                _registered_method=True)
+        self.CloseComplaint = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/CloseComplaint',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.CloseComplaintRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.FromString,
+                _registered_method=True)
+        self.ListComplaints = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/ListComplaints',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.ListComplaintsRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.ComplaintPage.FromString,
+                _registered_method=True)
+        self.GetQuote = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/GetQuote',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.GetQuoteRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
+                _registered_method=True)
+        self.CreateQuote = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/CreateQuote',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.CreateQuoteRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
+                _registered_method=True)
+        self.UpdateQuote = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/UpdateQuote',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.UpdateQuoteRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
+                _registered_method=True)
+        self.SendQuote = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/SendQuote',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.SendQuoteRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
+                _registered_method=True)
+        self.AcceptQuote = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/AcceptQuote',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.AcceptQuoteRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.AcceptQuoteResponse.FromString,
+                _registered_method=True)
+        self.RefuseQuote = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/RefuseQuote',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.RefuseQuoteRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
+                _registered_method=True)
+        self.AddVehicle = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/AddVehicle',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.AddVehicleRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Vehicle.FromString,
+                _registered_method=True)
+        self.RemoveVehicle = channel.unary_unary(
+                '/client360.contracts.v1.ContractsService/RemoveVehicle',
+                request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.RemoveVehicleRequest.SerializeToString,
+                response_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Vehicle.FromString,
+                _registered_method=True)
         self.GetContractSettings = channel.unary_unary(
                 '/client360.contracts.v1.ContractsService/GetContractSettings',
                 request_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.GetContractSettingsRequest.SerializeToString,
@@ -183,6 +253,104 @@ class ContractsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetComplaint(self, request, context):
+        """One complaint with its clock; partners see those on contracts naming them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordComplaint(self, request, context):
+        """A new complaint, RECEIVED; event ComplaintReceived.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcknowledgeComplaint(self, request, context):
+        """Event ComplaintAcknowledged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnswerComplaint(self, request, context):
+        """Event ComplaintAnswered.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CloseComplaint(self, request, context):
+        """Event ComplaintClosed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListComplaints(self, request, context):
+        """Managers and admins: complaints across the agency's clients (the overdue ones, say).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetQuote(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateQuote(self, request, context):
+        """A new quote, DRAFT; event QuoteCreated.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateQuote(self, request, context):
+        """A DRAFT or SENT quote's terms changed; event QuoteUpdated naming the fields that changed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SendQuote(self, request, context):
+        """DRAFT → SENT; event QuoteSent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptQuote(self, request, context):
+        """Creates the contract (QUOTE_ACCEPTED, the quote's participants) in the same transaction;
+        events QuoteAccepted and ContractCreated.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RefuseQuote(self, request, context):
+        """Event QuoteRefused.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddVehicle(self, request, context):
+        """A vehicle on a fleet contract; event VehicleAdded.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveVehicle(self, request, context):
+        """The vehicle leaves the contract on its exit date; event VehicleRemoved.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetContractSettings(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -253,6 +421,76 @@ def add_ContractsServiceServicer_to_server(servicer, server):
                     servicer.ChangeClaimStatus,
                     request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.ChangeClaimStatusRequest.FromString,
                     response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Claim.SerializeToString,
+            ),
+            'GetComplaint': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetComplaint,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.GetComplaintRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.SerializeToString,
+            ),
+            'RecordComplaint': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordComplaint,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.RecordComplaintRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.SerializeToString,
+            ),
+            'AcknowledgeComplaint': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcknowledgeComplaint,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.AcknowledgeComplaintRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.SerializeToString,
+            ),
+            'AnswerComplaint': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerComplaint,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.AnswerComplaintRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.SerializeToString,
+            ),
+            'CloseComplaint': grpc.unary_unary_rpc_method_handler(
+                    servicer.CloseComplaint,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.CloseComplaintRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.SerializeToString,
+            ),
+            'ListComplaints': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListComplaints,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.ListComplaintsRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.ComplaintPage.SerializeToString,
+            ),
+            'GetQuote': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetQuote,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.GetQuoteRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.SerializeToString,
+            ),
+            'CreateQuote': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateQuote,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.CreateQuoteRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.SerializeToString,
+            ),
+            'UpdateQuote': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateQuote,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.UpdateQuoteRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.SerializeToString,
+            ),
+            'SendQuote': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendQuote,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.SendQuoteRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.SerializeToString,
+            ),
+            'AcceptQuote': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptQuote,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.AcceptQuoteRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.AcceptQuoteResponse.SerializeToString,
+            ),
+            'RefuseQuote': grpc.unary_unary_rpc_method_handler(
+                    servicer.RefuseQuote,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.RefuseQuoteRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.SerializeToString,
+            ),
+            'AddVehicle': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddVehicle,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.AddVehicleRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Vehicle.SerializeToString,
+            ),
+            'RemoveVehicle': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveVehicle,
+                    request_deserializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.RemoveVehicleRequest.FromString,
+                    response_serializer=client360_dot_contracts_dot_v1_dot_contracts__pb2.Vehicle.SerializeToString,
             ),
             'GetContractSettings': grpc.unary_unary_rpc_method_handler(
                     servicer.GetContractSettings,
@@ -562,6 +800,384 @@ class ContractsService:
             '/client360.contracts.v1.ContractsService/ChangeClaimStatus',
             client360_dot_contracts_dot_v1_dot_contracts__pb2.ChangeClaimStatusRequest.SerializeToString,
             client360_dot_contracts_dot_v1_dot_contracts__pb2.Claim.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetComplaint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/GetComplaint',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.GetComplaintRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordComplaint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/RecordComplaint',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.RecordComplaintRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcknowledgeComplaint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/AcknowledgeComplaint',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.AcknowledgeComplaintRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerComplaint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/AnswerComplaint',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.AnswerComplaintRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CloseComplaint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/CloseComplaint',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.CloseComplaintRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.Complaint.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListComplaints(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/ListComplaints',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.ListComplaintsRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.ComplaintPage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetQuote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/GetQuote',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.GetQuoteRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateQuote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/CreateQuote',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.CreateQuoteRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateQuote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/UpdateQuote',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.UpdateQuoteRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SendQuote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/SendQuote',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.SendQuoteRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptQuote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/AcceptQuote',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.AcceptQuoteRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.AcceptQuoteResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RefuseQuote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/RefuseQuote',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.RefuseQuoteRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.Quote.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddVehicle(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/AddVehicle',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.AddVehicleRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.Vehicle.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveVehicle(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.contracts.v1.ContractsService/RemoveVehicle',
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.RemoveVehicleRequest.SerializeToString,
+            client360_dot_contracts_dot_v1_dot_contracts__pb2.Vehicle.FromString,
             options,
             channel_credentials,
             insecure,
