@@ -39,7 +39,7 @@ from runtime.rpc import (
     insecure_channel,
     traced_call,
 )
-from runtime.services import MERGING_SERVICES, SERVICE_NAMES
+from runtime.services import CLIENT_RECORD_SERVICES, SERVICE_NAMES
 
 Response = TypeVar("Response")
 
@@ -169,7 +169,7 @@ class ServiceCalls:
     def counting_services() -> tuple[str, ...]:
         """The services that say how many records they keep of a client (for merges):
         identity, and those that move theirs in a merge."""
-        return ("identity", *MERGING_SERVICES)
+        return ("identity", *CLIENT_RECORD_SERVICES)
 
     async def count_client_records(
         self, service: str, caller: Caller, client_ids: Sequence[str]
@@ -397,6 +397,17 @@ class IdentityClient(_ServiceClient):
             survivor_id=survivor_id, merged_id=merged_id, take_from_merged=take
         )
         return await self._call(self._stub.MergeClients, request, caller)
+
+    async def erase_client(
+        self, caller: Caller, client_id: str, reason: str
+    ) -> identity_pb2.Erasure:
+        request = identity_pb2.EraseClientRequest(client_id=client_id, reason=reason)
+        return await self._call(self._stub.EraseClient, request, caller)
+
+    async def get_erasure(self, caller: Caller, erasure_id: str) -> identity_pb2.Erasure:
+        return await self._call(
+            self._stub.GetErasure, identity_pb2.GetErasureRequest(id=erasure_id), caller
+        )
 
     async def get_merge(self, caller: Caller, merge_id: str) -> identity_pb2.Merge:
         return await self._call(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 
 import nats
 from nats.aio.client import Client as Nats
@@ -201,3 +201,49 @@ class EventConsumer:
                 if applied:
                     await self._handler(txn, event)
             return applied
+
+
+# How many stored events one fetch reads when the stream is searched.
+_SEARCH_BATCH = 256
+
+
+async def remove_events(
+    js: JetStreamContext, *, tenant_id: str, key: str, keep: Collection[str] = ()
+) -> int:
+    """Deletes from the stream every event of ``tenant_id`` about ``key`` (the envelope's key:
+    an erased client's), except those of the subjects in ``keep``; how many it deleted.
+
+    The stream is read whole by a throw-away consumer, up to the last event stored when the
+    search began; each event found is deleted by its sequence number.
+    """
+    info = await js.stream_info(STREAM)
+    last = info.state.last_seq
+    if not info.state.messages:
+        return 0
+    sub = await js.pull_subscribe(
+        SUBJECTS[0],
+        stream=STREAM,
+        config=ConsumerConfig(
+            deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE, inactive_threshold=60.0
+        ),
+    )
+    removed = 0
+    try:
+        while True:
+            try:
+                batch = await sub.fetch(_SEARCH_BATCH, timeout=2.0)
+            except (TimeoutError, nats.errors.TimeoutError):
+                break
+            for msg in batch:
+                seq = msg.metadata.sequence.stream
+                event = events_pb2.Event()
+                with contextlib.suppress(ValueError):
+                    event.ParseFromString(msg.data)
+                if event.tenant_id == tenant_id and event.key == key and event.type not in keep:
+                    await js.delete_msg(STREAM, seq)
+                    removed += 1
+            if batch and batch[-1].metadata.sequence.stream >= last:
+                break
+    finally:
+        await sub.unsubscribe()
+    return removed

@@ -19,6 +19,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from nats.aio.client import Client as Nats
+from nats.js import JetStreamContext
 
 from runtime.bus import EventConsumer, EventHandler, OutboxRelay, connect_nats, ensure_stream
 from runtime.config import Settings, load_settings
@@ -28,6 +29,8 @@ from runtime.store import CollectionSpec, DocumentStore, open_store
 from runtime.telemetry import configure_telemetry
 
 log = logging.getLogger(__name__)
+
+BrokerWork = Callable[[JetStreamContext], Coroutine[Any, Any, None]]
 
 STOP_GRACE_SECONDS = 5.0
 
@@ -43,6 +46,7 @@ class ServiceContext:
     service_names: list[str] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     consumers: list[tuple[str, tuple[str, ...], EventHandler]] = field(default_factory=list)
+    broker_work: list[tuple[str, BrokerWork]] = field(default_factory=list)
 
     def add_servicer(
         self, add: Callable[[Any, grpc.aio.Server], None], servicer: Any, name: str
@@ -54,6 +58,11 @@ class ServiceContext:
         """Apply the events of ``subjects`` with ``handler`` through the durable consumer
         ``durable``, from the moment the broker answers."""
         self.consumers.append((durable, tuple(subjects), handler))
+
+    def with_broker(self, work: BrokerWork, name: str) -> None:
+        """Run ``work(js)`` in the background once the broker answers (work on the event
+        stream itself, such as removing an erased client's events)."""
+        self.broker_work.append((name, work))
 
     def background(self, work: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(work, name=name)
@@ -135,6 +144,8 @@ async def _events(ctx: ServiceContext, broker: list[Nats]) -> None:
     for durable, subjects, handler in ctx.consumers:
         consumer = EventConsumer(js, ctx.store, durable=durable, subjects=subjects, handler=handler)
         ctx.background(consumer.run(), f"consumer {durable}")
+    for name, work in ctx.broker_work:
+        ctx.background(work(js), name)
     log.info("broker reached: relaying events")
 
 

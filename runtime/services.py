@@ -14,9 +14,10 @@ class ServiceSpec:
 
     name: str
     default_port: int
-    # Whether it moves its records of a client when two files are merged
-    # (runtime.kit.merges): a merge waits for the confirmation of each such service.
-    merges_clients: bool = False
+    # Whether it keeps records of clients, which it moves when two files are merged
+    # (runtime.kit.merges) and erases when a client is erased (runtime.kit.erasure): a merge
+    # or an erasure waits for the confirmation of each such service.
+    keeps_client_records: bool = False
 
     @property
     def module(self) -> str:
@@ -36,16 +37,18 @@ class ServiceSpec:
 # communication.
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("identity", 50051),
-    ServiceSpec("compliance", 50056, merges_clients=True),
-    ServiceSpec("contracts", 50052),
-    ServiceSpec("billing", 50054, merges_clients=True),
-    ServiceSpec("communication", 50055, merges_clients=True),
-    ServiceSpec("interventions", 50053, merges_clients=True),
+    ServiceSpec("compliance", 50056, keeps_client_records=True),
+    ServiceSpec("contracts", 50052, keeps_client_records=True),
+    ServiceSpec("billing", 50054, keeps_client_records=True),
+    ServiceSpec("communication", 50055, keeps_client_records=True),
+    ServiceSpec("interventions", 50053, keeps_client_records=True),
 )
 
 SERVICE_NAMES: tuple[str, ...] = tuple(spec.name for spec in SERVICES)
-# The services a merge of two client files waits for, besides identity, which starts it.
-MERGING_SERVICES: tuple[str, ...] = tuple(spec.name for spec in SERVICES if spec.merges_clients)
+# The services a merge or an erasure waits for, besides identity, which starts it.
+CLIENT_RECORD_SERVICES: tuple[str, ...] = tuple(
+    spec.name for spec in SERVICES if spec.keeps_client_records
+)
 
 
 def service_spec(name: str) -> ServiceSpec:

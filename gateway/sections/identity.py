@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -42,8 +43,9 @@ from gateway.schema.inputs import (
     given_fields,
     phone_proto,
 )
+from gateway.schema.timestamps import timestamp
 from gateway.schema.types import Address, AuditStamps, Email, PageInfo, Phone
-from gateway.sections import merges
+from gateway.sections import erasures, merges
 from gateway.selection import SelectedField, fields
 from runtime.clock import today
 
@@ -208,6 +210,15 @@ class Identity:
         description="Set when this file was merged into another (a duplicate): the surviving "
         "client's id. Such a file is archived."
     )
+
+    @strawberry.field(
+        description="When the client's personal data was erased (GDPR); null if it was not. "
+        "Only the reference, the kind and the dates of the file remain."
+    )
+    @staticmethod
+    def erased_at(root: strawberry.Parent[identity_pb2.Client]) -> datetime | None:
+        return timestamp(root, "erased_at")
+
     registration_number: str | None = strawberry.field(
         description="Registration number (matricule)."
     )
@@ -1011,6 +1022,17 @@ class IdentityQuery:
     ) -> merges.MergePreview:
         return await merges.preview(info, survivor_id, merged_id, take_from_merged)
 
+    @strawberry.field(
+        description="An erasure of a client's personal data and its certificate: each "
+        "service's confirmation with its time, and what it keeps by law."
+    )
+    async def erasure(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The erasure's id.")],
+    ) -> erasures.Erasure:
+        return await erasures.get(info, id)
+
     @strawberry.field(description="A merge and its progress, service by service.")
     async def merge(
         self,
@@ -1100,6 +1122,28 @@ class IdentityMutation:
         take_from_merged: merges.TakeFromMerged = None,
     ) -> merges.Merge:
         return await merges.merge(info, survivor_id, merged_id, take_from_merged)
+
+    @strawberry.mutation(
+        description="Erases a client's personal data (GDPR art. 17; managers and admins): "
+        "identity's part at once (the file keeps its reference, kind and dates; its contacts "
+        "are deleted), then every service erases or anonymises its records and confirms what "
+        "it keeps by law (invoices ten years, screenings five…); the erasure is DONE when all "
+        "have, and the client's events are then removed from the event stream. See "
+        "erasure(id) for the certificate. A client already erased is a CONFLICT."
+    )
+    async def erase_client(
+        self,
+        info: Info,
+        id: ClientId,
+        reason: Annotated[
+            str,
+            strawberry.argument(
+                description="Why (the client's request and its date…), up to 500 characters; "
+                "kept on the certificate."
+            ),
+        ],
+    ) -> erasures.Erasure:
+        return await erasures.erase(info, id, reason)
 
     @strawberry.mutation(description="Changes the fields given; version must be the current one.")
     async def update_client(

@@ -114,6 +114,15 @@ class FileStore:
         except FileNotFoundError:
             raise NotFound("no such file") from None
 
+    def delete(self, tenant_id: str, key: str) -> bool:
+        """Removes a content (an erased client's photo or document); whether it was there. The
+        caller checks first that no other record of the tenant names the same content."""
+        try:
+            self._path(tenant_id, key).unlink()
+        except (FileNotFoundError, NotFound):
+            return False
+        return True
+
     def exists(self, tenant_id: str, key: str) -> bool:
         try:
             return self._path(tenant_id, key).exists()

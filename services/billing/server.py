@@ -7,6 +7,7 @@ from __future__ import annotations
 from client360.billing.v1 import billing_pb2, billing_pb2_grpc
 from runtime.server import ServiceContext, main
 from services.billing import consumers, demo
+from services.billing.erasure import CLIENT_ERASURE
 from services.billing.merges import CLIENT_RECORDS
 from services.billing.models import COLLECTIONS
 from services.billing.repository import BillingRepository
@@ -38,6 +39,7 @@ async def wire(ctx: ServiceContext) -> None:
     ctx.background(runner.run(), "unpaid-path")
     ctx.background(daily_trigger(repo, runner), "unpaid-path-daily")
     CLIENT_RECORDS.wire(ctx)
+    CLIENT_ERASURE.wire(ctx)
     ctx.add_servicer(
         billing_pb2_grpc.add_BillingServiceServicer_to_server,
         BillingServicer(repo, runner),

@@ -11,6 +11,7 @@ from runtime.kit.files import FileStore
 from runtime.kit.jobs import JobQueue
 from runtime.server import ServiceContext, main
 from services.communication import consumers
+from services.communication.erasure import client_erasure
 from services.communication.inbox import InboxWatcher
 from services.communication.jobs import campaign_runner, sms_runner
 from services.communication.mailer import MailSender
@@ -49,6 +50,7 @@ async def wire(ctx: ServiceContext) -> None:
     inbox = InboxWatcher(repo, settings.inbox(ctx.settings.data_dir), poll=settings.inbox_poll)
     ctx.background(inbox.run(), "mail-inbox")
     CLIENT_RECORDS.wire(ctx)
+    client_erasure(files).wire(ctx)
     ctx.add_servicer(
         communication_pb2_grpc.add_CommunicationServiceServicer_to_server,
         CommunicationServicer(

@@ -88,7 +88,10 @@ class IdentityEventHandler:
             return
         previous = refresh.previous
         trigger = ""
-        if created:
+        if client.HasField("erased_at"):
+            # An erased file has no name left to check.
+            pass
+        elif created:
             trigger = TRIGGER_CLIENT_CREATED
         elif event.type == _CLIENT_UPDATED and service.screened_fields_changed(previous, copy):
             trigger = TRIGGER_CLIENT_UPDATED

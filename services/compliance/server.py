@@ -6,6 +6,7 @@ from __future__ import annotations
 from client360.compliance.v1 import compliance_pb2, compliance_pb2_grpc
 from runtime.server import ServiceContext, main
 from services.compliance import consumers, service
+from services.compliance.erasure import CLIENT_ERASURE
 from services.compliance.jobs import screening_runner
 from services.compliance.merges import CLIENT_RECORDS
 from services.compliance.models import COLLECTIONS
@@ -36,6 +37,7 @@ async def wire(ctx: ServiceContext) -> None:
         handler=consumers.IdentityEventHandler(repo, register),
     )
     CLIENT_RECORDS.wire(ctx)
+    CLIENT_ERASURE.wire(ctx)
     ctx.background(runner.run(), "screening-jobs")
     ctx.background(
         service.follow_register(repo=repo, register=register, every=REGISTER_FOLLOW_SECONDS),

@@ -8,6 +8,8 @@ from __future__ import annotations
 from client360.contracts.v1 import contracts_pb2, contracts_pb2_grpc
 from runtime.server import ServiceContext, main
 from services.contracts import consumers
+from services.contracts.erasure import CLIENT_ERASURE
+from services.contracts.merges import CLIENT_RECORDS
 from services.contracts.models import COLLECTIONS
 from services.contracts.repository import ContractsRepository
 from services.contracts.servicer import ContractsServicer
@@ -34,6 +36,8 @@ async def wire(ctx: ServiceContext) -> None:
         subjects=consumers.BILLING_SUBJECTS,
         handler=consumers.BillingEventHandler(repo),
     )
+    CLIENT_RECORDS.wire(ctx)
+    CLIENT_ERASURE.wire(ctx)
     ctx.add_servicer(
         contracts_pb2_grpc.add_ContractsServiceServicer_to_server,
         ContractsServicer(repo),

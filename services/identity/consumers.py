@@ -1,5 +1,5 @@
 """Events the identity service consumes: the other services' confirmations of their part of a
-merge (client360.lifecycle.v1.MergeStepDone), which complete the merge's record.
+merge or an erasure (client360.lifecycle.v1), which complete its record.
 
 The handler runs in the consumer's transaction (runtime.bus.EventConsumer), which also records
 the event as applied: a confirmation delivered twice is counted once.
@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 MERGE_STEPS = payload_types(lifecycle_pb2.MergeStepDone)
 MERGE_STEPS_DURABLE = "identity-merge-steps"
+ERASURE_STEPS = payload_types(lifecycle_pb2.ErasureStepDone)
+ERASURE_STEPS_DURABLE = "identity-erasure-steps"
 
 
 class MergeStepHandler:
@@ -39,4 +41,28 @@ class MergeStepHandler:
             merge_id=step.merge_id,
             service=step.service,
             moved=dict(step.moved),
+        )
+
+
+class ErasureStepHandler:
+    def __init__(self, repo: IdentityRepository) -> None:
+        self._repo = repo
+
+    async def __call__(self, txn: Transaction, event: events_pb2.Event) -> None:
+        step = decode_payload(event, ERASURE_STEPS)
+        if not isinstance(step, lifecycle_pb2.ErasureStepDone):
+            log.warning("event not understood, skipped", extra={"type": event.type})
+            return
+        await service.record_erasure_step(
+            repo=self._repo,
+            txn=txn,
+            tenant_id=event.tenant_id,
+            actor_id=event.actor_id,
+            erasure_id=step.erasure_id,
+            service=step.service,
+            erased=dict(step.erased),
+            retained=[
+                {"what": r.what, "count": r.count, "until": r.until, "rule": r.rule}
+                for r in step.retained
+            ],
         )

@@ -14,6 +14,7 @@ from client360.lifecycle.v1 import lifecycle_pb2
 from runtime.caller import Caller
 from runtime.outbox import new_event, queue_event
 from runtime.store import Transaction
+from services.identity.erasing import Erasure
 from services.identity.mapping import client_to_proto, contact_to_proto
 from services.identity.merging import Merge
 from services.identity.models import Client, Contact
@@ -89,4 +90,42 @@ async def merge_completed(txn: Transaction, tenant_id: str, actor_id: str, merge
     )
     await queue_event(
         txn, new_event(payload, tenant_id=tenant_id, key=merge["survivor_id"], actor_id=actor_id)
+    )
+
+
+async def contact_erased(txn: Transaction, caller: Caller, contact: Contact) -> None:
+    """A contact deleted with its client's erasure: the event names it, and nothing else."""
+    gone = identity_pb2.Contact(id=contact["id"], client_id=contact["client_id"])
+    await queue_event(
+        txn,
+        new_event(
+            identity_pb2.ContactDeleted(contact=gone),
+            tenant_id=caller.tenant_id,
+            key=contact["client_id"],
+            actor_id=caller.user_id,
+        ),
+    )
+
+
+async def erasure_requested(txn: Transaction, caller: Caller, erasure: Erasure) -> None:
+    """Every other service is asked to erase the client (runtime.kit.erasure)."""
+    payload = lifecycle_pb2.ErasureRequested(
+        erasure_id=erasure["id"], client_id=erasure["client_id"]
+    )
+    await queue_event(
+        txn,
+        new_event(
+            payload, tenant_id=caller.tenant_id, key=erasure["client_id"], actor_id=caller.user_id
+        ),
+    )
+
+
+async def erasure_completed(
+    txn: Transaction, tenant_id: str, actor_id: str, erasure: Erasure
+) -> None:
+    payload = lifecycle_pb2.ErasureCompleted(
+        erasure_id=erasure["id"], client_id=erasure["client_id"]
+    )
+    await queue_event(
+        txn, new_event(payload, tenant_id=tenant_id, key=erasure["client_id"], actor_id=actor_id)
     )

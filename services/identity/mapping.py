@@ -20,6 +20,7 @@ from runtime.kit.common import (
 )
 from services.identity import geo
 from services.identity.duplicates import Suspect
+from services.identity.erasing import Erasure
 from services.identity.merging import Merge
 from services.identity.models import (
     CIVILITIES,
@@ -165,6 +166,7 @@ _CLIENT_FIELDS: dict[str, Callable[[Client], Any]] = {
     "associated_users": _associated_users,
     "associated_products": _associated_products,
     "merged_into": lambda c: c.get("merged_into", ""),
+    "erased_at": lambda c: timestamp(c.get("erased_at", "")),
     "associated_client_ids": lambda c: c.get("associated_client_ids", []),
 }
 # Always filled, whatever the mask: what identifies and names a client.
@@ -434,4 +436,33 @@ def merge_to_proto(m: Merge) -> identity_pb2.Merge:
         requested_at=timestamp(m.get("requested_at", "")),
         completed_at=timestamp(m.get("completed_at", "")),
         taken_from_merged=m.get("taken_from_merged", []),
+    )
+
+
+_ERASURE_STATUSES = {
+    "in_progress": identity_pb2.ERASURE_STATUS_IN_PROGRESS,
+    "done": identity_pb2.ERASURE_STATUS_DONE,
+}
+
+
+def erasure_to_proto(e: Erasure) -> identity_pb2.Erasure:
+    return identity_pb2.Erasure(
+        id=e["id"],
+        client_id=e.get("client_id", ""),
+        client_reference=e.get("client_reference", ""),
+        reason=e.get("reason", ""),
+        status=_ERASURE_STATUSES.get(e.get("status", ""), identity_pb2.ERASURE_STATUS_UNSPECIFIED),
+        steps=[
+            identity_pb2.ErasureStep(
+                service=service,
+                done_at=timestamp(step["at"]),
+                erased=step["erased"],
+                retained=[identity_pb2.ErasureRetention(**r) for r in step["retained"]],
+            )
+            for service, step in sorted(e.get("steps", {}).items())
+        ],
+        awaiting=e.get("awaiting", []),
+        requested_by=e.get("requested_by", ""),
+        requested_at=timestamp(e.get("requested_at", "")),
+        completed_at=timestamp(e.get("completed_at", "")),
     )

@@ -23,13 +23,13 @@ import orjson
 
 from runtime.errors import FieldViolation, InvalidInput
 from runtime.kit.merges import ClientField, ClientRecords
-from runtime.services import MERGING_SERVICES
+from runtime.services import CLIENT_RECORD_SERVICES
 from services.identity.models import CLIENT_INPUT_FIELDS, CLIENTS, CONTACTS, Client
 from services.identity.privacy import masked
 
 SERVICE: Final = "identity"
 # The services whose part a merge waits for: those that keep records of clients.
-AWAITED: Final = MERGING_SERVICES
+AWAITED: Final = CLIENT_RECORD_SERVICES
 IN_PROGRESS: Final = "in_progress"
 DONE: Final = "done"
 

@@ -19,6 +19,11 @@ from runtime.store import CollectionSpec
 CLIENTS: Final = "clients"
 CONTACTS: Final = "contacts"
 MERGES: Final = "merges"
+ERASURES: Final = "erasures"
+# Completed erasures whose client's events are still to be removed from the event stream,
+# every tenant's under STREAM_QUEUE_TENANT ("*" is never a tenant a token names).
+STREAM_CLEARINGS: Final = "stream_clearings"
+STREAM_QUEUE_TENANT: Final = "*"
 
 COLLECTIONS = (
     CollectionSpec(
@@ -30,6 +35,9 @@ COLLECTIONS = (
     CollectionSpec(CONTACTS, indexes=(("client_id",),)),
     # Merges of duplicate files, kept for their audit; found by id.
     CollectionSpec(MERGES),
+    # Erasures of clients' personal data and their certificates; found by id.
+    CollectionSpec(ERASURES),
+    CollectionSpec(STREAM_CLEARINGS),
     COUNTERS_COLLECTION,
 )
 
@@ -219,6 +227,7 @@ class Client(ClientInput, total=False):
     associated_users: list[UserAssociation]
     associated_products: list[ProductAssociation]
     merged_into: str
+    erased_at: str
     kind_history: list[KindChange]
     display_name: str
     sort_name: str

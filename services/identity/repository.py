@@ -12,9 +12,20 @@ from stdnum.iban import compact as iban_compact
 from runtime.crypto import FieldCipher
 from runtime.kit.repository import Repository
 from runtime.store import DocumentStore, Filter, Sort, Transaction
+from services.identity.erasing import Erasure
 from services.identity.items import fill_client_ids, fill_contact_ids
 from services.identity.merging import Merge
-from services.identity.models import CLIENT_REFERENCES, CLIENTS, CONTACTS, MERGES, Client, Contact
+from services.identity.models import (
+    CLIENT_REFERENCES,
+    CLIENTS,
+    CONTACTS,
+    ERASURES,
+    MERGES,
+    STREAM_CLEARINGS,
+    STREAM_QUEUE_TENANT,
+    Client,
+    Contact,
+)
 from services.identity.privacy import SENSITIVE
 
 
@@ -162,3 +173,49 @@ class IdentityRepository(Repository):
     async def contacts_of(self, txn: Transaction, tenant_id: str, client_id: str) -> list[Contact]:
         found = await txn.find(CONTACTS, tenant_id, {"client_id": client_id})
         return [fill_contact_ids(cast(Contact, c)) for c in found]
+
+    # Erasures
+
+    async def get_erasure(self, tenant_id: str, erasure_id: str) -> Erasure | None:
+        return cast("Erasure | None", await self._store.get(ERASURES, tenant_id, erasure_id))
+
+    async def get_erasure_for_update(
+        self, txn: Transaction, tenant_id: str, erasure_id: str
+    ) -> Erasure | None:
+        return cast("Erasure | None", await txn.get(ERASURES, tenant_id, erasure_id))
+
+    async def insert_erasure(self, txn: Transaction, tenant_id: str, erasure: Erasure) -> Erasure:
+        return cast(Erasure, await txn.insert(ERASURES, tenant_id, dict(erasure)))
+
+    async def replace_erasure(self, txn: Transaction, tenant_id: str, erasure: Erasure) -> Erasure:
+        stored = await txn.replace(
+            ERASURES, tenant_id, dict(erasure), expected_version=erasure["version"]
+        )
+        return cast(Erasure, stored)
+
+    async def queue_stream_clearing(
+        self, txn: Transaction, tenant_id: str, erasure: Erasure
+    ) -> None:
+        """The erased client's events are to be removed from the stream (every tenant's queue
+        is kept under STREAM_QUEUE_TENANT, so one reader serves them all)."""
+        await txn.insert(
+            STREAM_CLEARINGS,
+            STREAM_QUEUE_TENANT,
+            {"id": erasure["id"], "erasure_tenant": tenant_id, "client_id": erasure["client_id"]},
+        )
+
+    async def stream_clearings(self) -> list[dict[str, Any]]:
+        return await self._store.find(STREAM_CLEARINGS, STREAM_QUEUE_TENANT)
+
+    async def stream_cleared(self, clearing: dict[str, Any], removed: int, at: str) -> None:
+        async with self.transaction() as txn:
+            tenant_id = clearing["erasure_tenant"]
+            erasure = await self.get_erasure_for_update(txn, tenant_id, clearing["id"])
+            if erasure is not None:
+                erasure["stream_cleared_at"] = at
+                erasure["stream_events_removed"] = removed
+                await self.replace_erasure(txn, tenant_id, erasure)
+            await txn.delete(STREAM_CLEARINGS, STREAM_QUEUE_TENANT, clearing["id"])
+
+    async def delete_contact_in(self, txn: Transaction, tenant_id: str, contact_id: str) -> None:
+        await txn.delete(CONTACTS, tenant_id, contact_id)

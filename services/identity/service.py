@@ -7,12 +7,16 @@ then writes the change and its event in one transaction.
 
 from __future__ import annotations
 
+import asyncio
 import copy
-from collections.abc import Callable, Collection, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any
 
+from client360.lifecycle.v1 import lifecycle_pb2
 from runtime.caller import Caller
 from runtime.clock import now_iso, today
+from runtime.contracts import subject_of
 from runtime.errors import Conflict, FieldViolation, InvalidInput, NotFound, PermissionDenied
 from runtime.ids import new_id
 from runtime.kit.paging import Page, cursor_of, decode_cursor, encode_cursor, page_size
@@ -26,7 +30,7 @@ from runtime.kit.updates import (
 )
 from runtime.kit.validators import reject_invalid
 from runtime.store import Transaction
-from services.identity import duplicates, events, geo, items, merging, search
+from services.identity import duplicates, erasing, events, geo, items, merging, search
 from services.identity.models import (
     CLIENT_INPUT_FIELDS,
     CLIENT_ITEM_CHANGES,
@@ -46,6 +50,8 @@ from services.identity.models import (
 from services.identity.privacy import keep_masked_numbers
 from services.identity.repository import IdentityRepository
 from services.identity.validation import check_client, check_contact
+
+log = logging.getLogger(__name__)
 
 MAX_PAGE = 200
 # Who may merge two files: not a partner, not a technician.
@@ -834,3 +840,150 @@ async def record_merge_step(
     stored = await repo.replace_merge(txn, tenant_id, merge)
     if stored["status"] == merging.DONE:
         await events.merge_completed(txn, tenant_id, actor_id, stored)
+
+
+# Erasing a client's personal data
+
+ERASING_ROLES = frozenset({"manager", "admin"})
+
+
+async def erase_client(
+    *, repo: IdentityRepository, caller: Caller, client_id: str, reason: str
+) -> erasing.Erasure:
+    """Identity's part of an erasure, and the request for every other service's (erasing.py)."""
+    if caller.role not in ERASING_ROLES:
+        raise PermissionDenied("erasing a client's personal data is for managers and admins")
+    reason = erasing.check_reason(reason)
+    now = now_iso()
+    async with repo.transaction() as txn:
+        client = await repo.get_client_for_update(txn, caller.tenant_id, client_id)
+        if client is None:
+            raise NotFound(f"client {client_id} not found")
+        if client.get("erased_at"):
+            raise Conflict(f"client {client_id} was already erased")
+        erased = erasing.tombstone(client, now)
+        erased["audit"] = touched_stamps(client.get("audit"), caller.user_id)
+        stored = await repo.replace_client(
+            txn, caller.tenant_id, erased, expected_version=client["version"]
+        )
+        await events.client_changed(txn, events.CLIENT_UPDATED, caller, stored, ["erased_at"])
+        contacts = await repo.contacts_of(txn, caller.tenant_id, client_id)
+        for contact in contacts:
+            await repo.delete_contact_in(txn, caller.tenant_id, contact["id"])
+            await events.contact_erased(txn, caller, contact)
+        erasure: erasing.Erasure = {
+            "id": new_id(),
+            "client_id": client_id,
+            "client_reference": client.get("reference", ""),
+            "reason": reason,
+            "status": erasing.IN_PROGRESS if merging.AWAITED else erasing.DONE,
+            "steps": {
+                erasing.SERVICE: {
+                    "at": now,
+                    "erased": {"client_file": 1, "contacts": len(contacts)},
+                    "retained": [
+                        {
+                            "what": "the file's reference, kind and dates",
+                            "count": 1,
+                            "until": "as long as other services keep records naming it",
+                            "rule": erasing.TOMBSTONE_RULE,
+                        }
+                    ],
+                }
+            },
+            "awaiting": list(merging.AWAITED),
+            "requested_by": caller.user_id,
+            "requested_at": now,
+            "completed_at": "" if merging.AWAITED else now,
+            "stream_cleared_at": "",
+            "stream_events_removed": 0,
+        }
+        stored_erasure = await repo.insert_erasure(txn, caller.tenant_id, erasure)
+        await events.erasure_requested(txn, caller, stored_erasure)
+        if not merging.AWAITED:
+            await repo.queue_stream_clearing(txn, caller.tenant_id, stored_erasure)
+    return stored_erasure
+
+
+async def get_erasure(
+    *, repo: IdentityRepository, caller: Caller, erasure_id: str
+) -> erasing.Erasure:
+    erasure = await repo.get_erasure(caller.tenant_id, erasure_id)
+    if erasure is None:
+        raise NotFound(f"erasure {erasure_id} not found")
+    return erasure
+
+
+async def record_erasure_step(
+    *,
+    repo: IdentityRepository,
+    txn: Transaction,
+    tenant_id: str,
+    actor_id: str,
+    erasure_id: str,
+    service: str,
+    erased: dict[str, int],
+    retained: list[dict[str, Any]],
+) -> None:
+    """A service's confirmation of its part; the last one completes the erasure, and queues
+    the removal of the client's events from the stream."""
+    erasure = await repo.get_erasure_for_update(txn, tenant_id, erasure_id)
+    if erasure is None or service in erasure.get("steps", {}):
+        return
+    now = now_iso()
+    erasure["steps"] = {
+        **erasure.get("steps", {}),
+        service: {"at": now, "erased": erased, "retained": retained},
+    }
+    erasure["awaiting"] = [s for s in erasure.get("awaiting", []) if s != service]
+    if not erasure["awaiting"]:
+        erasure["status"] = erasing.DONE
+        erasure["completed_at"] = now
+    stored = await repo.replace_erasure(txn, tenant_id, erasure)
+    if stored["status"] == erasing.DONE:
+        await events.erasure_completed(txn, tenant_id, actor_id, stored)
+        await repo.queue_stream_clearing(txn, tenant_id, stored)
+
+
+# What stays on the event stream after an erasure: the lifecycle's own events, which name the
+# client by id only.
+LIFECYCLE_SUBJECTS = frozenset(
+    subject_of(t)
+    for t in (
+        lifecycle_pb2.MergeRequested,
+        lifecycle_pb2.MergeStepDone,
+        lifecycle_pb2.MergeCompleted,
+        lifecycle_pb2.ErasureRequested,
+        lifecycle_pb2.ErasureStepDone,
+        lifecycle_pb2.ErasureCompleted,
+    )
+)
+RemoveEvents = Callable[[str, str, Collection[str]], Awaitable[int]]
+
+
+async def clear_erased_events(repo: IdentityRepository, remove: RemoveEvents) -> int:
+    """Removes from the stream the events of every client whose erasure completed, and says
+    so on its certificate; how many erasures it cleared."""
+    cleared = 0
+    for clearing in await repo.stream_clearings():
+        removed = await remove(
+            clearing["erasure_tenant"], clearing["client_id"], LIFECYCLE_SUBJECTS
+        )
+        await repo.stream_cleared(clearing, removed, now_iso())
+        log.info(
+            "erased client's events removed from the stream",
+            extra={"erasure_id": clearing["id"], "removed": removed},
+        )
+        cleared += 1
+    return cleared
+
+
+async def keep_clearing_erased_events(
+    repo: IdentityRepository, remove: RemoveEvents, every: float
+) -> None:
+    while True:
+        try:
+            await clear_erased_events(repo, remove)
+        except Exception:
+            log.exception("removing erased clients' events failed; tried again shortly")
+        await asyncio.sleep(every)

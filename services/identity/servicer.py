@@ -22,6 +22,7 @@ from services.identity.mapping import (
     client_to_proto,
     contact_input_to_doc,
     contact_to_proto,
+    erasure_to_proto,
     merge_to_proto,
     suspect_to_proto,
 )
@@ -337,3 +338,22 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             repo=self._repo, caller=current_caller(), merge_id=request.id
         )
         return merge_to_proto(merge)
+
+    async def EraseClient(
+        self, request: identity_pb2.EraseClientRequest, context: Context
+    ) -> identity_pb2.Erasure:
+        erasure = await service.erase_client(
+            repo=self._repo,
+            caller=current_caller(),
+            client_id=request.client_id,
+            reason=request.reason,
+        )
+        return erasure_to_proto(erasure)
+
+    async def GetErasure(
+        self, request: identity_pb2.GetErasureRequest, context: Context
+    ) -> identity_pb2.Erasure:
+        erasure = await service.get_erasure(
+            repo=self._repo, caller=current_caller(), erasure_id=request.id
+        )
+        return erasure_to_proto(erasure)

@@ -7,6 +7,7 @@ from client360.interventions.v1 import interventions_pb2, interventions_pb2_grpc
 from runtime.kit.files import FileStore
 from runtime.server import ServiceContext, main
 from services.interventions import consumers, maintenance
+from services.interventions.erasure import client_erasure
 from services.interventions.merges import client_records
 from services.interventions.models import COLLECTIONS
 from services.interventions.repository import InterventionsRepository
@@ -30,6 +31,7 @@ async def wire(ctx: ServiceContext) -> None:
         ),
     )
     client_records(repo).wire(ctx)
+    client_erasure(files).wire(ctx)
     visits = maintenance.visits_runner(repo)
     ctx.background(visits.run(), "maintenance-visits")
     ctx.background(maintenance.top_up_loop(repo, visits), "maintenance-top-up")

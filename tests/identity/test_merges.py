@@ -12,8 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from runtime.services import MERGING_SERVICES
+from runtime.services import CLIENT_RECORD_SERVICES
+from tests.contracts.queries import contract, participant
 from tests.harness import GraphQLClient, System, new_tenant, wait_serving
+from tests.identity.lifecycle import CERTIFICATE, ERASE, certificate
 from tests.identity.queries import individual
 from tests.waiting import eventually
 
@@ -82,6 +84,14 @@ mutation($input: LedgerEntryInput!) { recordLedgerEntry(input: $input) { id } }
 ACCOUNT = """
 query($id: ID!) { client(id: $id) { account { balances { amount currency } } } }
 """
+CONTRACT = """
+mutation($input: ContractInput!) { createContract(input: $input) { id } }
+"""
+HOLDINGS = """
+query($id: ID!) {
+  client(id: $id) { contracts { totalCount nodes { participants { clientId roles } } } }
+}
+"""
 FIELD_WORK = """
 query($id: ID!) { client(id: $id) { interventions { items { title } equipment { name } } } }
 """
@@ -129,6 +139,9 @@ async def duplicates(gql: GraphQLClient) -> tuple[str, str, str]:
     )
     call = {"clientId": merged, "kind": "CALL", "direction": "INBOUND", "summary": "Appel"}
     await gql.data(ACTIVITY, {"input": call})
+    shared = contract(participant(survivor), participant(merged, "INSURED"))
+    await gql.data(CONTRACT, {"input": shared})
+    await gql.data(CONTRACT, {"input": contract(participant(merged))})
     for owner, amount in ((survivor, "10.00"), (merged, "25.50")):
         fee = {"clientId": owner, "kind": "FEE", "date": "2026-11-02",
                "amount": {"amount": amount, "currency": "EUR"}, "label": "Frais"}  # fmt: skip
@@ -176,7 +189,7 @@ async def test_the_preview_says_what_each_file_keeps_and_what_each_service_moves
 async def test_a_merge_moves_everything_to_the_survivor_once(gql: GraphQLClient) -> None:
     survivor, merged, child = await duplicates(gql)
     started = (await gql.data(MERGE, {"s": survivor, "m": merged, "take": None}))["mergeClients"]
-    assert set(started["awaiting"]) <= set(MERGING_SERVICES)
+    assert set(started["awaiting"]) <= set(CLIENT_RECORD_SERVICES)
     merge = await done(gql, started["id"])
     assert merge["awaiting"] == []
     assert merge["completedAt"]
@@ -187,7 +200,14 @@ async def test_a_merge_moves_everything_to_the_survivor_once(gql: GraphQLClient)
     assert steps["interventions"]["equipment"] == 1
     assert steps["communication"]["activities"] == 1
     assert steps["billing"]["ledger_entries"] == 1
-    assert set(steps) == {"identity", *MERGING_SERVICES}
+    assert steps["contracts"]["contracts"] == 2
+    holdings = (await gql.data(HOLDINGS, {"id": survivor}))["client"]["contracts"]
+    assert holdings["totalCount"] == 2
+    parties = sorted(
+        (p["clientId"], tuple(p["roles"])) for n in holdings["nodes"] for p in n["participants"]
+    )
+    assert parties == [(survivor, ("POLICYHOLDER",)), (survivor, ("POLICYHOLDER", "INSURED"))]
+    assert set(steps) == {"identity", *CLIENT_RECORD_SERVICES}
     account = (await gql.data(ACCOUNT, {"id": survivor}))["client"]["account"]
     assert account["balances"] == [{"amount": "35.50", "currency": "EUR"}]
     field_work = (await gql.data(FIELD_WORK, {"id": survivor}))["client"]["interventions"]
@@ -230,7 +250,7 @@ async def test_a_merge_is_refused_to_a_partner_and_between_tenants(
 @pytest.fixture(scope="module")
 def merging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     system = System(
-        Path(tmp_path_factory.mktemp("merging")), services=("identity", *MERGING_SERVICES)
+        Path(tmp_path_factory.mktemp("merging")), services=("identity", *CLIENT_RECORD_SERVICES)
     )
     system.start()
     yield system
@@ -259,3 +279,21 @@ async def test_a_service_down_during_a_merge_does_its_part_when_back(
     # Nothing lost, nothing twice: the three screenings of both files, on the survivor.
     history = await screened(gql, survivor, 3)
     assert len({h["id"] for h in history}) == 3
+
+
+async def test_a_service_down_during_an_erasure_does_its_part_when_back(
+    merging: System, http: httpx.AsyncClient
+) -> None:
+    for name in merging.services:
+        await wait_serving(merging.address(name))
+    manager = GraphQLClient(merging, http, new_tenant(), role="manager")
+    client_id = await create(manager, first="Léa", last="Moreau")
+    merging.services["billing"].kill()
+    started = (await manager.data(ERASE, {"id": client_id, "reason": "demande"}))["eraseClient"]
+    assert started["status"] == "IN_PROGRESS"
+    progress = (await manager.data(CERTIFICATE, {"id": started["id"]}))["erasure"]
+    assert "billing" in progress["awaiting"]
+    merging.services["billing"].start()
+    merging.services["billing"].wait_ready()
+    done = await certificate(manager, started["id"])
+    assert {s["service"] for s in done["steps"]} == {"identity", *CLIENT_RECORD_SERVICES}

@@ -299,3 +299,83 @@ async def test_compliance_moves_screenings_and_decisions_to_the_survivor(
     assert await store.find(SCREENINGS, "agency-a", {"client_id": "keep"})
     counts = await COMPLIANCE_RECORDS.count(store, "agency-a", ["keep"])
     assert counts == {"keep": {"screenings": 1, "decisions": 1}}
+
+
+MANAGER = Caller("agency-a", "marc", "manager")
+
+
+async def test_an_erasure_leaves_a_tombstone_and_completes_with_the_confirmations(
+    repo: IdentityRepository, store: SqliteStore
+) -> None:
+    client_id = await create(
+        repo,
+        first_name="Inès",
+        last_name="Lambert",
+        phones=[{"number": "+33655443322", "kind": "mobile", "primary": True}],
+        personal={"birth_date": "1990-01-02"},
+        memo="Allergique au latex.",
+    )
+    await service.add_contact(
+        repo=repo,
+        caller=ADVISOR,
+        client_id=client_id,
+        data={"last_name": "Lambert", "function": "Conjoint"},
+    )
+    with pytest.raises(PermissionDenied):
+        await service.erase_client(repo=repo, caller=ADVISOR, client_id=client_id, reason="x")
+    with pytest.raises(InvalidInput, match="reason"):
+        await service.erase_client(repo=repo, caller=MANAGER, client_id=client_id, reason=" ")
+    with pytest.raises(InvalidInput, match="reason"):
+        await service.erase_client(repo=repo, caller=MANAGER, client_id=client_id, reason="x" * 501)
+    with pytest.raises(NotFound):
+        await service.erase_client(repo=repo, caller=MANAGER, client_id="nope", reason="x")
+    erasure = await service.erase_client(
+        repo=repo, caller=MANAGER, client_id=client_id, reason="Demande du client"
+    )
+    assert erasure["steps"]["identity"]["erased"] == {"client_file": 1, "contacts": 1}
+    (tomb,) = await service.get_clients(repo=repo, caller=MANAGER, client_ids=[client_id])
+    assert tomb["display_name"] == f"Erased client {tomb['reference']}"
+    assert (tomb["first_name"], tomb["last_name"], tomb["phones"], tomb["memo"]) == ("", "", [], "")
+    assert tomb["personal"] == {}
+    assert tomb["erased_at"]
+    assert tomb["search_keys"] == [k for k in tomb["search_keys"] if k.startswith("r:")]
+    assert (
+        await service.list_contacts(
+            repo=repo, caller=MANAGER, client_ids=[client_id], include_historical=True
+        )
+        == []
+    )
+    with pytest.raises(Conflict, match="already erased"):
+        await service.erase_client(repo=repo, caller=MANAGER, client_id=client_id, reason="x")
+
+    for name in merging.AWAITED:
+        async with repo.transaction() as txn:
+            await service.record_erasure_step(
+                repo=repo,
+                txn=txn,
+                tenant_id=MANAGER.tenant_id,
+                actor_id=MANAGER.user_id,
+                erasure_id=erasure["id"],
+                service=name,
+                erased={"things": 1},
+                retained=[{"what": "w", "count": 1, "until": "u", "rule": "r"}],
+            )
+    done = await service.get_erasure(repo=repo, caller=MANAGER, erasure_id=erasure["id"])
+    assert done["status"] == "done"
+    clearings = await repo.stream_clearings()
+    assert [c["client_id"] for c in clearings] == [client_id]
+
+    removed: list[tuple[str, str]] = []
+
+    async def remove(tenant_id: str, key: str, keep: Any) -> int:
+        removed.append((tenant_id, key))
+        return 7
+
+    assert await service.clear_erased_events(repo, remove) == 1
+    assert removed == [(MANAGER.tenant_id, client_id)]
+    cleared = await service.get_erasure(repo=repo, caller=MANAGER, erasure_id=erasure["id"])
+    assert cleared["stream_events_removed"] == 7
+    assert cleared["stream_cleared_at"]
+    assert await repo.stream_clearings() == []
+    with pytest.raises(NotFound):
+        await service.get_erasure(repo=repo, caller=MANAGER, erasure_id="nope")

@@ -250,6 +250,23 @@ MERGE_STATUS_IN_PROGRESS: MergeStatus.ValueType  # 1
 MERGE_STATUS_DONE: MergeStatus.ValueType  # 2
 Global___MergeStatus: _TypeAlias = MergeStatus  # noqa: Y015
 
+class _ErasureStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _ErasureStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ErasureStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    ERASURE_STATUS_UNSPECIFIED: _ErasureStatus.ValueType  # 0
+    ERASURE_STATUS_IN_PROGRESS: _ErasureStatus.ValueType  # 1
+    ERASURE_STATUS_DONE: _ErasureStatus.ValueType  # 2
+
+class ErasureStatus(_ErasureStatus, metaclass=_ErasureStatusEnumTypeWrapper): ...
+
+ERASURE_STATUS_UNSPECIFIED: ErasureStatus.ValueType  # 0
+ERASURE_STATUS_IN_PROGRESS: ErasureStatus.ValueType  # 1
+ERASURE_STATUS_DONE: ErasureStatus.ValueType  # 2
+Global___ErasureStatus: _TypeAlias = ErasureStatus  # noqa: Y015
+
 @_typing.final
 class PersonalInfo(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
@@ -494,6 +511,7 @@ class Client(_message.Message):
     ASSOCIATED_USERS_FIELD_NUMBER: _builtins.int
     ASSOCIATED_PRODUCTS_FIELD_NUMBER: _builtins.int
     MERGED_INTO_FIELD_NUMBER: _builtins.int
+    ERASED_AT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     reference: _builtins.str
     registration_number: _builtins.str
@@ -544,6 +562,12 @@ class Client(_message.Message):
         attached to it may only be sold these (seed 000).
         """
 
+    @_builtins.property
+    def erased_at(self) -> _timestamp_pb2.Timestamp:
+        """Set when the client's personal data was erased (GDPR): when. Only the reference, the kind
+        and the dates of the file remain.
+        """
+
     def __init__(
         self,
         *,
@@ -574,10 +598,11 @@ class Client(_message.Message):
         associated_users: _abc.Iterable[Global___UserAssociation] | None = ...,
         associated_products: _abc.Iterable[Global___ProductAssociation] | None = ...,
         merged_into: _builtins.str = ...,
+        erased_at: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "flags", b"flags", "management", b"management", "personal", b"personal", "professional", b"professional"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["audit", b"audit", "erased_at", b"erased_at", "flags", b"flags", "management", b"management", "personal", b"personal", "professional", b"professional"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["addresses", b"addresses", "associated_client_ids", b"associated_client_ids", "associated_products", b"associated_products", "associated_users", b"associated_users", "audit", b"audit", "bank_accounts", b"bank_accounts", "civility", b"civility", "display_name", b"display_name", "dms_number", b"dms_number", "emails", b"emails", "family_members", b"family_members", "first_name", b"first_name", "flags", b"flags", "id", b"id", "important_notes", b"important_notes", "kind", b"kind", "last_name", b"last_name", "management", b"management", "memo", b"memo", "merged_into", b"merged_into", "parent_client_id", b"parent_client_id", "personal", b"personal", "phones", b"phones", "professional", b"professional", "reference", b"reference", "registration_number", b"registration_number", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["addresses", b"addresses", "associated_client_ids", b"associated_client_ids", "associated_products", b"associated_products", "associated_users", b"associated_users", "audit", b"audit", "bank_accounts", b"bank_accounts", "civility", b"civility", "display_name", b"display_name", "dms_number", b"dms_number", "emails", b"emails", "erased_at", b"erased_at", "family_members", b"family_members", "first_name", b"first_name", "flags", b"flags", "id", b"id", "important_notes", b"important_notes", "kind", b"kind", "last_name", b"last_name", "management", b"management", "memo", b"memo", "merged_into", b"merged_into", "parent_client_id", b"parent_client_id", "personal", b"personal", "phones", b"phones", "professional", b"professional", "reference", b"reference", "registration_number", b"registration_number", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1928,6 +1953,181 @@ class GetMergeRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetMergeRequest: _TypeAlias = GetMergeRequest  # noqa: Y015
+
+@_typing.final
+class EraseClientRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    reason: _builtins.str
+    """Why (the client's request, its date...): kept on the certificate."""
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_id", b"client_id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EraseClientRequest: _TypeAlias = EraseClientRequest  # noqa: Y015
+
+@_typing.final
+class GetErasureRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetErasureRequest: _TypeAlias = GetErasureRequest  # noqa: Y015
+
+@_typing.final
+class ErasureStep(_message.Message):
+    """One service's confirmed part of an erasure: what it erased and what the law makes it keep."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class ErasedEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.int
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.int = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    SERVICE_FIELD_NUMBER: _builtins.int
+    DONE_AT_FIELD_NUMBER: _builtins.int
+    ERASED_FIELD_NUMBER: _builtins.int
+    RETAINED_FIELD_NUMBER: _builtins.int
+    service: _builtins.str
+    @_builtins.property
+    def done_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def erased(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]: ...
+    @_builtins.property
+    def retained(self) -> _containers.RepeatedCompositeFieldContainer[Global___ErasureRetention]: ...
+    def __init__(
+        self,
+        *,
+        service: _builtins.str = ...,
+        done_at: _timestamp_pb2.Timestamp | None = ...,
+        erased: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
+        retained: _abc.Iterable[Global___ErasureRetention] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["done_at", b"done_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["done_at", b"done_at", "erased", b"erased", "retained", b"retained", "service", b"service"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ErasureStep: _TypeAlias = ErasureStep  # noqa: Y015
+
+@_typing.final
+class ErasureRetention(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    WHAT_FIELD_NUMBER: _builtins.int
+    COUNT_FIELD_NUMBER: _builtins.int
+    UNTIL_FIELD_NUMBER: _builtins.int
+    RULE_FIELD_NUMBER: _builtins.int
+    what: _builtins.str
+    count: _builtins.int
+    until: _builtins.str
+    rule: _builtins.str
+    def __init__(
+        self,
+        *,
+        what: _builtins.str = ...,
+        count: _builtins.int = ...,
+        until: _builtins.str = ...,
+        rule: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["count", b"count", "rule", b"rule", "until", b"until", "what", b"what"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ErasureRetention: _TypeAlias = ErasureRetention  # noqa: Y015
+
+@_typing.final
+class Erasure(_message.Message):
+    """An erasure and its certificate: each service's confirmation with its time."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    CLIENT_REFERENCE_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    STEPS_FIELD_NUMBER: _builtins.int
+    AWAITING_FIELD_NUMBER: _builtins.int
+    REQUESTED_BY_FIELD_NUMBER: _builtins.int
+    REQUESTED_AT_FIELD_NUMBER: _builtins.int
+    COMPLETED_AT_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    client_id: _builtins.str
+    client_reference: _builtins.str
+    reason: _builtins.str
+    status: Global___ErasureStatus.ValueType
+    requested_by: _builtins.str
+    @_builtins.property
+    def steps(self) -> _containers.RepeatedCompositeFieldContainer[Global___ErasureStep]: ...
+    @_builtins.property
+    def awaiting(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def requested_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def completed_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        client_id: _builtins.str = ...,
+        client_reference: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        status: Global___ErasureStatus.ValueType = ...,
+        steps: _abc.Iterable[Global___ErasureStep] | None = ...,
+        awaiting: _abc.Iterable[_builtins.str] | None = ...,
+        requested_by: _builtins.str = ...,
+        requested_at: _timestamp_pb2.Timestamp | None = ...,
+        completed_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["completed_at", b"completed_at", "requested_at", b"requested_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["awaiting", b"awaiting", "client_id", b"client_id", "client_reference", b"client_reference", "completed_at", b"completed_at", "id", b"id", "reason", b"reason", "requested_at", b"requested_at", "requested_by", b"requested_by", "status", b"status", "steps", b"steps"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Erasure: _TypeAlias = Erasure  # noqa: Y015
 
 @_typing.final
 class SetParentClientRequest(_message.Message):

@@ -144,6 +144,16 @@ class IdentityServiceStub:
                 request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.GetMergeRequest.SerializeToString,
                 response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Merge.FromString,
                 _registered_method=True)
+        self.EraseClient = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/EraseClient',
+                request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.EraseClientRequest.SerializeToString,
+                response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Erasure.FromString,
+                _registered_method=True)
+        self.GetErasure = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/GetErasure',
+                request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.GetErasureRequest.SerializeToString,
+                response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Erasure.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -301,6 +311,22 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def EraseClient(self, request, context):
+        """Erases a client's personal data (GDPR art. 17), managers and admins only: identity's part
+        at once (the file keeps its reference, kind and dates; its contacts are deleted), then
+        every other service erases or anonymises its own and confirms what it keeps by law. A
+        client already erased is a CONFLICT.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetErasure(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -413,6 +439,16 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.GetMerge,
                     request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.GetMergeRequest.FromString,
                     response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Merge.SerializeToString,
+            ),
+            'EraseClient': grpc.unary_unary_rpc_method_handler(
+                    servicer.EraseClient,
+                    request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.EraseClientRequest.FromString,
+                    response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Erasure.SerializeToString,
+            ),
+            'GetErasure': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetErasure,
+                    request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.GetErasureRequest.FromString,
+                    response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Erasure.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1009,6 +1045,60 @@ class IdentityService:
             '/client360.identity.v1.IdentityService/GetMerge',
             client360_dot_identity_dot_v1_dot_identity__pb2.GetMergeRequest.SerializeToString,
             client360_dot_identity_dot_v1_dot_identity__pb2.Merge.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EraseClient(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/EraseClient',
+            client360_dot_identity_dot_v1_dot_identity__pb2.EraseClientRequest.SerializeToString,
+            client360_dot_identity_dot_v1_dot_identity__pb2.Erasure.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetErasure(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/GetErasure',
+            client360_dot_identity_dot_v1_dot_identity__pb2.GetErasureRequest.SerializeToString,
+            client360_dot_identity_dot_v1_dot_identity__pb2.Erasure.FromString,
             options,
             channel_credentials,
             insecure,

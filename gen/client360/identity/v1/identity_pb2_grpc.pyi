@@ -81,6 +81,13 @@ class IdentityServiceStub:
     is a CONFLICT.
     """
     GetMerge: _grpc.UnaryUnaryMultiCallable[_identity_pb2.GetMergeRequest, _identity_pb2.Merge]
+    EraseClient: _grpc.UnaryUnaryMultiCallable[_identity_pb2.EraseClientRequest, _identity_pb2.Erasure]
+    """Erases a client's personal data (GDPR art. 17), managers and admins only: identity's part
+    at once (the file keeps its reference, kind and dates; its contacts are deleted), then
+    every other service erases or anonymises its own and confirms what it keeps by law. A
+    client already erased is a CONFLICT.
+    """
+    GetErasure: _grpc.UnaryUnaryMultiCallable[_identity_pb2.GetErasureRequest, _identity_pb2.Erasure]
 
 @_typing.type_check_only
 class IdentityServiceAsyncStub(IdentityServiceStub):
@@ -135,6 +142,13 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     is a CONFLICT.
     """
     GetMerge: _aio.UnaryUnaryMultiCallable[_identity_pb2.GetMergeRequest, _identity_pb2.Merge]  # type: ignore[assignment]
+    EraseClient: _aio.UnaryUnaryMultiCallable[_identity_pb2.EraseClientRequest, _identity_pb2.Erasure]  # type: ignore[assignment]
+    """Erases a client's personal data (GDPR art. 17), managers and admins only: identity's part
+    at once (the file keeps its reference, kind and dates; its contacts are deleted), then
+    every other service erases or anonymises its own and confirms what it keeps by law. A
+    client already erased is a CONFLICT.
+    """
+    GetErasure: _aio.UnaryUnaryMultiCallable[_identity_pb2.GetErasureRequest, _identity_pb2.Erasure]  # type: ignore[assignment]
 
 class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -318,5 +332,24 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _identity_pb2.GetMergeRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_identity_pb2.Merge, _abc.Awaitable[_identity_pb2.Merge]]: ...
+
+    @_abc_1.abstractmethod
+    def EraseClient(
+        self,
+        request: _identity_pb2.EraseClientRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.Erasure, _abc.Awaitable[_identity_pb2.Erasure]]:
+        """Erases a client's personal data (GDPR art. 17), managers and admins only: identity's part
+        at once (the file keeps its reference, kind and dates; its contacts are deleted), then
+        every other service erases or anonymises its own and confirms what it keeps by law. A
+        client already erased is a CONFLICT.
+        """
+
+    @_abc_1.abstractmethod
+    def GetErasure(
+        self,
+        request: _identity_pb2.GetErasureRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.Erasure, _abc.Awaitable[_identity_pb2.Erasure]]: ...
 
 def add_IdentityServiceServicer_to_server(servicer: IdentityServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from client360.events.v1 import events_pb2 as client360_dot_events_dot_v1_dot_events__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&client360/lifecycle/v1/lifecycle.proto\x12\x16\x63lient360.lifecycle.v1\x1a client360/events/v1/events.proto\"m\n\x0eMergeRequested\x12\x10\n\x08merge_id\x18\x01 \x01(\t\x12\x13\n\x0bsurvivor_id\x18\x02 \x01(\t\x12\x11\n\tmerged_id\x18\x03 \x01(\t:!\x8a\xb5\x18\x1d\x63\x33\x36\x30.identity.merge.requested\"\xed\x01\n\rMergeStepDone\x12\x10\n\x08merge_id\x18\x01 \x01(\t\x12\x0f\n\x07service\x18\x02 \x01(\t\x12\x13\n\x0bsurvivor_id\x18\x03 \x01(\t\x12\x11\n\tmerged_id\x18\x04 \x01(\t\x12?\n\x05moved\x18\x05 \x03(\x0b\x32\x30.client360.lifecycle.v1.MergeStepDone.MovedEntry\x1a,\n\nMovedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01:\"\x8a\xb5\x18\x1e\x63\x33\x36\x30.lifecycle.merge.step_done\"m\n\x0eMergeCompleted\x12\x10\n\x08merge_id\x18\x01 \x01(\t\x12\x13\n\x0bsurvivor_id\x18\x02 \x01(\t\x12\x11\n\tmerged_id\x18\x03 \x01(\t:!\x8a\xb5\x18\x1d\x63\x33\x36\x30.identity.merge.completed\"/\n\x19\x43ountClientRecordsRequest\x12\x12\n\nclient_ids\x18\x01 \x03(\t\"\x9f\x01\n\x11\x43lientRecordCount\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12G\n\x07records\x18\x02 \x03(\x0b\x32\x36.client360.lifecycle.v1.ClientRecordCount.RecordsEntry\x1a.\n\x0cRecordsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"X\n\x1a\x43ountClientRecordsResponse\x12:\n\x07\x63lients\x18\x01 \x03(\x0b\x32).client360.lifecycle.v1.ClientRecordCount2\x99\x01\n\x14\x43lientRecordsService\x12\x80\x01\n\x12\x43ountClientRecords\x12\x31.client360.lifecycle.v1.CountClientRecordsRequest\x1a\x32.client360.lifecycle.v1.CountClientRecordsResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&client360/lifecycle/v1/lifecycle.proto\x12\x16\x63lient360.lifecycle.v1\x1a client360/events/v1/events.proto\"m\n\x0eMergeRequested\x12\x10\n\x08merge_id\x18\x01 \x01(\t\x12\x13\n\x0bsurvivor_id\x18\x02 \x01(\t\x12\x11\n\tmerged_id\x18\x03 \x01(\t:!\x8a\xb5\x18\x1d\x63\x33\x36\x30.identity.merge.requested\"\xed\x01\n\rMergeStepDone\x12\x10\n\x08merge_id\x18\x01 \x01(\t\x12\x0f\n\x07service\x18\x02 \x01(\t\x12\x13\n\x0bsurvivor_id\x18\x03 \x01(\t\x12\x11\n\tmerged_id\x18\x04 \x01(\t\x12?\n\x05moved\x18\x05 \x03(\x0b\x32\x30.client360.lifecycle.v1.MergeStepDone.MovedEntry\x1a,\n\nMovedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01:\"\x8a\xb5\x18\x1e\x63\x33\x36\x30.lifecycle.merge.step_done\"m\n\x0eMergeCompleted\x12\x10\n\x08merge_id\x18\x01 \x01(\t\x12\x13\n\x0bsurvivor_id\x18\x02 \x01(\t\x12\x11\n\tmerged_id\x18\x03 \x01(\t:!\x8a\xb5\x18\x1d\x63\x33\x36\x30.identity.merge.completed\"/\n\x19\x43ountClientRecordsRequest\x12\x12\n\nclient_ids\x18\x01 \x03(\t\"\x9f\x01\n\x11\x43lientRecordCount\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12G\n\x07records\x18\x02 \x03(\x0b\x32\x36.client360.lifecycle.v1.ClientRecordCount.RecordsEntry\x1a.\n\x0cRecordsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"X\n\x1a\x43ountClientRecordsResponse\x12:\n\x07\x63lients\x18\x01 \x03(\x0b\x32).client360.lifecycle.v1.ClientRecordCount\"^\n\x10\x45rasureRequested\x12\x12\n\nerasure_id\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t:#\x8a\xb5\x18\x1f\x63\x33\x36\x30.identity.erasure.requested\"E\n\tRetention\x12\x0c\n\x04what\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x03\x12\r\n\x05until\x18\x03 \x01(\t\x12\x0c\n\x04rule\x18\x04 \x01(\t\"\x98\x02\n\x0f\x45rasureStepDone\x12\x12\n\nerasure_id\x18\x01 \x01(\t\x12\x0f\n\x07service\x18\x02 \x01(\t\x12\x11\n\tclient_id\x18\x03 \x01(\t\x12\x43\n\x06\x65rased\x18\x04 \x03(\x0b\x32\x33.client360.lifecycle.v1.ErasureStepDone.ErasedEntry\x12\x33\n\x08retained\x18\x05 \x03(\x0b\x32!.client360.lifecycle.v1.Retention\x1a-\n\x0b\x45rasedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01:$\x8a\xb5\x18 c360.lifecycle.erasure.step_done\"^\n\x10\x45rasureCompleted\x12\x12\n\nerasure_id\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t:#\x8a\xb5\x18\x1f\x63\x33\x36\x30.identity.erasure.completed2\x99\x01\n\x14\x43lientRecordsService\x12\x80\x01\n\x12\x43ountClientRecords\x12\x31.client360.lifecycle.v1.CountClientRecordsRequest\x1a\x32.client360.lifecycle.v1.CountClientRecordsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -42,6 +42,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MERGECOMPLETED']._serialized_options = b'\212\265\030\035c360.identity.merge.completed'
   _globals['_CLIENTRECORDCOUNT_RECORDSENTRY']._loaded_options = None
   _globals['_CLIENTRECORDCOUNT_RECORDSENTRY']._serialized_options = b'8\001'
+  _globals['_ERASUREREQUESTED']._loaded_options = None
+  _globals['_ERASUREREQUESTED']._serialized_options = b'\212\265\030\037c360.identity.erasure.requested'
+  _globals['_ERASURESTEPDONE_ERASEDENTRY']._loaded_options = None
+  _globals['_ERASURESTEPDONE_ERASEDENTRY']._serialized_options = b'8\001'
+  _globals['_ERASURESTEPDONE']._loaded_options = None
+  _globals['_ERASURESTEPDONE']._serialized_options = b'\212\265\030 c360.lifecycle.erasure.step_done'
+  _globals['_ERASURECOMPLETED']._loaded_options = None
+  _globals['_ERASURECOMPLETED']._serialized_options = b'\212\265\030\037c360.identity.erasure.completed'
   _globals['_CLIENTRECORDSSERVICE'].methods_by_name['CountClientRecords']._loaded_options = None
   _globals['_CLIENTRECORDSSERVICE'].methods_by_name['CountClientRecords']._serialized_options = b'\220\002\001'
   _globals['_MERGEREQUESTED']._serialized_start=100
@@ -60,6 +68,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CLIENTRECORDCOUNT_RECORDSENTRY']._serialized_end=771
   _globals['_COUNTCLIENTRECORDSRESPONSE']._serialized_start=773
   _globals['_COUNTCLIENTRECORDSRESPONSE']._serialized_end=861
-  _globals['_CLIENTRECORDSSERVICE']._serialized_start=864
-  _globals['_CLIENTRECORDSSERVICE']._serialized_end=1017
+  _globals['_ERASUREREQUESTED']._serialized_start=863
+  _globals['_ERASUREREQUESTED']._serialized_end=957
+  _globals['_RETENTION']._serialized_start=959
+  _globals['_RETENTION']._serialized_end=1028
+  _globals['_ERASURESTEPDONE']._serialized_start=1031
+  _globals['_ERASURESTEPDONE']._serialized_end=1311
+  _globals['_ERASURESTEPDONE_ERASEDENTRY']._serialized_start=1228
+  _globals['_ERASURESTEPDONE_ERASEDENTRY']._serialized_end=1273
+  _globals['_ERASURECOMPLETED']._serialized_start=1313
+  _globals['_ERASURECOMPLETED']._serialized_end=1407
+  _globals['_CLIENTRECORDSSERVICE']._serialized_start=1410
+  _globals['_CLIENTRECORDSSERVICE']._serialized_end=1563
 # @@protoc_insertion_point(module_scope)
