@@ -146,6 +146,7 @@ def test_the_retry_policy_names_the_reads_of_the_proto_and_nothing_else() -> Non
         "BatchGetClients",
         "FindDuplicateSuspects",
         "GetClient",
+        "GetErasure",
         "GetMerge",
         "ListContacts",
         "PreviewMerge",

@@ -51,8 +51,12 @@ async def erasable(gql: GraphQLClient) -> tuple[str, str]:
 
 
 async def about(gql: GraphQLClient, client_id: str) -> list[Any]:
-    """The events on the stream about the client, but for the erasure's own."""
-    events = await stream_events(gql.system.nats.url, "c360.>")
+    """The identity and communication events on the stream about the client, but for the
+    erasure's own (read by subject: the whole stream of a long test session is large)."""
+    events = [
+        *await stream_events(gql.system.nats.url, "c360.identity.>"),
+        *await stream_events(gql.system.nats.url, "c360.communication.>"),
+    ]
     return [
         e
         for e in events
@@ -63,7 +67,10 @@ async def about(gql: GraphQLClient, client_id: str) -> list[Any]:
 async def test_an_erasure_leaves_a_tombstone_and_a_certificate(gql: GraphQLClient) -> None:
     client_id, reference = await erasable(gql)
     await eventually(
-        lambda: about(gql, client_id), lambda found: len(found) >= 3, what="the client's events"
+        lambda: about(gql, client_id),
+        lambda found: len(found) >= 3,
+        what="the client's events",
+        timeout=60,
     )
     manager = GraphQLClient(gql.system, gql.http, gql.tenant, role="manager")
     started = (await manager.data(ERASE, {"id": client_id, "reason": "Demande du 20/11/2026"}))[
@@ -95,7 +102,10 @@ async def test_an_erasure_leaves_a_tombstone_and_a_certificate(gql: GraphQLClien
     assert file["account"]["balances"] == [{"amount": "12.00", "currency": "EUR"}]
 
     await eventually(
-        lambda: about(gql, client_id), lambda left: left == [], what="the client's events removed"
+        lambda: about(gql, client_id),
+        lambda left: left == [],
+        what="the client's events removed",
+        timeout=60,
     )
 
 
