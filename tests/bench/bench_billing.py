@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import grpc
 import httpx
@@ -19,13 +18,13 @@ import pytest
 from client360.billing.v1 import billing_pb2, billing_pb2_grpc
 from runtime.caller import Caller
 from runtime.rpc import caller_metadata
-from tests.bench.bench_latency import _report, _timed
+from tests.bench import timing
 from tests.billing.mentions import (
     client_with_address,
     post_once_buyer_known,
     set_seller_through_gateway,
 )
-from tests.harness import GraphQLClient, System, new_tenant, wait_serving
+from tests.harness import GraphQLClient, System
 
 SECTION = """
 account {
@@ -52,21 +51,15 @@ AT_A_TIME = 50
 @pytest.fixture(scope="module")
 def quiet_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     """A system as in production: no span file written on every call."""
-    running = System(
-        Path(tmp_path_factory.mktemp("billing-latency")),
-        services=("identity", "billing"),
-        settings={"C360_TRACE_FILE": ""},
-    )
-    running.start()
-    yield running
-    running.stop()
+    with timing.quiet_system(
+        tmp_path_factory, "billing-latency", ("identity", "billing")
+    ) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 async def gql(quiet_system: System, http: httpx.AsyncClient) -> GraphQLClient:
-    for name in quiet_system.services:
-        await wait_serving(quiet_system.address(name))
-    client = GraphQLClient(quiet_system, http, new_tenant())
+    client = await timing.serving(quiet_system, http)
     await set_seller_through_gateway(client)
     return client
 
@@ -111,11 +104,11 @@ async def client_ids(gql: GraphQLClient) -> list[str]:
 
 
 async def test_the_account_section(gql: GraphQLClient, client_ids: list[str]) -> None:
-    p50_one, p95_one = await _timed(lambda: gql.data(ONE, {"id": client_ids[42]}))
-    p50_page, p95_page = await _timed(lambda: gql.data(PAGE))
+    p50_one, p95_one = await timing.timed(lambda: gql.data(ONE, {"id": client_ids[42]}))
+    p50_page, p95_page = await timing.timed(lambda: gql.data(PAGE))
     print()
-    _report("client(id) with its account section", p50_one, p95_one)
-    _report("clients(first: 50) with the account section", p50_page, p95_page)
+    timing.report("client(id) with its account section", p50_one, p95_one)
+    timing.report("clients(first: 50) with the account section", p50_page, p95_page)
     assert p50_one < 60
     assert p50_page < 400
 
@@ -129,9 +122,9 @@ async def test_a_factur_x_download(gql: GraphQLClient, client_ids: list[str]) ->
         response = await gql.http.get(url)
         assert response.status_code == 200
 
-    p50, p95 = await _timed(download)
+    p50, p95 = await timing.timed(download)
     print()
-    _report("GET /files/billing/<invoice> (Factur-X drawn)", p50, p95)
+    timing.report("GET /files/billing/<invoice> (Factur-X drawn)", p50, p95)
     assert p50 < 500
 
 

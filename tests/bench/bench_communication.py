@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.bench.bench_latency import _report, _timed
-from tests.harness import GraphQLClient, System, wait_consumed, wait_serving
+from tests.bench import timing
+from tests.harness import GraphQLClient, System, wait_consumed
 
 DEMO = "agency-demo"
 SECTION = """
@@ -41,36 +40,34 @@ query($from: DateTime!, $to: DateTime!) { agenda(from: $from, to: $to, userId: "
 @pytest.fixture(scope="module")
 def quiet_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     """The demo agency, as in production: no span file written on every call."""
-    running = System(
-        Path(tmp_path_factory.mktemp("communication-latency")),
-        services=("identity", "communication"),
-        settings={"C360_TRACE_FILE": "", "C360_DEMO_DATA": "true"},
-    )
-    running.start()
-    yield running
-    running.stop()
+    with timing.quiet_system(
+        tmp_path_factory,
+        "communication-latency",
+        ("identity", "communication"),
+        settings={"C360_DEMO_DATA": "true"},
+    ) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 async def gql(quiet_system: System, http: httpx.AsyncClient) -> GraphQLClient:
-    for name in quiet_system.services:
-        await wait_serving(quiet_system.address(name))
+    client = await timing.serving(quiet_system, http, DEMO)
     await wait_consumed(quiet_system.nats.url, "communication-identity")
-    return GraphQLClient(quiet_system, http, DEMO)
+    return client
 
 
 async def test_the_communication_section(gql: GraphQLClient) -> None:
     page = await gql.data(PAGE)
     client_id = page["clients"]["edges"][0]["node"]["id"]
-    p50_one, p95_one = await _timed(lambda: gql.data(ONE, {"id": client_id}))
-    p50_page, p95_page = await _timed(lambda: gql.data(PAGE))
+    p50_one, p95_one = await timing.timed(lambda: gql.data(ONE, {"id": client_id}))
+    p50_page, p95_page = await timing.timed(lambda: gql.data(PAGE))
     now = datetime.now(UTC)
     month = {"from": now.isoformat(), "to": (now + timedelta(days=31)).isoformat()}
-    p50_agenda, p95_agenda = await _timed(lambda: gql.data(AGENDA, month))
+    p50_agenda, p95_agenda = await timing.timed(lambda: gql.data(AGENDA, month))
     print()
-    _report("client(id) with its communication section", p50_one, p95_one)
-    _report("clients(first: 50) with the communication section", p50_page, p95_page)
-    _report("agenda(from, to) of a month, with the clients", p50_agenda, p95_agenda)
+    timing.report("client(id) with its communication section", p50_one, p95_one)
+    timing.report("clients(first: 50) with the communication section", p50_page, p95_page)
+    timing.report("agenda(from, to) of a month, with the clients", p50_agenda, p95_agenda)
     assert p50_one < 60
     assert p50_page < 400
     assert p50_agenda < 300

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.bench.bench_latency import _report, _timed
+from tests.bench import timing
 from tests.contracts.fixtures import day
 from tests.contracts.queries import CREATE, CREATE_CLIENT, DECLARE, contract, participant
 from tests.contracts.queries_more import ADD_VEHICLE, CREATE_QUOTE, RECORD_COMPLAINT
-from tests.harness import GraphQLClient, System, new_tenant, wait_serving
+from tests.harness import GraphQLClient, System
 
 SECTION = """
 contracts {
@@ -52,21 +51,15 @@ PAGE_WHOLE = "{ clients(first: 50) { edges { node { id displayName " + WHOLE_SEC
 @pytest.fixture(scope="module")
 def quiet_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     """A system as in production: no span file written on every call."""
-    running = System(
-        Path(tmp_path_factory.mktemp("contracts-latency")),
-        services=("identity", "contracts"),
-        settings={"C360_TRACE_FILE": ""},
-    )
-    running.start()
-    yield running
-    running.stop()
+    with timing.quiet_system(
+        tmp_path_factory, "contracts-latency", ("identity", "contracts")
+    ) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 async def gql(quiet_system: System, http: httpx.AsyncClient) -> GraphQLClient:
-    for name in quiet_system.services:
-        await wait_serving(quiet_system.address(name))
-    return GraphQLClient(quiet_system, http, new_tenant())
+    return await timing.serving(quiet_system, http)
 
 
 @pytest.fixture(scope="module")
@@ -101,11 +94,11 @@ async def client_ids(gql: GraphQLClient) -> list[str]:
 
 
 async def test_the_contracts_section(gql: GraphQLClient, client_ids: list[str]) -> None:
-    p50_one, p95_one = await _timed(lambda: gql.data(ONE, {"id": client_ids[42]}))
-    p50_page, p95_page = await _timed(lambda: gql.data(PAGE))
+    p50_one, p95_one = await timing.timed(lambda: gql.data(ONE, {"id": client_ids[42]}))
+    p50_page, p95_page = await timing.timed(lambda: gql.data(PAGE))
     print()
-    _report("client(id) with its contracts section", p50_one, p95_one)
-    _report("clients(first: 50) with the contracts section", p50_page, p95_page)
+    timing.report("client(id) with its contracts section", p50_one, p95_one)
+    timing.report("clients(first: 50) with the contracts section", p50_page, p95_page)
     assert p50_one < 60
     assert p50_page < 300
 
@@ -159,10 +152,10 @@ async def whole_ids(gql: GraphQLClient, client_ids: list[str]) -> list[str]:
 
 
 async def test_the_whole_contracts_section(gql: GraphQLClient, whole_ids: list[str]) -> None:
-    p50_one, p95_one = await _timed(lambda: gql.data(ONE_WHOLE, {"id": whole_ids[30]}))
-    p50_page, p95_page = await _timed(lambda: gql.data(PAGE_WHOLE))
+    p50_one, p95_one = await timing.timed(lambda: gql.data(ONE_WHOLE, {"id": whole_ids[30]}))
+    p50_page, p95_page = await timing.timed(lambda: gql.data(PAGE_WHOLE))
     print()
-    _report("client(id) with the whole contracts section", p50_one, p95_one)
-    _report("clients(first: 50) with the whole contracts section", p50_page, p95_page)
+    timing.report("client(id) with the whole contracts section", p50_one, p95_one)
+    timing.report("clients(first: 50) with the whole contracts section", p50_page, p95_page)
     assert p50_one < 80
     assert p50_page < 400

@@ -10,19 +10,16 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.bench.bench_latency import _report, _timed
+from tests.bench import timing
 from tests.harness import (
     GraphQLClient,
     System,
-    new_tenant,
     wait_consumed,
     wait_outbox_published,
-    wait_serving,
 )
 from tests.interventions.day import DAY, TECHNICIAN_DAY, VISITS, plan_day
 from tests.interventions.queries import CREATE, CREATE_CLIENT, SCHEDULE
@@ -58,21 +55,15 @@ mutation($clientId: ID!, $start: String!) { createMaintenancePlan(clientId: $cli
 @pytest.fixture(scope="module")
 def quiet_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     """A system as in production: no span file written on every call."""
-    running = System(
-        Path(tmp_path_factory.mktemp("interventions-latency")),
-        services=("identity", "interventions"),
-        settings={"C360_TRACE_FILE": ""},
-    )
-    running.start()
-    yield running
-    running.stop()
+    with timing.quiet_system(
+        tmp_path_factory, "interventions-latency", ("identity", "interventions")
+    ) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 async def gql(quiet_system: System, http: httpx.AsyncClient) -> GraphQLClient:
-    for name in quiet_system.services:
-        await wait_serving(quiet_system.address(name))
-    return GraphQLClient(quiet_system, http, new_tenant())
+    return await timing.serving(quiet_system, http)
 
 
 @pytest.fixture(scope="module")
@@ -121,11 +112,11 @@ async def client_ids(gql: GraphQLClient) -> list[str]:
 
 
 async def test_the_interventions_section(gql: GraphQLClient, client_ids: list[str]) -> None:
-    p50_one, p95_one = await _timed(lambda: gql.data(ONE, {"id": client_ids[42]}))
-    p50_page, p95_page = await _timed(lambda: gql.data(PAGE))
+    p50_one, p95_one = await timing.timed(lambda: gql.data(ONE, {"id": client_ids[42]}))
+    p50_page, p95_page = await timing.timed(lambda: gql.data(PAGE))
     print()
-    _report("client(id) with its interventions section", p50_one, p95_one)
-    _report("clients(first: 50) with the interventions section", p50_page, p95_page)
+    timing.report("client(id) with its interventions section", p50_one, p95_one)
+    timing.report("clients(first: 50) with the interventions section", p50_page, p95_page)
     assert p50_one < 60
     assert p50_page < 300
 
@@ -147,13 +138,13 @@ async def test_a_technicians_day(gql: GraphQLClient) -> None:
 
     response = await day()
     assert len(response.json()["data"]["myInterventions"]) == VISITS
-    p50, p95 = await _timed(day)
+    p50, p95 = await timing.timed(day)
     print()
     print(
         f"myInterventions, a day of {VISITS} interventions: {len(response.content)} bytes of "
         f"JSON as sent ({response.headers.get('content-encoding', 'uncompressed')}), "
         f"{len(gzip.compress(response.content))} gzipped"
     )
-    _report("myInterventions(date), 8 interventions", p50, p95)
+    timing.report("myInterventions(date), 8 interventions", p50, p95)
     assert len(response.content) < 12 * 1024
     assert p50 < 60

@@ -4,17 +4,15 @@ machines vary; a figure over it fails the bench, never ``make test``."""
 
 from __future__ import annotations
 
-import statistics
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
+from tests.bench import timing
 from tests.compliance.queries import CLIENT_EVENTS
-from tests.harness import GraphQLClient, Subscription, System, new_tenant, wait_serving
+from tests.harness import GraphQLClient, Subscription, System
 from tests.identity.queries import CREATE, UPDATE, individual
 
 ONE_CLIENT = """
@@ -71,45 +69,19 @@ query {
 }
 """
 
-SAMPLES = 200
 EVENT_SAMPLES = 50
-
-
-def _percentiles(timings: list[float]) -> tuple[float, float]:
-    """p50 and p95, in milliseconds, of timings in seconds."""
-    ordered = sorted(t * 1000 for t in timings)
-    return statistics.median(ordered), ordered[int(len(ordered) * 0.95)]
-
-
-async def _timed(call: Callable[[], Awaitable[Any]]) -> tuple[float, float]:
-    for _ in range(20):  # warm-up: connections, caches
-        await call()
-    timings = []
-    for _ in range(SAMPLES):
-        start = time.perf_counter()
-        await call()
-        timings.append(time.perf_counter() - start)
-    return _percentiles(timings)
-
-
-def _report(what: str, p50: float, p95: float) -> None:
-    print(f"{what:<58} p50 {p50:8.2f} ms   p95 {p95:8.2f} ms")
 
 
 @pytest.fixture(scope="module")
 def quiet_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     """A system as in production: no span file written on every call."""
-    running = System(Path(tmp_path_factory.mktemp("latency")), settings={"C360_TRACE_FILE": ""})
-    running.start()
-    yield running
-    running.stop()
+    with timing.quiet_system(tmp_path_factory, "latency") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 async def gql(quiet_system: System, http: httpx.AsyncClient) -> GraphQLClient:
-    for name in quiet_system.services:
-        await wait_serving(quiet_system.address(name))
-    return GraphQLClient(quiet_system, http, new_tenant())
+    return await timing.serving(quiet_system, http)
 
 
 @pytest.fixture(scope="module")
@@ -132,21 +104,23 @@ async def client_ids(gql: GraphQLClient) -> list[str]:
 
 
 async def test_one_client_and_a_search(gql: GraphQLClient, client_ids: list[str]) -> None:
-    p50_one, p95_one = await _timed(lambda: gql.data(ONE_CLIENT, {"id": client_ids[42]}))
-    p50_search, p95_search = await _timed(lambda: gql.data(SEARCH, {"search": "dup"}))
+    p50_one, p95_one = await timing.timed(lambda: gql.data(ONE_CLIENT, {"id": client_ids[42]}))
+    p50_search, p95_search = await timing.timed(lambda: gql.data(SEARCH, {"search": "dup"}))
     print()
-    _report("client(id), identity only", p50_one, p95_one)
-    _report("clients(search: 'dup', first: 20) over 200 clients", p50_search, p95_search)
+    timing.report("client(id), identity only", p50_one, p95_one)
+    timing.report("clients(search: 'dup', first: 20) over 200 clients", p50_search, p95_search)
     assert p50_one < 50
     assert p50_search < 100
 
 
 async def test_client_files_with_both_sections(gql: GraphQLClient, client_ids: list[str]) -> None:
-    p50_file, p95_file = await _timed(lambda: gql.data(ONE_CLIENT_FILE, {"id": client_ids[42]}))
-    p50_page, p95_page = await _timed(lambda: gql.data(PAGE_OF_FILES))
+    p50_file, p95_file = await timing.timed(
+        lambda: gql.data(ONE_CLIENT_FILE, {"id": client_ids[42]})
+    )
+    p50_page, p95_page = await timing.timed(lambda: gql.data(PAGE_OF_FILES))
     print()
-    _report("client(id) with identity and compliance", p50_file, p95_file)
-    _report("clients(first: 50) with both sections", p50_page, p95_page)
+    timing.report("client(id) with identity and compliance", p50_file, p95_file)
+    timing.report("clients(first: 50) with both sections", p50_page, p95_page)
     assert p50_file < 60
     assert p50_page < 250
 
@@ -169,7 +143,7 @@ async def test_an_open_screen_hears_of_a_change(gql: GraphQLClient, client_ids: 
                 if event["type"] == "c360.identity.client.updated":
                     break
             delays.append(time.perf_counter() - sent)
-    p50, p95 = _percentiles(delays)
+    p50, p95 = timing.percentiles(delays)
     print()
-    _report("a change heard by the client's open screen", p50, p95)
+    timing.report("a change heard by the client's open screen", p50, p95)
     assert p95 < 1000
