@@ -66,6 +66,11 @@ def client_copy(client: identity_pb2.Client) -> ClientCopy:
         "kind": _KINDS.get(client.kind, ""),
         "archived": client.flags.archived,
         "created_by": client.audit.created_by,
+        "parent_client_id": client.parent_client_id,
+        "products": [
+            {"product": p.product, "available_until": p.available_until}
+            for p in client.associated_products
+        ],
     }
 
 

@@ -488,8 +488,17 @@ class ClientCopy(TypedDict):
     kind: str  # "individual" or "professional", as identity's ClientKind
     archived: bool
     created_by: str
+    # What restricts the products that may be sold to it (seed 000's Associations): its parent
+    # and the products associated with it, each available until a day ("" for no end).
+    parent_client_id: NotRequired[str]
+    products: NotRequired[list[ProductCopy]]
     source_version: NotRequired[int]
     refreshed_at: NotRequired[str]
+
+
+class ProductCopy(TypedDict):
+    product: str
+    available_until: str
 
 
 class TicketCopy(TypedDict):

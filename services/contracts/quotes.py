@@ -28,7 +28,7 @@ from runtime.kit.updates import (
 )
 from runtime.kit.validators import check_date, reject_invalid
 from runtime.store import Transaction
-from services.contracts import access, events, service
+from services.contracts import access, events, products, service
 from services.contracts.dates import add_years, parse
 from services.contracts.models import (
     ACCEPTED,
@@ -93,7 +93,18 @@ async def create_quote(*, repo: ContractsRepository, caller: Caller, data: Quote
     access.require_writer(caller)
     quote = cast(Quote, copy.deepcopy(dict(data)))
     reject_invalid(check_quote(quote))
+    day = service.agency_day(await repo.get_settings(caller.tenant_id))
     async with repo.transaction() as txn:
+        reject_invalid(
+            await products.check_products(
+                txn,
+                repo,
+                caller.tenant_id,
+                quote.get("product", ""),
+                quote.get("participants", []),
+                day.today,
+            )
+        )
         return await create_quote_in(txn, repo=repo, caller=caller, quote=quote)
 
 

@@ -32,7 +32,7 @@ from runtime.kit.updates import (
 )
 from runtime.kit.validators import check_date, reject_invalid
 from runtime.store import Transaction
-from services.contracts import access, events
+from services.contracts import access, events, products
 from services.contracts.complaint_clock import FRENCH_SUBDIVISIONS
 from services.contracts.dates import add_years, parse
 from services.contracts.models import (
@@ -411,7 +411,18 @@ async def create_contract(
     contract = cast(Contract, copy.deepcopy(dict(data)))
     contract["status"] = contract.get("status") or IN_FORCE
     reject_invalid([*check_contract(contract), *_no_terminated_status(contract)])
+    day = await _day(repo, caller.tenant_id)
     async with repo.transaction() as txn:
+        reject_invalid(
+            await products.check_products(
+                txn,
+                repo,
+                caller.tenant_id,
+                contract.get("product", ""),
+                contract.get("participants", []),
+                day.today,
+            )
+        )
         return await create_contract_in(txn, repo=repo, caller=caller, contract=contract)
 
 
