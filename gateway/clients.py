@@ -917,6 +917,17 @@ class CommunicationClient(_ServiceClient):
         super().__init__(calls)
         self._stub = communication_pb2_grpc.CommunicationServiceStub(calls.channel(self.SERVICE))
 
+    async def batch_get_timeline(
+        self, caller: Caller, request: communication_pb2.BatchGetTimelineRequest
+    ) -> Sequence[communication_pb2.ClientTimeline]:
+        response = await self._call(self._stub.BatchGetTimeline, request, caller)
+        return response.clients
+
+    async def add_timeline_event(
+        self, caller: Caller, request: communication_pb2.AddTimelineEventRequest
+    ) -> communication_pb2.TimelineEntry:
+        return await self._call(self._stub.AddTimelineEvent, request, caller)
+
     async def batch_get_communication(
         self,
         caller: Caller,

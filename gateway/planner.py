@@ -55,6 +55,8 @@ class Argument:
     type: Any
     default: Any
     description: str
+    # The GraphQL name when the Python one cannot be it ("from" is a Python keyword).
+    graphql_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -163,7 +165,9 @@ def _with_arguments(arguments: tuple[Argument, ...]) -> Callable[..., object]:
                 inspect.Parameter(
                     a.name,
                     keyword,
-                    annotation=Annotated[a.type, strawberry.argument(description=a.description)],
+                    annotation=Annotated[
+                        a.type, strawberry.argument(description=a.description, name=a.graphql_name)
+                    ],
                     default=a.default,
                 )
                 for a in arguments

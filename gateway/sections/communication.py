@@ -25,7 +25,7 @@ from client360.communication.v1 import communication_pb2 as pb
 from gateway.context import Info, RequestContext
 from gateway.files import Upload, read_upload
 from gateway.live import LiveEvent
-from gateway.planner import Section, ServiceSection
+from gateway.planner import Argument, Section, ServiceSection
 from gateway.schema.enums import enum_field, proto_enum
 from gateway.schema.timestamps import timestamp
 from gateway.selection import SelectedField, below, fields_named
@@ -647,6 +647,143 @@ COMMUNICATION = Section(
 )
 
 
+@strawberry.type(
+    description="One entry of a client's timeline: an event of any service about the client, "
+    "or one added by hand."
+)
+class TimelineEntry:
+    id: strawberry.ID = strawberry.field(description="The event's id.")
+    type: str = strawberry.field(
+        description="The event's subject, c360.<service>.<entity>.<verb> "
+        "(c360.communication.timeline_event.added for one added by hand)."
+    )
+    service: str = strawberry.field(description="The service it comes from.")
+    summary: str = strawberry.field(description="What happened, in one line.")
+    manual: bool = strawberry.field(description="Added by hand.")
+    actor_id: str | None = strawberry.field(
+        description="Who caused it (a user id); null for the system."
+    )
+    description: str | None = strawberry.field(description="More, for an entry added by hand.")
+    record_service: str | None = strawberry.field(
+        description="The service of the record it is about; null for an entry added by hand."
+    )
+    record_kind: str | None = strawberry.field(
+        description="The kind of record (client, contract, claim, intervention, entry…)."
+    )
+    record_id: strawberry.ID | None = strawberry.field(description="The record's id.")
+
+    @strawberry.field(description="When it happened (ISO 8601, UTC).")
+    @staticmethod
+    def occurred_at(root: strawberry.Parent[pb.TimelineEntry]) -> datetime | None:
+        return timestamp(root, "occurred_at")
+
+
+@strawberry.type(description="A page of a client's timeline, newest first.")
+class Timeline:
+    entries: list[TimelineEntry] = strawberry.field(description="The entries of the page.")
+    end_cursor: str | None = strawberry.field(
+        description="Pass it as `after` to read on; null when the page is empty."
+    )
+    has_next_page: bool = strawberry.field(description="Whether older entries follow.")
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineAsk:
+    first: int
+    after: str
+    types: tuple[str, ...]
+    since: datetime | None
+    until: datetime | None
+
+
+def _timeline_asked(field: SelectedField) -> TimelineAsk:
+    args = field.arguments
+    return TimelineAsk(
+        first=int(args.get("first") or DEFAULT_TIMELINE),
+        after=args.get("after") or "",
+        types=tuple(args.get("types") or ()),
+        since=_moment(args.get("from")),
+        until=_moment(args.get("to")),
+    )
+
+
+def _moment(value: object) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+async def _load_timeline(
+    context: RequestContext, client_ids: list[str], ask: TimelineAsk
+) -> dict[str, Timeline | None]:
+    """The timelines the service answers; a client it gives none of (a role that may not see
+    timelines) shows null."""
+    request = pb.BatchGetTimelineRequest(
+        client_ids=client_ids, first=ask.first, after=ask.after, types=ask.types
+    )
+    for name, moment in (("from", ask.since), ("to", ask.until)):
+        if moment is not None:
+            getattr(request, name).FromDatetime(
+                moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+            )
+    answers = {
+        t.client_id: t
+        for t in await context.clients.communication.batch_get_timeline(context.caller, request)
+    }
+    return {
+        client_id: Timeline(
+            entries=cast(list[TimelineEntry], list(answers[client_id].entries)),
+            end_cursor=answers[client_id].end_cursor or None,
+            has_next_page=answers[client_id].has_next_page,
+        )
+        if client_id in answers
+        else None
+        for client_id in client_ids
+    }
+
+
+DEFAULT_TIMELINE = 20
+TIMELINE = Section(
+    name="timeline",
+    type=Timeline,
+    description="Everything that happened to the client, from every service (its file, "
+    "screenings, contracts, claims, complaints, interventions, payments, emails, tasks…) and "
+    "the events added by hand, newest first. Kept by the communication service from the "
+    "services' events. Null for technicians and partners, and, with the communication "
+    "service's error, when it could not be read.",
+    load=_load_timeline,
+    request=_timeline_asked,
+    arguments=(
+        Argument("first", int, default=DEFAULT_TIMELINE, description="Entries, 1 to 100."),
+        Argument(
+            "after",
+            str | None,
+            default=None,
+            description="The endCursor to continue after; only when one client's file is read.",
+        ),
+        Argument(
+            "types",
+            list[str] | None,
+            default=None,
+            description="Only these event subjects (c360.contracts.claim.opened…), or every "
+            "event of these services (contracts, billing…).",
+        ),
+        Argument(
+            "from_",
+            datetime | None,
+            default=None,
+            description="Only entries from this moment on.",
+            graphql_name="from",
+        ),
+        Argument(
+            "to", datetime | None, default=None, description="Only entries before this moment."
+        ),
+    ),
+)
+
+
 @strawberry.type(description="The agency's actions across its clients.")
 class ActionsDashboard:
     to_do: int = strawberry.field(description="Actions not started.")
@@ -794,6 +931,37 @@ class CreateAgendaEventInput:
 
 @strawberry.type(description="Communication's mutations.")
 class CommunicationMutation:
+    @strawberry.mutation(
+        description="Adds an event by hand to a client's timeline (seed 000's \"add an "
+        'event"); the entry.'
+    )
+    async def add_timeline_event(
+        self,
+        info: Info,
+        client_id: Annotated[strawberry.ID, strawberry.argument(description="The client.")],
+        title: Annotated[str, strawberry.argument(description="What happened, in one line.")],
+        description: Annotated[
+            str, strawberry.argument(description="More, up to the length of a memo note.")
+        ] = "",
+        occurred_at: Annotated[
+            datetime | None,
+            strawberry.argument(description="When it happened; now when not given."),
+        ] = None,
+    ) -> TimelineEntry | None:
+        request = pb.AddTimelineEventRequest(
+            client_id=client_id, title=title, description=description
+        )
+        if occurred_at is not None:
+            request.occurred_at.FromDatetime(
+                occurred_at.astimezone(UTC)
+                if occurred_at.tzinfo
+                else occurred_at.replace(tzinfo=UTC)
+            )
+        entry = await info.context.clients.communication.add_timeline_event(
+            info.context.caller, request
+        )
+        return cast(TimelineEntry, entry)
+
     @strawberry.mutation(description="Logs a call, SMS or email by hand.")
     async def log_activity(
         self,
@@ -1311,7 +1479,7 @@ class CommunicationNoticeFields:
 
 SECTION = ServiceSection(
     service="communication",
-    sections=(COMMUNICATION,),
+    sections=(COMMUNICATION, TIMELINE),
     query=CommunicationQuery,
     mutation=CommunicationMutation,
     events=(

@@ -16,6 +16,7 @@ from client360.identity.v1 import identity_pb2
 from runtime.contracts import decode_payload, payload_types
 from runtime.kit.files import FileStore
 from runtime.store import Transaction
+from services.communication import timeline
 from services.communication.demo import seed_client
 from services.communication.mapping import client_copy, contact_copy
 from services.communication.repository import CommunicationRepository
@@ -92,3 +93,18 @@ class IdentityClientsHandler:
                 address=copy["emails"][0] if copy["emails"] else "",
                 files=self._files,
             )
+
+
+TIMELINE_DURABLE = "communication-timeline"
+
+
+class TimelineHandler:
+    """Keeps every client's timeline from every service's events (timeline.py)."""
+
+    def __init__(self, repo: CommunicationRepository) -> None:
+        self._repo = repo
+
+    async def __call__(self, txn: Transaction, event: events_pb2.Event) -> None:
+        entry = timeline.entry_of(event)
+        if entry is not None:
+            await self._repo.add_timeline_entry(txn, event.tenant_id, entry)

@@ -23,6 +23,7 @@ from services.communication.models import (
     SUBSCRIPTIONS,
     TASKS,
     TICKETS,
+    TIMELINE,
 )
 
 _BY_CLIENT = {
@@ -36,6 +37,7 @@ _BY_CLIENT = {
     "activities": ACTIVITIES,
     "subscriptions": SUBSCRIPTIONS,
     "contact_copies": CONTACT_COPIES,
+    "timeline_entries": TIMELINE,
 }
 
 

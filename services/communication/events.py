@@ -23,6 +23,7 @@ from services.communication.mapping import (
     subscription_to_proto,
     task_to_proto,
     ticket_to_proto,
+    timeline_entry_to_proto,
 )
 from services.communication.models import (
     ACTION_STATUSES,
@@ -38,6 +39,7 @@ from services.communication.models import (
     Subscription,
     Task,
     Ticket,
+    TimelineEntry,
 )
 
 
@@ -129,3 +131,8 @@ async def campaign_finished(
     payload = pb.CampaignFinished(campaign=campaign_to_proto(job, content))
     event = new_event(payload, tenant_id=tenant_id, key="", actor_id=job["requested_by"])
     await queue_event(txn, event)
+
+
+async def timeline_event_added(txn: Transaction, caller: Caller, entry: TimelineEntry) -> None:
+    payload = pb.TimelineEventAdded(entry=timeline_entry_to_proto(entry))
+    await _queue(txn, caller, entry["client_id"], payload)

@@ -40,6 +40,7 @@ from services.communication.models import (
     Subscription,
     Task,
     Ticket,
+    TimelineEntry,
 )
 
 VIEWS = {
@@ -397,3 +398,20 @@ def contact_copy(contact: Any, *, ended: bool) -> ContactCopy:
         "e_signature": contact.consents.e_signature,
         "ended": ended,
     }
+
+
+def timeline_entry_to_proto(e: TimelineEntry) -> pb.TimelineEntry:
+    return pb.TimelineEntry(
+        id=e["id"],
+        client_id=e["client_id"],
+        occurred_at=timestamp(e["occurred_at"]),
+        type=e["type"],
+        service=e["service"],
+        actor_id=e["actor_id"],
+        summary=e["summary"],
+        description=e["description"],
+        record_service=e["record_service"],
+        record_kind=e["record_kind"],
+        record_id=e["record_id"],
+        manual=e["manual"],
+    )

@@ -21,6 +21,7 @@ from services.communication.models import (
     SUBSCRIPTIONS,
     TASKS,
     TICKETS,
+    TIMELINE,
     ActionCounter,
     subscription_id,
 )
@@ -80,6 +81,7 @@ CLIENT_RECORDS = ClientRecords(
         ClientField("emails", EMAILS),
         ClientField("documents", DOCUMENTS),
         ClientField("agenda_events", AGENDA),
+        ClientField("timeline_entries", TIMELINE),
     ),
     move_more=_move_counters_and_subscriptions,
     count_more=_count_subscriptions,

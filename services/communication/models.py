@@ -33,6 +33,8 @@ CONTACT_COPIES: Final = "contact_copies"
 MAIL_QUEUE: Final = "mail_queue"
 DOCUMENTS: Final = "documents"
 AGENDA: Final = "agenda_events"
+# The client's timeline: one entry per event about the client, and those added by hand.
+TIMELINE: Final = "timeline"
 
 COLLECTIONS = (
     # Read by client, newest first.
@@ -69,6 +71,8 @@ COLLECTIONS = (
     # Emails written and not yet handed to the mail server, every tenant's under
     # jobs.QUEUE_TENANT (id: the email's id), by the moment they are due.
     CollectionSpec(MAIL_QUEUE, indexes=(("due_at",),)),
+    # Read by client, newest first.
+    CollectionSpec(TIMELINE, indexes=(("client_id", "occurred_at"),)),
     # Text messages are handed to the provider by durable jobs.
     *jobs.JOB_COLLECTIONS,
 )
@@ -435,3 +439,20 @@ class ActionsDashboard:
     overdue: int
     due_today: int
     clients_with_actions_left: int
+
+
+class TimelineEntry(TypedDict):
+    id: str
+    client_id: str
+    occurred_at: str  # ISO 8601 UTC
+    type: str
+    service: str
+    actor_id: str
+    summary: str
+    description: str
+    record_service: str
+    record_kind: str
+    record_id: str
+    manual: bool
+    tenant_id: NotRequired[str]
+    version: NotRequired[int]

@@ -3,7 +3,7 @@ take a batch of client ids (one query per kind of record for a whole page of cli
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from runtime.kit.replica import Replica
@@ -27,6 +27,7 @@ from services.communication.models import (
     TASKS,
     TENANT_COUNTER,
     TICKETS,
+    TIMELINE,
     Action,
     ActionCounter,
     Activity,
@@ -42,6 +43,7 @@ from services.communication.models import (
     Subscription,
     Task,
     Ticket,
+    TimelineEntry,
 )
 
 
@@ -249,3 +251,29 @@ class CommunicationRepository(Repository):
             if counter_id == client_id:
                 result = stored
         return cast(ActionCounter, result)
+
+    # The timeline
+
+    async def timeline_of(
+        self, tenant_id: str, client_id: str, where: Mapping[str, Any], limit: int
+    ) -> list[TimelineEntry]:
+        found = await self._store.find(
+            TIMELINE,
+            tenant_id,
+            {"$and": [{"client_id": client_id}, where]},
+            sort=TIMELINE_ORDER,
+            limit=limit,
+        )
+        return cast(list[TimelineEntry], found)
+
+    async def add_timeline_entry(
+        self, txn: Transaction, tenant_id: str, entry: dict[str, Any]
+    ) -> TimelineEntry | None:
+        """The entry written, or None when one with its id is there already."""
+        if await txn.get(TIMELINE, tenant_id, entry["id"]) is not None:
+            return None
+        return cast(TimelineEntry, await txn.insert(TIMELINE, tenant_id, entry))
+
+
+# Newest first; the id breaks ties, so a cursor names one entry.
+TIMELINE_ORDER = (("occurred_at", -1), ("id", -1))

@@ -10,7 +10,7 @@ from client360.communication.v1 import communication_pb2, communication_pb2_grpc
 from runtime.kit.files import FileStore
 from runtime.kit.jobs import JobQueue
 from runtime.server import ServiceContext, main
-from services.communication import consumers
+from services.communication import consumers, timeline
 from services.communication.erasure import client_erasure
 from services.communication.inbox import InboxWatcher
 from services.communication.jobs import campaign_runner, sms_runner
@@ -41,6 +41,11 @@ async def wire(ctx: ServiceContext) -> None:
             demo_tenant=ctx.settings.demo_tenant if ctx.settings.demo_data else None,
             files=files,
         ),
+    )
+    ctx.consume(
+        durable=consumers.TIMELINE_DURABLE,
+        subjects=timeline.ALL_SUBJECTS,
+        handler=consumers.TimelineHandler(repo),
     )
     campaigns = campaign_runner(queue)
     ctx.background(runner.run(), "sms-jobs")

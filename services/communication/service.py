@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import make_msgid, parseaddr
 from pathlib import PurePosixPath
@@ -25,9 +26,11 @@ from runtime.errors import FieldViolation, InvalidInput, NotFound, PermissionDen
 from runtime.ids import new_id
 from runtime.kit.files import FileStore, require_media_type, require_size
 from runtime.kit.jobs import QUEUE_TENANT, Job, JobQueue
+from runtime.kit.paging import after as rows_after
+from runtime.kit.paging import cursor_of, decode_cursor, page_size
 from runtime.kit.updates import check_version, created_stamps, touched_stamps
 from runtime.kit.validators import normalize_phone, reject_invalid
-from services.communication import agenda, events, roles
+from services.communication import agenda, events, roles, timeline
 from services.communication.colours import task_colour
 from services.communication.inbound import parse_email
 from services.communication.models import (
@@ -80,10 +83,11 @@ from services.communication.models import (
     Subscription,
     Task,
     Ticket,
+    TimelineEntry,
     actions_left,
     subscription_id,
 )
-from services.communication.repository import CommunicationRepository
+from services.communication.repository import TIMELINE_ORDER, CommunicationRepository
 from services.communication.validation import (
     check_action,
     check_action_status,
@@ -103,6 +107,7 @@ from services.communication.validation import (
     check_task_status,
     check_ticket,
     check_ticket_status,
+    check_timeline_event,
     normal_address,
 )
 
@@ -1023,3 +1028,87 @@ async def get_campaign(
     if job is None or content is None or job["kind"] != CAMPAIGN_JOB:
         raise NotFound(f"campaign {campaign_id} not found")
     return job, content
+
+
+# The timeline
+
+MAX_TIMELINE_PAGE = 100
+DEFAULT_TIMELINE_PAGE = 20
+TIMELINE_LISTING = "communication.timeline"
+
+
+async def add_timeline_event(
+    *,
+    repo: CommunicationRepository,
+    caller: Caller,
+    client_id: str,
+    title: str,
+    description: str,
+    occurred_at: str,
+) -> TimelineEntry:
+    """An event added by hand to the client's timeline (seed 000's "add an event")."""
+    roles.require_full_view(caller)
+    title, description = title.strip(), description.strip()
+    reject_invalid(check_timeline_event(client_id, title, description, occurred_at))
+    at = datetime.fromisoformat(occurred_at) if occurred_at else datetime.now(UTC)
+    entry = timeline.manual_entry(new_id(), client_id, title, description, at, caller.user_id)
+    async with repo.transaction() as txn:
+        stored = await repo.add_timeline_entry(txn, caller.tenant_id, entry)
+        assert stored is not None  # a new id
+        await events.timeline_event_added(txn, caller, stored)
+    return stored
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePage:
+    entries: list[TimelineEntry]
+    end_cursor: str
+    has_next_page: bool
+
+
+async def timelines(
+    *,
+    repo: CommunicationRepository,
+    caller: Caller,
+    client_ids: Sequence[str],
+    first: int,
+    after: str,
+    types: Sequence[str],
+    since: str,
+    until: str,
+) -> dict[str, TimelinePage]:
+    """Each client's timeline, newest first; ``after`` continues one client's. Only a full
+    view sees timelines: for other roles (technicians, partners) no client has one."""
+    if roles.view_of(caller) != roles.FULL:
+        return {}
+    first = page_size(first, default=DEFAULT_TIMELINE_PAGE, maximum=MAX_TIMELINE_PAGE)
+    ids = list(dict.fromkeys(client_ids))
+    if after and len(ids) != 1:
+        raise InvalidInput(FieldViolation("after", "continues the timeline of one client only"))
+    where: list[Mapping[str, Any]] = []
+    if types:
+        # A whole subject, or a service's name for all of its events.
+        subjects = [t for t in types if "." in t]
+        services = [t for t in types if "." not in t]
+        where.append({"$or": [{"type": {"$in": subjects}}, {"service": {"$in": services}}]})
+    if since:
+        where.append({"occurred_at": {"$gte": since}})
+    if until:
+        where.append({"occurred_at": {"$lt": until}})
+    if after:
+        keys = decode_cursor(after, listing=TIMELINE_LISTING, arity=len(TIMELINE_ORDER))
+        where.append(rows_after(TIMELINE_ORDER, keys))
+    found: dict[str, TimelinePage] = {}
+    for client_id in ids:
+        rows = await repo.timeline_of(
+            caller.tenant_id, client_id, {"$and": where} if where else {}, first + 1
+        )
+        shown = rows[:first]
+        found[client_id] = TimelinePage(
+            entries=shown,
+            end_cursor=(
+                cursor_of(shown[-1], TIMELINE_ORDER, listing=TIMELINE_LISTING) if shown else ""
+            ),
+            has_next_page=len(rows) > first,
+        )
+    return found

@@ -3,6 +3,9 @@ answer. Errors travel as runtime errors and are mapped to status codes by the in
 
 from __future__ import annotations
 
+from datetime import UTC
+from typing import Any
+
 from client360.common.v1 import common_pb2
 from client360.communication.v1 import communication_pb2 as pb
 from client360.communication.v1 import communication_pb2_grpc
@@ -36,6 +39,7 @@ from services.communication.mapping import (
     task_to_proto,
     ticket_from_request,
     ticket_to_proto,
+    timeline_entry_to_proto,
 )
 from services.communication.models import (
     ACTION_STATUSES,
@@ -88,6 +92,44 @@ class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer)
             repo=self._repo, caller=current_caller(), data=activity_from_request(request)
         )
         return activity_to_proto(activity)
+
+    async def BatchGetTimeline(
+        self, request: pb.BatchGetTimelineRequest, context: Context
+    ) -> pb.BatchGetTimelineResponse:
+        pages = await service.timelines(
+            repo=self._repo,
+            caller=current_caller(),
+            client_ids=list(request.client_ids),
+            first=request.first,
+            after=request.after,
+            types=list(request.types),
+            since=_instant(request, "from"),
+            until=_instant(request, "to"),
+        )
+        return pb.BatchGetTimelineResponse(
+            clients=[
+                pb.ClientTimeline(
+                    client_id=client_id,
+                    entries=[timeline_entry_to_proto(e) for e in page.entries],
+                    end_cursor=page.end_cursor,
+                    has_next_page=page.has_next_page,
+                )
+                for client_id, page in pages.items()
+            ]
+        )
+
+    async def AddTimelineEvent(
+        self, request: pb.AddTimelineEventRequest, context: Context
+    ) -> pb.TimelineEntry:
+        entry = await service.add_timeline_event(
+            repo=self._repo,
+            caller=current_caller(),
+            client_id=request.client_id,
+            title=request.title,
+            description=request.description,
+            occurred_at=_instant(request, "occurred_at"),
+        )
+        return timeline_entry_to_proto(entry)
 
     async def AddMemoNote(self, request: pb.AddMemoNoteRequest, context: Context) -> pb.MemoNote:
         note = await service.add_memo_note(
@@ -342,3 +384,10 @@ class CommunicationServicer(communication_pb2_grpc.CommunicationServiceServicer)
     ) -> pb.ActionsDashboard:
         dashboard = await service.actions_dashboard(repo=self._repo, caller=current_caller())
         return dashboard_to_proto(dashboard)
+
+
+def _instant(message: Any, name: str) -> str:
+    """A Timestamp field as the service stores moments; "" when unset."""
+    if not message.HasField(name):
+        return ""
+    return str(getattr(message, name).ToDatetime(tzinfo=UTC).isoformat(timespec="microseconds"))

@@ -236,3 +236,15 @@ def check_agenda_event(event: dict[str, Any]) -> list[FieldViolation]:
 
 def check_attendee_status(word: str) -> list[FieldViolation]:
     return _required_word(word, "status", ATTENDEE_STATUSES.check(word, "status"))
+
+
+def check_timeline_event(
+    client_id: str, title: str, description: str, occurred_at: str
+) -> list[FieldViolation]:
+    out = _required(client_id, "clientId", limit=MAX_TITLE)
+    out += _required(title, "title", limit=MAX_TITLE)
+    if len(description) > MAX_NOTE:
+        out.append(FieldViolation("description", f"at most {MAX_NOTE} characters"))
+    if occurred_at and datetime.fromisoformat(occurred_at) > datetime.now(UTC) + _CLOCK_SKEW:
+        out.append(FieldViolation("occurredAt", "must not be in the future"))
+    return out

@@ -1179,6 +1179,215 @@ class BatchGetCommunicationResponse(_message.Message):
 Global___BatchGetCommunicationResponse: _TypeAlias = BatchGetCommunicationResponse  # noqa: Y015
 
 @_typing.final
+class TimelineEntry(_message.Message):
+    """One entry of a client's timeline: an event of any service about the client (a change of its
+    file, a screening, a claim, an intervention, a payment, an email...), or an event added by
+    hand (seed 000's "add an event").
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    OCCURRED_AT_FIELD_NUMBER: _builtins.int
+    TYPE_FIELD_NUMBER: _builtins.int
+    SERVICE_FIELD_NUMBER: _builtins.int
+    ACTOR_ID_FIELD_NUMBER: _builtins.int
+    SUMMARY_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    RECORD_SERVICE_FIELD_NUMBER: _builtins.int
+    RECORD_KIND_FIELD_NUMBER: _builtins.int
+    RECORD_ID_FIELD_NUMBER: _builtins.int
+    MANUAL_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """The event's id (a hand-added entry's own)."""
+    client_id: _builtins.str
+    type: _builtins.str
+    """The event's subject, c360.<service>.<entity>.<verb>; TIMELINE_MANUAL_TYPE for one added by
+    hand.
+    """
+    service: _builtins.str
+    """The service it comes from."""
+    actor_id: _builtins.str
+    """Who caused it (a user id); empty for the system."""
+    summary: _builtins.str
+    """One line saying what happened, in the agency's words where the event has them."""
+    description: _builtins.str
+    """More, for an entry added by hand."""
+    record_service: _builtins.str
+    """The record it is about: its service, its kind (the subject's entity) and its id."""
+    record_kind: _builtins.str
+    record_id: _builtins.str
+    manual: _builtins.bool
+    """Added by hand."""
+    @_builtins.property
+    def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        client_id: _builtins.str = ...,
+        occurred_at: _timestamp_pb2.Timestamp | None = ...,
+        type: _builtins.str = ...,
+        service: _builtins.str = ...,
+        actor_id: _builtins.str = ...,
+        summary: _builtins.str = ...,
+        description: _builtins.str = ...,
+        record_service: _builtins.str = ...,
+        record_kind: _builtins.str = ...,
+        record_id: _builtins.str = ...,
+        manual: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["occurred_at", b"occurred_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor_id", b"actor_id", "client_id", b"client_id", "description", b"description", "id", b"id", "manual", b"manual", "occurred_at", b"occurred_at", "record_id", b"record_id", "record_kind", b"record_kind", "record_service", b"record_service", "service", b"service", "summary", b"summary", "type", b"type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TimelineEntry: _TypeAlias = TimelineEntry  # noqa: Y015
+
+@_typing.final
+class BatchGetTimelineRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_IDS_FIELD_NUMBER: _builtins.int
+    FIRST_FIELD_NUMBER: _builtins.int
+    AFTER_FIELD_NUMBER: _builtins.int
+    TYPES_FIELD_NUMBER: _builtins.int
+    FROM_FIELD_NUMBER: _builtins.int
+    TO_FIELD_NUMBER: _builtins.int
+    first: _builtins.int
+    """Entries per client, newest first: 1 to 100, 20 when 0."""
+    after: _builtins.str
+    """The end cursor to continue after; only when one client is read."""
+    @_builtins.property
+    def client_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def types(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Only these types (event subjects); all when empty."""
+
+    @_builtins.property
+    def to(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        client_ids: _abc.Iterable[_builtins.str] | None = ...,
+        first: _builtins.int = ...,
+        after: _builtins.str = ...,
+        types: _abc.Iterable[_builtins.str] | None = ...,
+        to: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["from", b"from", "to", b"to"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "client_ids", b"client_ids", "first", b"first", "from", b"from", "to", b"to", "types", b"types"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BatchGetTimelineRequest: _TypeAlias = BatchGetTimelineRequest  # noqa: Y015
+
+@_typing.final
+class ClientTimeline(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    ENTRIES_FIELD_NUMBER: _builtins.int
+    END_CURSOR_FIELD_NUMBER: _builtins.int
+    HAS_NEXT_PAGE_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    end_cursor: _builtins.str
+    has_next_page: _builtins.bool
+    @_builtins.property
+    def entries(self) -> _containers.RepeatedCompositeFieldContainer[Global___TimelineEntry]: ...
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        entries: _abc.Iterable[Global___TimelineEntry] | None = ...,
+        end_cursor: _builtins.str = ...,
+        has_next_page: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_id", b"client_id", "end_cursor", b"end_cursor", "entries", b"entries", "has_next_page", b"has_next_page"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ClientTimeline: _TypeAlias = ClientTimeline  # noqa: Y015
+
+@_typing.final
+class BatchGetTimelineResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENTS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def clients(self) -> _containers.RepeatedCompositeFieldContainer[Global___ClientTimeline]: ...
+    def __init__(
+        self,
+        *,
+        clients: _abc.Iterable[Global___ClientTimeline] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["clients", b"clients"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BatchGetTimelineResponse: _TypeAlias = BatchGetTimelineResponse  # noqa: Y015
+
+@_typing.final
+class AddTimelineEventRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    OCCURRED_AT_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    title: _builtins.str
+    description: _builtins.str
+    @_builtins.property
+    def occurred_at(self) -> _timestamp_pb2.Timestamp:
+        """When it happened; now when unset. Not in the future."""
+
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        title: _builtins.str = ...,
+        description: _builtins.str = ...,
+        occurred_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["occurred_at", b"occurred_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_id", b"client_id", "description", b"description", "occurred_at", b"occurred_at", "title", b"title"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AddTimelineEventRequest: _TypeAlias = AddTimelineEventRequest  # noqa: Y015
+
+@_typing.final
+class TimelineEventAdded(_message.Message):
+    """An event added by hand to a client's timeline."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENTRY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def entry(self) -> Global___TimelineEntry: ...
+    def __init__(
+        self,
+        *,
+        entry: Global___TimelineEntry | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["entry", b"entry"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entry", b"entry"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TimelineEventAdded: _TypeAlias = TimelineEventAdded  # noqa: Y015
+
+@_typing.final
 class LogActivityRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

@@ -45,6 +45,16 @@ class CommunicationServiceStub:
                 request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.LogActivityRequest.SerializeToString,
                 response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.Activity.FromString,
                 _registered_method=True)
+        self.BatchGetTimeline = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/BatchGetTimeline',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.BatchGetTimelineRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.BatchGetTimelineResponse.FromString,
+                _registered_method=True)
+        self.AddTimelineEvent = channel.unary_unary(
+                '/client360.communication.v1.CommunicationService/AddTimelineEvent',
+                request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.AddTimelineEventRequest.SerializeToString,
+                response_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.TimelineEntry.FromString,
+                _registered_method=True)
         self.AddMemoNote = channel.unary_unary(
                 '/client360.communication.v1.CommunicationService/AddMemoNote',
                 request_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.AddMemoNoteRequest.SerializeToString,
@@ -177,6 +187,20 @@ class CommunicationServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def LogActivity(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchGetTimeline(self, request, context):
+        """The timelines of a batch of clients: every service's events about each, and those added
+        by hand, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddTimelineEvent(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -343,6 +367,16 @@ def add_CommunicationServiceServicer_to_server(servicer, server):
                     servicer.LogActivity,
                     request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.LogActivityRequest.FromString,
                     response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.Activity.SerializeToString,
+            ),
+            'BatchGetTimeline': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetTimeline,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.BatchGetTimelineRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.BatchGetTimelineResponse.SerializeToString,
+            ),
+            'AddTimelineEvent': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddTimelineEvent,
+                    request_deserializer=client360_dot_communication_dot_v1_dot_communication__pb2.AddTimelineEventRequest.FromString,
+                    response_serializer=client360_dot_communication_dot_v1_dot_communication__pb2.TimelineEntry.SerializeToString,
             ),
             'AddMemoNote': grpc.unary_unary_rpc_method_handler(
                     servicer.AddMemoNote,
@@ -519,6 +553,60 @@ class CommunicationService:
             '/client360.communication.v1.CommunicationService/LogActivity',
             client360_dot_communication_dot_v1_dot_communication__pb2.LogActivityRequest.SerializeToString,
             client360_dot_communication_dot_v1_dot_communication__pb2.Activity.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetTimeline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/BatchGetTimeline',
+            client360_dot_communication_dot_v1_dot_communication__pb2.BatchGetTimelineRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.BatchGetTimelineResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddTimelineEvent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.communication.v1.CommunicationService/AddTimelineEvent',
+            client360_dot_communication_dot_v1_dot_communication__pb2.AddTimelineEventRequest.SerializeToString,
+            client360_dot_communication_dot_v1_dot_communication__pb2.TimelineEntry.FromString,
             options,
             channel_credentials,
             insecure,

@@ -38,6 +38,11 @@ class CommunicationServiceStub:
     def __new__(cls, channel: _aio.Channel) -> CommunicationServiceAsyncStub: ...
     BatchGetCommunication: _grpc.UnaryUnaryMultiCallable[_communication_pb2.BatchGetCommunicationRequest, _communication_pb2.BatchGetCommunicationResponse]
     LogActivity: _grpc.UnaryUnaryMultiCallable[_communication_pb2.LogActivityRequest, _communication_pb2.Activity]
+    BatchGetTimeline: _grpc.UnaryUnaryMultiCallable[_communication_pb2.BatchGetTimelineRequest, _communication_pb2.BatchGetTimelineResponse]
+    """The timelines of a batch of clients: every service's events about each, and those added
+    by hand, newest first.
+    """
+    AddTimelineEvent: _grpc.UnaryUnaryMultiCallable[_communication_pb2.AddTimelineEventRequest, _communication_pb2.TimelineEntry]
     AddMemoNote: _grpc.UnaryUnaryMultiCallable[_communication_pb2.AddMemoNoteRequest, _communication_pb2.MemoNote]
     EditMemoNote: _grpc.UnaryUnaryMultiCallable[_communication_pb2.EditMemoNoteRequest, _communication_pb2.MemoNote]
     CreateTask: _grpc.UnaryUnaryMultiCallable[_communication_pb2.CreateTaskRequest, _communication_pb2.Task]
@@ -74,6 +79,11 @@ class CommunicationServiceAsyncStub(CommunicationServiceStub):
     def __init__(self, channel: _aio.Channel) -> None: ...
     BatchGetCommunication: _aio.UnaryUnaryMultiCallable[_communication_pb2.BatchGetCommunicationRequest, _communication_pb2.BatchGetCommunicationResponse]  # type: ignore[assignment]
     LogActivity: _aio.UnaryUnaryMultiCallable[_communication_pb2.LogActivityRequest, _communication_pb2.Activity]  # type: ignore[assignment]
+    BatchGetTimeline: _aio.UnaryUnaryMultiCallable[_communication_pb2.BatchGetTimelineRequest, _communication_pb2.BatchGetTimelineResponse]  # type: ignore[assignment]
+    """The timelines of a batch of clients: every service's events about each, and those added
+    by hand, newest first.
+    """
+    AddTimelineEvent: _aio.UnaryUnaryMultiCallable[_communication_pb2.AddTimelineEventRequest, _communication_pb2.TimelineEntry]  # type: ignore[assignment]
     AddMemoNote: _aio.UnaryUnaryMultiCallable[_communication_pb2.AddMemoNoteRequest, _communication_pb2.MemoNote]  # type: ignore[assignment]
     EditMemoNote: _aio.UnaryUnaryMultiCallable[_communication_pb2.EditMemoNoteRequest, _communication_pb2.MemoNote]  # type: ignore[assignment]
     CreateTask: _aio.UnaryUnaryMultiCallable[_communication_pb2.CreateTaskRequest, _communication_pb2.Task]  # type: ignore[assignment]
@@ -119,6 +129,23 @@ class CommunicationServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _communication_pb2.LogActivityRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_communication_pb2.Activity, _abc.Awaitable[_communication_pb2.Activity]]: ...
+
+    @_abc_1.abstractmethod
+    def BatchGetTimeline(
+        self,
+        request: _communication_pb2.BatchGetTimelineRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_communication_pb2.BatchGetTimelineResponse, _abc.Awaitable[_communication_pb2.BatchGetTimelineResponse]]:
+        """The timelines of a batch of clients: every service's events about each, and those added
+        by hand, newest first.
+        """
+
+    @_abc_1.abstractmethod
+    def AddTimelineEvent(
+        self,
+        request: _communication_pb2.AddTimelineEventRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_communication_pb2.TimelineEntry, _abc.Awaitable[_communication_pb2.TimelineEntry]]: ...
 
     @_abc_1.abstractmethod
     def AddMemoNote(
