@@ -97,6 +97,9 @@ def _naming(record: Message | None) -> str:
             value = getattr(record, name)
             if isinstance(value, str) and value.strip():
                 return value.strip()
+    # A document is named by its file.
+    if "file" in record.DESCRIPTOR.fields_by_name and record.HasField("file"):
+        return _naming(getattr(record, "file"))  # noqa: B009 - any record with a file
     return ""
 
 

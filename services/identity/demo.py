@@ -9,6 +9,7 @@ they are valid but belong to nobody. Loaded only when the tenant has no client y
 
 from __future__ import annotations
 
+import copy
 import logging
 import random
 from datetime import date, timedelta
@@ -459,6 +460,21 @@ def demo_clients(count: int = DEMO_CLIENT_COUNT, seed: int = 360) -> list[Client
     while len(clients) < count:
         index += 1
         clients.append(_professional(rng, index) if rng.random() < 0.3 else _individual(rng, index))
+    # The last file is one typed again (lower case, a letter missing, another email), so that
+    # the demo shows a duplicate suspect and a merge to try.
+    original = next(
+        c for c in clients[10:] if c.get("kind") == "individual" and len(c["last_name"]) >= 6
+    )
+    retyped: ClientInput = {
+        "kind": "individual",
+        "civility": original.get("civility", ""),
+        "first_name": original["first_name"].lower(),
+        "last_name": original["last_name"][:-2] + original["last_name"][-1],
+        "phones": copy.deepcopy(original.get("phones", [])),
+        "addresses": copy.deepcopy(original.get("addresses", [])),
+        "personal": {"birth_date": (original.get("personal") or {}).get("birth_date", "")},
+    }
+    clients[-1] = retyped
     leasing = [c for c in clients if (c.get("flags") or {}).get("leasing_company")]
     for number, company in enumerate(leasing, start=1):
         company["flags"]["leasing_identifier"] = f"LLD-{number:04d}"

@@ -9,9 +9,11 @@ Each piece of evidence is a probability-like weight, combined as independent evi
 (``1 - Π(1 - w)``):
 
 - **name** (rapidfuzz on the folded words: case, accents, hyphens, word order and a missing
-  given name set aside): its similarity when at least ``NAME_FLOOR``, raised by a birth date
-  (a SIREN, for a company) in common, lowered a little by a near-miss birth date (a typo), a
-  lot by a different date or SIREN (a namesake), and a little when either is unknown;
+  given name set aside): its similarity when at least ``NAME_FLOOR`` (between a person and a
+  company, only when one name holds the other's words: a sole trader under their own name),
+  raised by a birth date (a SIREN, for a company) in common, lowered a little by a near-miss
+  birth date (a typo), a lot by a different date or SIREN (a namesake), and a little when
+  either is unknown;
 - a **SIREN** in common: nearly decisive (the same company);
 - an **IBAN**, an **email** or a **phone** in common: each alone is not enough (a household
   shares a phone and often an account), together or with a name they are;
@@ -122,7 +124,7 @@ def name_similarity(one: Sequence[str], other: Sequence[str]) -> tuple[float, st
         return 1.0, "SAME_NAME"
     a, b = " ".join(one), " ".join(other)
     score = fuzz.token_sort_ratio(a, b) / 100
-    if set(one) <= set(other) or set(other) <= set(one):
+    if _within(one, other):
         score = max(score, 1.0 - _SUBSET_COST)
     else:
         # Compound names written apart or together ("Jean-Pierre" / "Jeanpierre").
@@ -132,6 +134,11 @@ def name_similarity(one: Sequence[str], other: Sequence[str]) -> tuple[float, st
         )
         score = max(score, joined / 100 - 0.02)
     return (score, "SIMILAR_NAME") if score >= NAME_FLOOR else (0.0, "")
+
+
+def _within(one: Sequence[str], other: Sequence[str]) -> bool:
+    """Whether every word of one name is a word of the other."""
+    return set(one) <= set(other) or set(other) <= set(one)
 
 
 def _sirens(client: Client) -> set[str]:
@@ -156,7 +163,12 @@ def resemblance(client: Client, other: Client) -> tuple[float, tuple[str, ...]]:
     """How much ``other`` looks like the same client as ``client``: a score and its reasons."""
     reasons: list[str] = []
     weights: list[float] = []
-    name, name_reason = name_similarity(name_words(client), name_words(other))
+    words, other_words = name_words(client), name_words(other)
+    name, name_reason = name_similarity(words, other_words)
+    if name and client.get("kind") != other.get("kind") and not _within(words, other_words):
+        # A company named like a person ("Agence Fournier", "Agnès Fournier") is not that
+        # person; a sole trader under their own name ("Agnès Fournier EI") still is.
+        name, name_reason = 0.0, ""
     born = _birth_date(client)
     same_birth = bool(born) and born == _birth_date(other)
     if name:

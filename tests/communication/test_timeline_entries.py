@@ -146,3 +146,17 @@ async def test_a_timeline_reads_newest_first_by_page_and_filter(tmp_path: Path) 
             )
     finally:
         await store.close()
+
+
+def test_a_document_is_named_by_its_file() -> None:
+    from client360.common.v1 import common_pb2
+    from client360.communication.v1 import communication_pb2
+
+    saved = communication_pb2.DocumentSaved(
+        document=communication_pb2.Document(
+            id="d1", file=common_pb2.FileInfo(id="d1", name="carte-grise.pdf")
+        )
+    )
+    entry = timeline.entry_of(new_event(saved, tenant_id="t", key="c1", actor_id="a"))
+    assert entry is not None
+    assert entry["summary"] == "Document saved: carte-grise.pdf"

@@ -313,6 +313,23 @@ def _pairs(draw: Draw) -> Iterator[Pair]:
         b = draw.company(f"{name} {r.choice(('Auto', 'Services', 'et Fils', 'Sud'))}", draw.siren())
         return pair("companies with near names, other SIREN", a, b, duplicate=False)
 
+    def shop_named_like_a_person() -> Pair:
+        person = draw.person()
+        trade = r.choice(("Agence", "Atelier", "Cabinet", "Garage", "Boulangerie"))
+        shop = draw.company(f"{trade} {person['last_name']} SARL", draw.siren())
+        return pair("a shop named after a family name, and a person", person, shop, duplicate=False)
+
+    def sole_trader() -> Pair:
+        person = draw.person()
+        trader = draw.company(
+            f"{person['first_name']} {person['last_name']} EI",
+            "",
+            phone=person["phones"][0]["number"],
+        )
+        return pair(
+            "a sole trader under their own name, same phone", person, trader, duplicate=True
+        )
+
     def strangers() -> Pair:
         return pair("two unrelated clients", draw.person(), draw.person(), duplicate=False)
 
@@ -361,6 +378,8 @@ def _pairs(draw: Draw) -> Iterator[Pair]:
         (10, twins),
         (15, near_companies),
         (25, strangers),
+        (15, shop_named_like_a_person),
+        (10, sole_trader),
         (10, father_and_son),
         (10, near_last_names),
     ):
