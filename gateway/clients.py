@@ -1107,6 +1107,10 @@ class BillingClient(_ServiceClient):
     ) -> billing_pb2.LedgerEntry:
         return await self._call(self._stub.RecordPayment, request, caller)
 
+    async def clear_payment(self, caller: Caller, entry_id: str) -> billing_pb2.LedgerEntry:
+        request = billing_pb2.ClearPaymentRequest(entry_id=entry_id)
+        return await self._call(self._stub.ClearPayment, request, caller)
+
     async def issue_premium_notice(
         self, caller: Caller, request: billing_pb2.IssuePremiumNoticeRequest
     ) -> billing_pb2.PremiumNotice:

@@ -126,6 +126,12 @@ class LedgerEntry:
     payment_state: PaymentState | None = strawberry.field(
         description="For a debt: how much of it is settled; null for the others."
     )
+    awaiting_clearance: bool = strawberry.field(
+        description="For a payment: received, not yet cleared (clearPayment confirms it)."
+    )
+    in_payment_amount: MoneyAmount = strawberry.field(
+        description="For a debt: the part settled by payments still awaiting their clearance."
+    )
     recorded_by: str | None = strawberry.field(description="User id of who recorded it.")
     recorded_at: datetime | None = strawberry.field(
         description="When it was recorded (ISO 8601, UTC)."
@@ -384,6 +390,8 @@ def ledger_entry(e: billing_pb2.LedgerEntry) -> LedgerEntry:
             for a in e.allocations
         ],
         payment_state=_payment_state(e.payment_state),
+        awaiting_clearance=e.awaiting_clearance,
+        in_payment_amount=money(e.in_payment_amount),
         recorded_by=e.recorded_by or None,
         recorded_at=timestamp(e, "recorded_at"),
     )
@@ -741,6 +749,11 @@ class PaymentInput:
     idempotency_key: str = strawberry.field(
         default="", description="The same key twice records the payment once."
     )
+    awaiting_clearance: bool = strawberry.field(
+        default=False,
+        description="Received but not yet cleared (a cheque to cash, a transfer announced): the "
+        "debts it settles are IN_PAYMENT until clearPayment.",
+    )
 
 
 @strawberry.input(description="A contract's premium notice.")
@@ -883,8 +896,23 @@ class BillingMutation:
             label=input.label,
             allocations=_allocations(input.allocations),
             idempotency_key=input.idempotency_key,
+            awaiting_clearance=input.awaiting_clearance,
         )
         answer = await info.context.clients.billing.record_payment(info.context.caller, request)
+        return ledger_entry(answer)
+
+    @strawberry.mutation(
+        description="Confirms a payment's clearance (on the bank statement): the debts it "
+        "settles leave IN_PAYMENT for PAID. A payment already cleared is answered as it is."
+    )
+    async def clear_payment(
+        self,
+        info: Info,
+        entry_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The payment's ledger entry.")
+        ],
+    ) -> LedgerEntry | None:
+        answer = await info.context.clients.billing.clear_payment(info.context.caller, entry_id)
         return ledger_entry(answer)
 
     @strawberry.mutation(
@@ -1070,12 +1098,14 @@ class BillingMutation:
 # Live events
 
 
-_LEDGER_EVENTS = (
+# The events that change the balance carry it; a payment's clearance changes none.
+_BALANCE_EVENTS = (
     billing_pb2.EntryRecorded,
     billing_pb2.PaymentReceived,
     billing_pb2.PremiumNoticeIssued,
     billing_pb2.InvoicePosted,
 )
+_LEDGER_EVENTS = (*_BALANCE_EVENTS, billing_pb2.PaymentCleared)
 _INVOICE_EVENTS = (
     billing_pb2.InvoiceCreated,
     billing_pb2.InvoicePosted,
@@ -1123,7 +1153,10 @@ class BillingEventFields:
         root: strawberry.Parent[LiveEvent], info: Info
     ) -> list[MoneyAmount] | None:
         payload = root.payload
-        if not isinstance(payload, _LEDGER_EVENTS) or info.context.caller.role not in ACCOUNT_ROLES:
+        if (
+            not isinstance(payload, _BALANCE_EVENTS)
+            or info.context.caller.role not in ACCOUNT_ROLES
+        ):
             return None
         return [money(m) for m in payload.balances]
 
@@ -1136,6 +1169,7 @@ SECTION = ServiceSection(
     events=(
         billing_pb2.EntryRecorded,
         billing_pb2.PaymentReceived,
+        billing_pb2.PaymentCleared,
         billing_pb2.PremiumNoticeIssued,
         billing_pb2.NoticeUnpaidStepTaken,
         billing_pb2.InvoiceCreated,

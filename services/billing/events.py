@@ -114,3 +114,8 @@ async def seller_profile_set(txn: Transaction, caller: Caller, profile: SellerPr
     """The tenant's seller profile changed: keyed by the profile, not by a client."""
     payload = billing_pb2.SellerProfileSet(profile=seller_profile_to_proto(profile))
     await _queue(txn, caller, SELLER_PROFILE_ID, payload)
+
+
+async def payment_cleared(txn: Transaction, caller: Caller, entry: Entry) -> None:
+    payload = billing_pb2.PaymentCleared(entry=entry_to_proto(entry))
+    await _queue(txn, caller, entry["client_id"], payload)

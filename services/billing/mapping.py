@@ -22,6 +22,7 @@ from services.billing.models import (
     FEE,
     FORMAL_NOTICE_SENT,
     GOODS,
+    IN_PAYMENT,
     INVOICE,
     INVOICE_KIND,
     ISSUED,
@@ -91,6 +92,7 @@ PAYMENT_STATES = Vocabulary(
     {
         billing_pb2.PAYMENT_STATE_NOT_PAID: NOT_PAID,
         billing_pb2.PAYMENT_STATE_PARTLY_PAID: PARTLY_PAID,
+        billing_pb2.PAYMENT_STATE_IN_PAYMENT: IN_PAYMENT,
         billing_pb2.PAYMENT_STATE_PAID: PAID,
         billing_pb2.PAYMENT_STATE_REVERSED: REVERSED,
     },
@@ -123,7 +125,9 @@ def payment_state(entry: Entry) -> str:
         return ""
     amount, still_open = entry["amount"]["amount_minor"], entry["open_minor"]
     if still_open == 0:
-        return REVERSED if entry.get("reversed_minor", 0) >= amount else PAID
+        if entry.get("reversed_minor", 0) >= amount:
+            return REVERSED
+        return IN_PAYMENT if entry.get("in_payment_minor", 0) > 0 else PAID
     return NOT_PAID if still_open == amount else PARTLY_PAID
 
 
@@ -155,6 +159,8 @@ def entry_to_proto(entry: Entry) -> billing_pb2.LedgerEntry:
         payment_state=PAYMENT_STATES.to_proto(payment_state(entry)),
         recorded_at=timestamp(entry.get("recorded_at", "")),
         recorded_by=entry.get("recorded_by", ""),
+        awaiting_clearance=entry.get("awaiting_clearance", False),
+        in_payment_amount=_money(entry.get("in_payment_minor", 0), currency),
     )
 
 

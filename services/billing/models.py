@@ -112,6 +112,7 @@ MAX_PAYMENT_DAYS: Final = 60
 # Payment states of a debt
 NOT_PAID: Final = "not_paid"
 PARTLY_PAID: Final = "partly_paid"
+IN_PAYMENT: Final = "in_payment"
 PAID: Final = "paid"
 REVERSED: Final = "reversed"
 
@@ -176,6 +177,10 @@ class Entry(TypedDict):
     allocations: list[AllocationDoc]
     # For a debt: the part settled by credit notes (the rest by payments and write-offs).
     reversed_minor: int
+    # For a debt: the part settled by payments still awaiting their clearance.
+    in_payment_minor: NotRequired[int]
+    # For a payment: received, not yet cleared.
+    awaiting_clearance: NotRequired[bool]
     recorded_at: str
     recorded_by: str
     version: NotRequired[int]

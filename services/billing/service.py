@@ -328,6 +328,7 @@ async def _settle(
     allocations: Sequence[AllocationRequest],
     field: str = "allocations",
     reversal: bool = False,
+    in_payment: bool = False,
 ) -> list[AllocationDoc]:
     """Set each allocation against its debt (same client, same currency, still open enough);
     every refusal is named before anything is written."""
@@ -358,6 +359,8 @@ async def _settle(
         debt["open_minor"] -= amount
         if reversal:
             debt["reversed_minor"] = debt.get("reversed_minor", 0) + amount
+        if in_payment:
+            debt["in_payment_minor"] = debt.get("in_payment_minor", 0) + amount
         await repo.replace_entry(txn, tenant_id, debt)
     return [{"entry_id": debt["id"], "amount_minor": amount} for debt, amount in debts]
 
@@ -380,6 +383,7 @@ async def _record(
     allocations: Sequence[tuple[str, str]],
     idempotency_key: str,
     violations: list[FieldViolation],
+    awaiting_clearance: bool = False,
 ) -> Entry:
     require_account_role(caller)
     violations += check_common(
@@ -414,6 +418,7 @@ async def _record(
             currency=currency,
             label=label,
             allocations=wanted,
+            awaiting_clearance=awaiting_clearance,
         )
         if idempotency_key:
             key_id = _key_id(command, idempotency_key)
@@ -433,12 +438,20 @@ async def write_entry(
     currency: str,
     label: str,
     allocations: Sequence[AllocationRequest] = (),
+    awaiting_clearance: bool = False,
 ) -> Entry:
-    """Write a checked entry in ``txn``: the debts it settles, the balance and its event."""
+    """Write a checked entry in ``txn``: the debts it settles, the balance and its event. A
+    payment awaiting its clearance leaves the debts it settles in payment."""
     tenant = caller.tenant_id
     signed = -amount_minor if kind in CREDITS else amount_minor
     settled = await _settle(
-        txn, repo, tenant, client_id=client_id, currency=currency, allocations=allocations
+        txn,
+        repo,
+        tenant,
+        client_id=client_id,
+        currency=currency,
+        allocations=allocations,
+        in_payment=awaiting_clearance,
     )
     for allocation in settled:
         debt = await repo.get_entry_for_update(txn, tenant, allocation["entry_id"])
@@ -458,6 +471,8 @@ async def write_entry(
         "recorded_at": now_iso(),
         "recorded_by": caller.user_id,
     }
+    if awaiting_clearance:
+        entry["awaiting_clearance"] = True
     stored = await repo.insert_entry(txn, tenant, entry)
     balances = await _move_balance(
         txn, repo, tenant, client_id, currency=currency, amount_minor=signed, entries=1
@@ -509,9 +524,11 @@ async def record_payment(
     label: str = "",
     allocations: Sequence[tuple[str, str]] = (),
     idempotency_key: str = "",
+    awaiting_clearance: bool = False,
 ) -> Entry:
     """A payment received, settling the debts it is allocated to, wholly or partly; what is
-    not allocated stays open on account."""
+    not allocated stays open on account. One awaiting its clearance leaves those debts in
+    payment until ``clear_payment``."""
     return await _record(
         repo=repo,
         caller=caller,
@@ -525,7 +542,31 @@ async def record_payment(
         allocations=allocations,
         idempotency_key=idempotency_key,
         violations=[],
+        awaiting_clearance=awaiting_clearance,
     )
+
+
+async def clear_payment(*, repo: BillingRepository, caller: Caller, entry_id: str) -> Entry:
+    """A payment's clearance confirmed: the debts it settled leave IN_PAYMENT; a payment
+    already cleared is answered as it is."""
+    require_account_role(caller)
+    tenant = caller.tenant_id
+    async with repo.transaction() as txn:
+        payment = await repo.get_entry_for_update(txn, tenant, entry_id)
+        if payment is None or payment["kind"] != PAYMENT:
+            raise NotFound(f"payment {entry_id} not found")
+        if not payment.get("awaiting_clearance"):
+            return payment
+        for allocation in payment["allocations"]:
+            debt = await repo.get_entry_for_update(txn, tenant, allocation["entry_id"])
+            if debt is not None:
+                left = debt.get("in_payment_minor", 0) - allocation["amount_minor"]
+                debt["in_payment_minor"] = max(left, 0)
+                await repo.replace_entry(txn, tenant, debt)
+        payment["awaiting_clearance"] = False
+        stored = await repo.replace_entry(txn, tenant, payment)
+        await events.payment_cleared(txn, caller, stored)
+    return stored
 
 
 # Premium notices

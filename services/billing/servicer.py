@@ -150,6 +150,15 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             label=request.label,
             allocations=_allocations(request.allocations),
             idempotency_key=request.idempotency_key,
+            awaiting_clearance=request.awaiting_clearance,
+        )
+        return entry_to_proto(entry)
+
+    async def ClearPayment(
+        self, request: billing_pb2.ClearPaymentRequest, context: Context
+    ) -> billing_pb2.LedgerEntry:
+        entry = await service.clear_payment(
+            repo=self._repo, caller=current_caller(), entry_id=request.entry_id
         )
         return entry_to_proto(entry)
 

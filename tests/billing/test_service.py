@@ -797,3 +797,37 @@ async def test_the_whole_ledger_reads_page_by_page_newest_first_with_cursors(
     with pytest.raises(InvalidInput) as forged:
         await service.list_ledger(repo=repo, caller=ADVISOR, client_id=CLIENT, first=3, after="x")
     assert [v.field for v in rules(forged)] == ["after"]
+
+
+async def test_a_payment_awaiting_clearance_leaves_its_debt_in_payment(
+    repo: BillingRepository,
+) -> None:
+    fee = await debt(repo, "40.00", kind="fee")
+    cheque = await service.record_payment(
+        repo=repo,
+        caller=ADVISOR,
+        client_id=CLIENT,
+        date=DAY,
+        amount="40.00",
+        currency="EUR",
+        allocations=[(fee["id"], "40.00")],
+        awaiting_clearance=True,
+    )
+    assert cheque["awaiting_clearance"] is True
+    (pending,) = [
+        e for e in await repo.find_entries(TENANT, [CLIENT], limit=10) if e["id"] == fee["id"]
+    ]
+    assert payment_state(pending) == "in_payment"
+    cleared = await service.clear_payment(repo=repo, caller=ADVISOR, entry_id=cheque["id"])
+    assert cleared["awaiting_clearance"] is False
+    (paid,) = [
+        e for e in await repo.find_entries(TENANT, [CLIENT], limit=10) if e["id"] == fee["id"]
+    ]
+    assert payment_state(paid) == "paid"
+    assert (await service.clear_payment(repo=repo, caller=ADVISOR, entry_id=cheque["id"]))[
+        "version"
+    ] == cleared["version"]
+    with pytest.raises(NotFound):
+        await service.clear_payment(repo=repo, caller=ADVISOR, entry_id=fee["id"])
+    with pytest.raises(NotFound):
+        await service.clear_payment(repo=repo, caller=OTHER_ADVISOR, entry_id=cheque["id"])

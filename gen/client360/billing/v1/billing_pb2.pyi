@@ -106,6 +106,7 @@ class _PaymentStateEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_PaymentS
     PAYMENT_STATE_PARTLY_PAID: _PaymentState.ValueType  # 2
     PAYMENT_STATE_PAID: _PaymentState.ValueType  # 3
     PAYMENT_STATE_REVERSED: _PaymentState.ValueType  # 4
+    PAYMENT_STATE_IN_PAYMENT: _PaymentState.ValueType  # 5
 
 class PaymentState(_PaymentState, metaclass=_PaymentStateEnumTypeWrapper):
     """How much of a posted invoice (or of any debt in the ledger) is settled."""
@@ -115,6 +116,7 @@ PAYMENT_STATE_NOT_PAID: PaymentState.ValueType  # 1
 PAYMENT_STATE_PARTLY_PAID: PaymentState.ValueType  # 2
 PAYMENT_STATE_PAID: PaymentState.ValueType  # 3
 PAYMENT_STATE_REVERSED: PaymentState.ValueType  # 4
+PAYMENT_STATE_IN_PAYMENT: PaymentState.ValueType  # 5
 Global___PaymentState: _TypeAlias = PaymentState  # noqa: Y015
 
 class _DebtAge:
@@ -336,6 +338,8 @@ class LedgerEntry(_message.Message):
     PAYMENT_STATE_FIELD_NUMBER: _builtins.int
     RECORDED_AT_FIELD_NUMBER: _builtins.int
     RECORDED_BY_FIELD_NUMBER: _builtins.int
+    AWAITING_CLEARANCE_FIELD_NUMBER: _builtins.int
+    IN_PAYMENT_AMOUNT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     client_id: _builtins.str
     kind: Global___EntryKind.ValueType
@@ -347,6 +351,8 @@ class LedgerEntry(_message.Message):
     payment_state: Global___PaymentState.ValueType
     """For a debt: how much of it is settled."""
     recorded_by: _builtins.str
+    awaiting_clearance: _builtins.bool
+    """A payment received and not yet cleared (see RecordPaymentRequest.awaiting_clearance)."""
     @_builtins.property
     def amount(self) -> _common_pb2.Money:
         """Signed: positive when the client owes it, negative when it settles."""
@@ -361,6 +367,10 @@ class LedgerEntry(_message.Message):
 
     @_builtins.property
     def recorded_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def in_payment_amount(self) -> _common_pb2.Money:
+        """For a debt: the part settled by payments that await their clearance."""
+
     def __init__(
         self,
         *,
@@ -376,10 +386,12 @@ class LedgerEntry(_message.Message):
         payment_state: Global___PaymentState.ValueType = ...,
         recorded_at: _timestamp_pb2.Timestamp | None = ...,
         recorded_by: _builtins.str = ...,
+        awaiting_clearance: _builtins.bool = ...,
+        in_payment_amount: _common_pb2.Money | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "open_amount", b"open_amount", "recorded_at", b"recorded_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "in_payment_amount", b"in_payment_amount", "open_amount", b"open_amount", "recorded_at", b"recorded_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["allocations", b"allocations", "amount", b"amount", "client_id", b"client_id", "date", b"date", "id", b"id", "invoice_id", b"invoice_id", "kind", b"kind", "label", b"label", "open_amount", b"open_amount", "payment_state", b"payment_state", "recorded_at", b"recorded_at", "recorded_by", b"recorded_by"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["allocations", b"allocations", "amount", b"amount", "awaiting_clearance", b"awaiting_clearance", "client_id", b"client_id", "date", b"date", "id", b"id", "in_payment_amount", b"in_payment_amount", "invoice_id", b"invoice_id", "kind", b"kind", "label", b"label", "open_amount", b"open_amount", "payment_state", b"payment_state", "recorded_at", b"recorded_at", "recorded_by", b"recorded_by"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1396,12 +1408,17 @@ class RecordPaymentRequest(_message.Message):
     LABEL_FIELD_NUMBER: _builtins.int
     ALLOCATIONS_FIELD_NUMBER: _builtins.int
     IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
+    AWAITING_CLEARANCE_FIELD_NUMBER: _builtins.int
     client_id: _builtins.str
     date: _builtins.str
     """YYYY-MM-DD."""
     label: _builtins.str
     idempotency_key: _builtins.str
     """The same key twice records the payment once (the first answer is returned again)."""
+    awaiting_clearance: _builtins.bool
+    """Received but not yet cleared (a cheque to cash, a transfer announced): the debts it
+    settles are IN_PAYMENT until ClearPayment.
+    """
     @_builtins.property
     def amount(self) -> Global___DecimalAmount:
         """Positive, in the currency of every debt it settles."""
@@ -1419,14 +1436,35 @@ class RecordPaymentRequest(_message.Message):
         label: _builtins.str = ...,
         allocations: _abc.Iterable[Global___AllocationInput] | None = ...,
         idempotency_key: _builtins.str = ...,
+        awaiting_clearance: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["allocations", b"allocations", "amount", b"amount", "client_id", b"client_id", "date", b"date", "idempotency_key", b"idempotency_key", "label", b"label"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["allocations", b"allocations", "amount", b"amount", "awaiting_clearance", b"awaiting_clearance", "client_id", b"client_id", "date", b"date", "idempotency_key", b"idempotency_key", "label", b"label"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RecordPaymentRequest: _TypeAlias = RecordPaymentRequest  # noqa: Y015
+
+@_typing.final
+class ClearPaymentRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENTRY_ID_FIELD_NUMBER: _builtins.int
+    entry_id: _builtins.str
+    """The payment's ledger entry."""
+    def __init__(
+        self,
+        *,
+        entry_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entry_id", b"entry_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ClearPaymentRequest: _TypeAlias = ClearPaymentRequest  # noqa: Y015
 
 @_typing.final
 class IssuePremiumNoticeRequest(_message.Message):
@@ -1603,13 +1641,34 @@ class CancelInvoiceRequest(_message.Message):
 Global___CancelInvoiceRequest: _TypeAlias = CancelInvoiceRequest  # noqa: Y015
 
 @_typing.final
-class EntryRecorded(_message.Message):
+class PaymentCleared(_message.Message):
     """Events, published with the client id as the envelope's key; each carries the client's
     balances after the change.
 
     A fee, a refund, a write-off or a premium notice was written to the ledger.
+    A payment's clearance confirmed: the debts it settled are PAID.
     """
 
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENTRY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def entry(self) -> Global___LedgerEntry: ...
+    def __init__(
+        self,
+        *,
+        entry: Global___LedgerEntry | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["entry", b"entry"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entry", b"entry"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PaymentCleared: _TypeAlias = PaymentCleared  # noqa: Y015
+
+@_typing.final
+class EntryRecorded(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     ENTRY_FIELD_NUMBER: _builtins.int

@@ -55,6 +55,11 @@ class BillingServiceStub:
                 request_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.RecordPaymentRequest.SerializeToString,
                 response_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.LedgerEntry.FromString,
                 _registered_method=True)
+        self.ClearPayment = channel.unary_unary(
+                '/client360.billing.v1.BillingService/ClearPayment',
+                request_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.ClearPaymentRequest.SerializeToString,
+                response_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.LedgerEntry.FromString,
+                _registered_method=True)
         self.IssuePremiumNotice = channel.unary_unary(
                 '/client360.billing.v1.BillingService/IssuePremiumNotice',
                 request_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.IssuePremiumNoticeRequest.SerializeToString,
@@ -135,6 +140,14 @@ class BillingServiceServicer:
 
     def RecordPayment(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ClearPayment(self, request, context):
+        """A payment recorded as awaiting its clearance is cleared: the debts it settles leave
+        IN_PAYMENT. Clearing a cleared payment changes nothing.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -234,6 +247,11 @@ def add_BillingServiceServicer_to_server(servicer, server):
             'RecordPayment': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordPayment,
                     request_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.RecordPaymentRequest.FromString,
+                    response_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.LedgerEntry.SerializeToString,
+            ),
+            'ClearPayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.ClearPayment,
+                    request_deserializer=client360_dot_billing_dot_v1_dot_billing__pb2.ClearPaymentRequest.FromString,
                     response_serializer=client360_dot_billing_dot_v1_dot_billing__pb2.LedgerEntry.SerializeToString,
             ),
             'IssuePremiumNotice': grpc.unary_unary_rpc_method_handler(
@@ -399,6 +417,33 @@ class BillingService:
             target,
             '/client360.billing.v1.BillingService/RecordPayment',
             client360_dot_billing_dot_v1_dot_billing__pb2.RecordPaymentRequest.SerializeToString,
+            client360_dot_billing_dot_v1_dot_billing__pb2.LedgerEntry.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ClearPayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.billing.v1.BillingService/ClearPayment',
+            client360_dot_billing_dot_v1_dot_billing__pb2.ClearPaymentRequest.SerializeToString,
             client360_dot_billing_dot_v1_dot_billing__pb2.LedgerEntry.FromString,
             options,
             channel_credentials,

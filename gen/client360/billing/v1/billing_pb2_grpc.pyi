@@ -39,6 +39,10 @@ class BillingServiceStub:
     ListLedger: _grpc.UnaryUnaryMultiCallable[_billing_pb2.ListLedgerRequest, _billing_pb2.ListLedgerResponse]
     RecordEntry: _grpc.UnaryUnaryMultiCallable[_billing_pb2.RecordEntryRequest, _billing_pb2.LedgerEntry]
     RecordPayment: _grpc.UnaryUnaryMultiCallable[_billing_pb2.RecordPaymentRequest, _billing_pb2.LedgerEntry]
+    ClearPayment: _grpc.UnaryUnaryMultiCallable[_billing_pb2.ClearPaymentRequest, _billing_pb2.LedgerEntry]
+    """A payment recorded as awaiting its clearance is cleared: the debts it settles leave
+    IN_PAYMENT. Clearing a cleared payment changes nothing.
+    """
     IssuePremiumNotice: _grpc.UnaryUnaryMultiCallable[_billing_pb2.IssuePremiumNoticeRequest, _billing_pb2.PremiumNotice]
     """A contract's premium notice, written to the ledger for its total."""
     RunUnpaidPath: _grpc.UnaryUnaryMultiCallable[_billing_pb2.RunUnpaidPathRequest, _billing_pb2.UnpaidPathJob]
@@ -67,6 +71,10 @@ class BillingServiceAsyncStub(BillingServiceStub):
     ListLedger: _aio.UnaryUnaryMultiCallable[_billing_pb2.ListLedgerRequest, _billing_pb2.ListLedgerResponse]  # type: ignore[assignment]
     RecordEntry: _aio.UnaryUnaryMultiCallable[_billing_pb2.RecordEntryRequest, _billing_pb2.LedgerEntry]  # type: ignore[assignment]
     RecordPayment: _aio.UnaryUnaryMultiCallable[_billing_pb2.RecordPaymentRequest, _billing_pb2.LedgerEntry]  # type: ignore[assignment]
+    ClearPayment: _aio.UnaryUnaryMultiCallable[_billing_pb2.ClearPaymentRequest, _billing_pb2.LedgerEntry]  # type: ignore[assignment]
+    """A payment recorded as awaiting its clearance is cleared: the debts it settles leave
+    IN_PAYMENT. Clearing a cleared payment changes nothing.
+    """
     IssuePremiumNotice: _aio.UnaryUnaryMultiCallable[_billing_pb2.IssuePremiumNoticeRequest, _billing_pb2.PremiumNotice]  # type: ignore[assignment]
     """A contract's premium notice, written to the ledger for its total."""
     RunUnpaidPath: _aio.UnaryUnaryMultiCallable[_billing_pb2.RunUnpaidPathRequest, _billing_pb2.UnpaidPathJob]  # type: ignore[assignment]
@@ -116,6 +124,16 @@ class BillingServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _billing_pb2.RecordPaymentRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_billing_pb2.LedgerEntry, _abc.Awaitable[_billing_pb2.LedgerEntry]]: ...
+
+    @_abc_1.abstractmethod
+    def ClearPayment(
+        self,
+        request: _billing_pb2.ClearPaymentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_billing_pb2.LedgerEntry, _abc.Awaitable[_billing_pb2.LedgerEntry]]:
+        """A payment recorded as awaiting its clearance is cleared: the debts it settles leave
+        IN_PAYMENT. Clearing a cleared payment changes nothing.
+        """
 
     @_abc_1.abstractmethod
     def IssuePremiumNotice(
