@@ -14,6 +14,7 @@ import hashlib
 import random
 from datetime import timedelta
 
+from client360.contracts.v1 import contracts_pb2
 from client360.events.v1 import events_pb2
 from client360.identity.v1 import identity_pb2
 from runtime.caller import Caller
@@ -22,7 +23,7 @@ from runtime.contracts import decode_payload, payload_types
 from runtime.ids import new_id
 from runtime.kit.updates import created_stamps
 from runtime.store import Transaction
-from services.billing import consumers, service
+from services.billing import consumers, service, unpaid
 from services.billing.models import (
     INVOICE_KIND,
     PAYMENT,
@@ -38,7 +39,9 @@ from services.billing.repository import BillingRepository
 from services.billing.seller import check_mentions
 from services.billing.validation import AllocationRequest
 
-IDENTITY_PAYLOADS = payload_types(identity_pb2.ClientCreated)
+# The demo agency's clients get their invoicing as identity creates them, and each contract
+# the contracts service creates for them its premium notices (billed to its policyholder).
+IDENTITY_PAYLOADS = payload_types(identity_pb2.ClientCreated, contracts_pb2.ContractCreated)
 IDENTITY_SUBJECTS = tuple(IDENTITY_PAYLOADS)
 IDENTITY_DURABLE = "billing-identity-demo"
 DEMO_ACTOR = "demo-loader"
@@ -51,12 +54,24 @@ class DemoAccounts:
 
     async def __call__(self, txn: Transaction, event: events_pb2.Event) -> None:
         payload = decode_payload(event, IDENTITY_PAYLOADS)
-        if not isinstance(payload, identity_pb2.ClientCreated):
-            return
         if event.tenant_id != self._tenant_id:
             return
-        await seed_account(txn, self._repo, self._tenant_id, payload.client.id)
-        await seed_invoicing(txn, self._repo, self._tenant_id, payload.client)
+        if isinstance(payload, identity_pb2.ClientCreated):
+            await seed_invoicing(txn, self._repo, self._tenant_id, payload.client)
+        elif isinstance(payload, contracts_pb2.ContractCreated):
+            holder = _policyholder(payload.contract)
+            # The event comes once per client taking part: the policyholder's is the one.
+            if holder and holder == event.key:
+                await seed_account(
+                    txn, self._repo, self._tenant_id, holder, contract_id=payload.contract.id
+                )
+
+
+def _policyholder(contract: contracts_pb2.Contract) -> str:
+    for participant in contract.participants:
+        if contracts_pb2.PARTICIPANT_ROLE_POLICYHOLDER in participant.roles:
+            return participant.client_id
+    return ""
 
 
 DEMO_SELLER: SellerProfile = {
@@ -173,14 +188,15 @@ async def seed_invoicing(
 
 
 async def seed_account(
-    txn: Transaction, repo: BillingRepository, tenant_id: str, client_id: str
+    txn: Transaction, repo: BillingRepository, tenant_id: str, client_id: str, *, contract_id: str
 ) -> None:
-    """Quarterly notices of one contract, from about seven months ago to two months ahead."""
-    seed = int.from_bytes(hashlib.blake2b(client_id.encode(), digest_size=8).digest(), "big")
+    """Quarterly notices of one contract, from about seven months ago to two months ahead,
+    paid or not as the client's habit goes; those left unpaid take the steps of the unpaid path
+    due today at once, so the contract's status shows them from the start."""
+    seed = int.from_bytes(hashlib.blake2b(contract_id.encode(), digest_size=8).digest(), "big")
     rng = random.Random(seed)
     caller = Caller(tenant_id, DEMO_ACTOR, "admin")
     day = today()
-    contract_id = f"demo-contract-{seed % 100_000:05d}"
     net = rng.randrange(15_000, 90_000)  # 150 to 900 EUR a quarter
     first_due = day - timedelta(days=rng.randrange(150, 220))
     behaviour = rng.random()  # a good payer, a late one, a bad one
@@ -207,7 +223,9 @@ async def seed_account(
                 continue
             paid, paid_on, partly_paid = total // 2, day, True
         elif behaviour > 0.85 and quarter >= 1:
-            continue  # unpaid: overdue, on its way along the unpaid path
+            # Unpaid: overdue, on its way along the unpaid path.
+            await unpaid.take_steps(txn, repo, caller, notice, entry, day)
+            continue
         await service.write_entry(
             txn,
             repo,

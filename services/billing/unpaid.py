@@ -105,7 +105,7 @@ async def run_unpaid_path(*, repo: BillingRepository, caller: Caller) -> Job:
         )
 
 
-async def _take_steps(
+async def take_steps(
     txn: Transaction,
     repo: BillingRepository,
     caller: Caller,
@@ -138,7 +138,7 @@ async def reinstate_if_paid(
         return
     notice = await repo.find_notice_of_entry(txn, caller.tenant_id, entry["id"])
     if notice is not None and notice.get("unpaid_step"):
-        await _take_steps(txn, repo, caller, notice, entry, today())
+        await take_steps(txn, repo, caller, notice, entry, today())
 
 
 async def start_daily_runs(repo: BillingRepository, *, on: datetime.date) -> list[tuple[str, Job]]:
@@ -197,7 +197,7 @@ def unpaid_path_runner(
             if notice is None:
                 continue
             entry = await repo.get_entry_for_update(txn, tenant_id, notice["entry_id"])
-            if await _take_steps(txn, repo, caller, notice, entry, on):
+            if await take_steps(txn, repo, caller, notice, entry, on):
                 advanced += 1
         return {"advanced": advanced}
 

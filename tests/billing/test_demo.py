@@ -1,5 +1,7 @@
-"""The demo data: identity's demo clients get accounts whose notices show every status, with
-balances in euros and, for some, in Swiss francs, through the real processes."""
+"""The demo data: the demo agency's contracts get premium notices showing every status, billed
+to their policyholders, with balances in euros and, for some, in Swiss francs; those left unpaid
+take their unpaid steps at once, which the contracts' status follows. Through the real
+processes."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from tests.waiting import eventually
 DEMO_TENANT = "agency-demo"
 PAGE = """
 query { clients(first: 200) { edges { node {
+  contracts { nodes { status unpaidState } }
   account {
     balances { currency } notices(limit: 10) { status }
     invoices(limit: 5) { number state facturXUrl } quotes(limit: 5) { number state }
@@ -28,7 +31,7 @@ query { clients(first: 200) { edges { node {
 def demo_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     running = System(
         Path(tmp_path_factory.mktemp("billing-demo")),
-        services=("identity", "billing"),
+        services=("identity", "contracts", "billing"),
         settings={"C360_DEMO_DATA": "true", "C360_DEMO_TENANT": DEMO_TENANT},
     )
     running.start()
@@ -47,12 +50,21 @@ async def test_the_demo_clients_get_accounts_showing_every_notice_status(
 
     def filled(page: dict[str, Any]) -> bool:
         edges = page["clients"]["edges"]
-        return len(edges) == 200 and all(e["node"]["account"]["notices"] for e in edges)
+        billed = [e for e in edges if e["node"]["account"]["notices"]]
+        followed = [
+            c for e in edges for c in e["node"]["contracts"]["nodes"] if c["unpaidState"] != "NONE"
+        ]
+        return len(edges) == 200 and len(billed) >= 100 and bool(followed)
 
     page = await eventually(lambda: gql.data(PAGE), filled, what="the demo accounts", timeout=60)
     accounts = [e["node"]["account"] for e in page["clients"]["edges"]]
     statuses = {n["status"] for a in accounts for n in a["notices"]}
     assert statuses == {"ISSUED", "PAID", "PARTLY_PAID", "UNPAID"}
+    # Contracts whose notices went unpaid follow the path: formal notice, then suspension.
+    states = {
+        c["unpaidState"] for e in page["clients"]["edges"] for c in e["node"]["contracts"]["nodes"]
+    }
+    assert {"FORMAL_NOTICE", "SUSPENDED"} & states
     currencies = {b["currency"] for a in accounts for b in a["balances"]}
     assert currencies == {"EUR", "CHF"}
 
