@@ -11,33 +11,18 @@ from runtime.kit.files import FileStore
 from runtime.store import Transaction
 from services.communication.models import (
     ACTION_COUNTERS,
-    ACTIONS,
-    ACTIVITIES,
-    AGENDA,
+    BY_CLIENT,
     CLIENT_COPIES,
     CONTACT_COPIES,
     DOCUMENTS,
-    EMAILS,
-    MEMO_NOTES,
-    SMS,
     SUBSCRIPTIONS,
-    TASKS,
-    TICKETS,
-    TIMELINE,
 )
 
+# Documents are deleted first, with their contents; then everything else of the client.
 _BY_CLIENT = {
-    "emails": EMAILS,
-    "sms": SMS,
-    "memo_notes": MEMO_NOTES,
-    "tasks": TASKS,
-    "actions": ACTIONS,
-    "tickets": TICKETS,
-    "agenda_events": AGENDA,
-    "activities": ACTIVITIES,
+    **{kind: c for kind, c in BY_CLIENT.items() if c != DOCUMENTS},
     "subscriptions": SUBSCRIPTIONS,
     "contact_copies": CONTACT_COPIES,
-    "timeline_entries": TIMELINE,
 }
 
 

@@ -11,17 +11,8 @@ from runtime.kit.merges import ClientField, ClientRecords
 from runtime.store import DocumentStore, Transaction
 from services.communication.models import (
     ACTION_COUNTERS,
-    ACTIONS,
-    ACTIVITIES,
-    AGENDA,
-    DOCUMENTS,
-    EMAILS,
-    MEMO_NOTES,
-    SMS,
+    BY_CLIENT,
     SUBSCRIPTIONS,
-    TASKS,
-    TICKETS,
-    TIMELINE,
     ActionCounter,
     subscription_id,
 )
@@ -71,18 +62,7 @@ async def _count_subscriptions(
 
 CLIENT_RECORDS = ClientRecords(
     service="communication",
-    fields=(
-        ClientField("activities", ACTIVITIES),
-        ClientField("memo_notes", MEMO_NOTES),
-        ClientField("tasks", TASKS),
-        ClientField("actions", ACTIONS),
-        ClientField("tickets", TICKETS),
-        ClientField("sms", SMS),
-        ClientField("emails", EMAILS),
-        ClientField("documents", DOCUMENTS),
-        ClientField("agenda_events", AGENDA),
-        ClientField("timeline_entries", TIMELINE),
-    ),
+    fields=tuple(ClientField(kind, collection) for kind, collection in BY_CLIENT.items()),
     move_more=_move_counters_and_subscriptions,
     count_more=_count_subscriptions,
 )

@@ -456,3 +456,20 @@ class TimelineEntry(TypedDict):
     manual: bool
     tenant_id: NotRequired[str]
     version: NotRequired[int]
+
+
+# The records that belong to one client by their client_id, by the kind a merge or an erasure
+# reports them as (documents are moved this way too; their contents are the erasure's to
+# delete).
+BY_CLIENT: Final = {
+    "activities": ACTIVITIES,
+    "memo_notes": MEMO_NOTES,
+    "tasks": TASKS,
+    "actions": ACTIONS,
+    "tickets": TICKETS,
+    "sms": SMS,
+    "emails": EMAILS,
+    "documents": DOCUMENTS,
+    "agenda_events": AGENDA,
+    "timeline_entries": TIMELINE,
+}

@@ -5,11 +5,14 @@ decides; read from the copy of identity's clients, so no call leaves the service
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from runtime.errors import FieldViolation
 from runtime.kit.repository import Reads
+from runtime.kit.validators import reject_invalid
+from runtime.store import Transaction
 from services.contracts.models import ClientCopy, Participant
 from services.contracts.repository import ContractsRepository
 
@@ -74,3 +77,24 @@ async def check_products(
                 )
             )
     return out
+
+
+async def require_sellable(
+    txn: Transaction,
+    repo: ContractsRepository,
+    tenant_id: str,
+    record: Mapping[str, Any],
+    today: date,
+) -> None:
+    """Refuses a contract or quote (``record``: its ``product`` and ``participants``) whose
+    product may not be sold to its policyholders."""
+    reject_invalid(
+        await check_products(
+            txn,
+            repo,
+            tenant_id,
+            record.get("product", ""),
+            record.get("participants", []),
+            today,
+        )
+    )

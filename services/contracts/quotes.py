@@ -95,16 +95,7 @@ async def create_quote(*, repo: ContractsRepository, caller: Caller, data: Quote
     reject_invalid(check_quote(quote))
     day = service.agency_day(await repo.get_settings(caller.tenant_id))
     async with repo.transaction() as txn:
-        reject_invalid(
-            await products.check_products(
-                txn,
-                repo,
-                caller.tenant_id,
-                quote.get("product", ""),
-                quote.get("participants", []),
-                day.today,
-            )
-        )
+        await products.require_sellable(txn, repo, caller.tenant_id, quote, day.today)
         return await create_quote_in(txn, repo=repo, caller=caller, quote=quote)
 
 

@@ -413,16 +413,7 @@ async def create_contract(
     reject_invalid([*check_contract(contract), *_no_terminated_status(contract)])
     day = await _day(repo, caller.tenant_id)
     async with repo.transaction() as txn:
-        reject_invalid(
-            await products.check_products(
-                txn,
-                repo,
-                caller.tenant_id,
-                contract.get("product", ""),
-                contract.get("participants", []),
-                day.today,
-            )
-        )
+        await products.require_sellable(txn, repo, caller.tenant_id, contract, day.today)
         return await create_contract_in(txn, repo=repo, caller=caller, contract=contract)
 
 
