@@ -210,8 +210,9 @@ _SEARCH_BATCH = 256
 async def remove_events(
     js: JetStreamContext, *, tenant_id: str, key: str, keep: Collection[str] = ()
 ) -> int:
-    """Deletes from the stream every event of ``tenant_id`` about ``key`` (the envelope's key:
-    an erased client's), except those of the subjects in ``keep``; how many it deleted.
+    """Deletes from the stream every event of ``tenant_id`` about ``key`` (an erased client's
+    id: the envelope's key, or named anywhere in the payload, as on a contract another client
+    holds with it), except those of the subjects in ``keep``; how many it deleted.
 
     The stream is read whole by a throw-away consumer, up to the last event stored when the
     search began; each event found is deleted by its sequence number.
@@ -239,7 +240,8 @@ async def remove_events(
                 event = events_pb2.Event()
                 with contextlib.suppress(ValueError):
                     event.ParseFromString(msg.data)
-                if event.tenant_id == tenant_id and event.key == key and event.type not in keep:
+                about = event.key == key or key.encode() in event.payload.value
+                if event.tenant_id == tenant_id and about and event.type not in keep:
                     await js.delete_msg(STREAM, seq)
                     removed += 1
             if batch and batch[-1].metadata.sequence.stream >= last:

@@ -42,6 +42,10 @@ async def erasable(gql: GraphQLClient) -> tuple[str, str]:
     contact = {"lastName": "Lambert", "firstName": "Hugo", "function": "Conjoint"}
     await gql.data(ADD_CONTACT, {"id": client_id, "input": contact})
     await gql.data(CONTRACT, {"input": contract(participant(client_id))})
+    # Insured on a relative's contract: that contract's events name the client too.
+    relative = (await gql.data(CREATE, {"input": individual("Paul", "Lambert")}))["createClient"]
+    shared = contract(participant(relative["id"]), participant(client_id, "INSURED"))
+    await gql.data(CONTRACT, {"input": shared})
     fee = {"clientId": client_id, "kind": "FEE", "date": "2026-11-02",
            "amount": {"amount": "12.00", "currency": "EUR"}}  # fmt: skip
     await gql.data(FEE, {"input": fee})
@@ -51,16 +55,20 @@ async def erasable(gql: GraphQLClient) -> tuple[str, str]:
 
 
 async def about(gql: GraphQLClient, client_id: str) -> list[Any]:
-    """The identity and communication events on the stream about the client, but for the
-    erasure's own (read by subject: the whole stream of a long test session is large)."""
+    """The identity, contracts and communication events on the stream about the client or
+    naming it, but for the erasure's own (read by subject: the whole stream of a long test
+    session is large)."""
     events = [
         *await stream_events(gql.system.nats.url, "c360.identity.>"),
+        *await stream_events(gql.system.nats.url, "c360.contracts.>"),
         *await stream_events(gql.system.nats.url, "c360.communication.>"),
     ]
     return [
         e
         for e in events
-        if e.tenant_id == gql.tenant and e.key == client_id and e.type not in LIFECYCLE_SUBJECTS
+        if e.tenant_id == gql.tenant
+        and (e.key == client_id or client_id.encode() in e.payload.value)
+        and e.type not in LIFECYCLE_SUBJECTS
     ]
 
 
@@ -88,7 +96,7 @@ async def test_an_erasure_leaves_a_tombstone_and_a_certificate(gql: GraphQLClien
     assert erased["communication"]["activities"] == 1
     kept = {name: {r["what"]: r["count"] for r in s["retained"]} for name, s in steps.items()}
     assert kept["billing"]["ledger entries"] == 1
-    assert kept["contracts"]["contracts, naming the client by id"] == 1
+    assert kept["contracts"]["contracts, naming the client by id"] == 2
     assert all(r["rule"] for s in steps.values() for r in s["retained"])
 
     file = (await gql.data(FILE, {"id": client_id}))["client"]
