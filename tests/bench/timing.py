@@ -26,12 +26,16 @@ def quiet_system(
     name: str,
     services: tuple[str, ...] = SERVICE_NAMES,
     settings: Mapping[str, str] | None = None,
+    *,
+    spans: bool = False,
 ) -> Iterator[System]:
-    """A running system of ``services`` that writes no spans, stopped on leaving."""
+    """A running system of ``services``, stopped on leaving; it writes no spans unless
+    ``spans`` (to count a request's backend calls)."""
+    quiet = {} if spans else {"C360_TRACE_FILE": ""}
     running = System(
         Path(tmp_path_factory.mktemp(name)),
         services=services,
-        settings={"C360_TRACE_FILE": "", **(settings or {})},
+        settings={**quiet, **(settings or {})},
     )
     running.start()
     try:
