@@ -58,6 +58,8 @@ class Settings:
     field_key: Secret
     gateway_host: str
     gateway_port: int
+    # Gateway worker processes sharing its port, each serving requests and subscriptions.
+    gateway_workers: int
     # Browser origins allowed to call the gateway (CORS); none by default: same origin only.
     cors_origins: tuple[str, ...]
     # A manifest of registered GraphQL documents; when set, only those run (trusted documents).
@@ -217,6 +219,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         field_key=Secret(text(env, "C360_FIELD_KEY", None if production else DEV_FIELD_KEY)),
         gateway_host=text(env, "C360_GATEWAY_HOST", "127.0.0.1"),
         gateway_port=parse(env, "C360_GATEWAY_PORT", "8000", port_number),
+        gateway_workers=parse(env, "C360_GATEWAY_WORKERS", "1", positive_int),
         cors_origins=parse(env, "C360_CORS_ORIGINS", " ", origins),
         trusted_documents=env.get("C360_TRUSTED_DOCUMENTS", ""),
         service_addrs={
