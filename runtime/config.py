@@ -21,6 +21,8 @@ T = TypeVar("T")
 DEV_JWT_SECRET = "client360-development-secret-do-not-use-in-production"
 # A Fernet key (32 url-safe base64 bytes) for development data only.
 DEV_FIELD_KEY = "ZGV2ZWxvcG1lbnQta2V5LWZvci1jbGllbnQzNjAtMDA="
+# Signs the caller the gateway passes to the services (runtime.rpc.caller_metadata).
+DEV_CALLER_KEY = "client360-development-caller-key-do-not-use-in-production"
 
 
 class SettingsError(Exception):
@@ -55,6 +57,12 @@ class Settings:
     jwt_secret: Secret
     jwt_issuer: str
     jwt_audience: str
+    # Where the identity provider publishes its signing keys (RS256/ES256 tokens); empty: only
+    # the development HS256 tokens, refused in production.
+    jwks_url: str
+    jwks_cache_seconds: float
+    # The key the gateway signs the callers it passes to the services with.
+    caller_key: Secret
     field_key: Secret
     gateway_host: str
     gateway_port: int
@@ -198,6 +206,18 @@ def host_and_port(raw: str) -> str:
     return raw
 
 
+def _jwks_url(env: Mapping[str, str], *, production: bool) -> str:
+    url = env.get("C360_JWKS_URL", "").strip()
+    if production and not url:
+        raise SettingsError(
+            "C360_JWKS_URL: required when C360_ENV=production (tokens come from the identity "
+            "provider there), not set"
+        )
+    if url and not url.startswith(("https://", "http://")):
+        raise SettingsError(f"C360_JWKS_URL: must be an http(s) URL, not {url!r}")
+    return url
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     environment = parse(env, "C360_ENV", "development", choice("development", "production"))
@@ -216,6 +236,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         jwt_secret=Secret(text(env, "C360_JWT_SECRET", None if production else DEV_JWT_SECRET)),
         jwt_issuer=text(env, "C360_JWT_ISSUER", "client360"),
         jwt_audience=text(env, "C360_JWT_AUDIENCE", "client360-gateway"),
+        jwks_url=_jwks_url(env, production=production),
+        jwks_cache_seconds=parse(env, "C360_JWKS_CACHE_SECONDS", "300", positive_float),
+        caller_key=Secret(text(env, "C360_CALLER_KEY", None if production else DEV_CALLER_KEY)),
         field_key=Secret(text(env, "C360_FIELD_KEY", None if production else DEV_FIELD_KEY)),
         gateway_host=text(env, "C360_GATEWAY_HOST", "127.0.0.1"),
         gateway_port=parse(env, "C360_GATEWAY_PORT", "8000", port_number),

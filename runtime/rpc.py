@@ -9,7 +9,11 @@ are attached to each call, and status codes are mapped back to the same hierarch
 from __future__ import annotations
 
 import contextvars
+import functools
+import hashlib
+import hmac
 import os
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,7 +24,7 @@ from grpc_status import rpc_status
 from opentelemetry import trace
 
 from runtime.caller import ROLES, Caller
-from runtime.config import SettingsError
+from runtime.config import SettingsError, load_settings
 from runtime.errors import (
     Client360Error,
     Conflict,
@@ -42,8 +46,51 @@ _tracer = tracer(__name__)
 Response = TypeVar("Response")
 
 
-def caller_metadata(caller: Caller) -> tuple[tuple[str, str], ...]:
-    return ((TENANT_KEY, caller.tenant_id), (USER_KEY, caller.user_id), (ROLE_KEY, caller.role))
+# The caller is signed by whoever passes it (the gateway, a service's command line): the key is
+# C360_CALLER_KEY, shared by the gateway and the services, and a signature holds this long.
+AT_KEY = "x-c360-caller-at"
+SIGNATURE_KEY = "x-c360-caller-sig"
+CALLER_SIGNATURE_SECONDS = 300
+
+
+def _caller_signature(key: bytes, tenant_id: str, user_id: str, role: str, at: str) -> str:
+    signed = "\n".join((tenant_id, user_id, role, at)).encode()
+    return hmac.new(key, signed, hashlib.sha256).hexdigest()
+
+
+@functools.cache
+def _environment_caller_key() -> bytes:
+    return load_settings().caller_key.reveal().encode()
+
+
+def caller_metadata(caller: Caller, key: bytes | None = None) -> tuple[tuple[str, str], ...]:
+    """The caller as gRPC metadata, signed with ``key`` (C360_CALLER_KEY by default): a
+    service takes no caller that is not signed, so none can be forged by a direct call."""
+    at = str(int(time.time()))
+    signature = _caller_signature(
+        key or _environment_caller_key(), caller.tenant_id, caller.user_id, caller.role, at
+    )
+    return (
+        (TENANT_KEY, caller.tenant_id),
+        (USER_KEY, caller.user_id),
+        (ROLE_KEY, caller.role),
+        (AT_KEY, at),
+        (SIGNATURE_KEY, signature),
+    )
+
+
+def signed_caller(metadata: Mapping[str, str], key: bytes, now: float) -> Caller | None:
+    """The caller metadata names, if its signature is ``key``'s and recent; None otherwise."""
+    tenant_id, user_id, role = (metadata.get(k, "") for k in (TENANT_KEY, USER_KEY, ROLE_KEY))
+    at = metadata.get(AT_KEY, "")
+    if not tenant_id or role not in ROLES or not at.isdigit():
+        return None
+    if abs(now - int(at)) > CALLER_SIGNATURE_SECONDS:
+        return None
+    expected = _caller_signature(key, tenant_id, user_id, role, at)
+    if not hmac.compare_digest(expected, metadata.get(SIGNATURE_KEY, "")):
+        return None
+    return Caller(tenant_id, user_id, role)
 
 
 _current_caller: contextvars.ContextVar[Caller] = contextvars.ContextVar("caller")
@@ -180,7 +227,9 @@ class ServiceInterceptor(_ServerInterceptor):
 
     def __init__(self, service: str, env: Mapping[str, str] | None = None) -> None:
         self._service = service
-        self._faults = injected_faults(os.environ if env is None else env)
+        environment = os.environ if env is None else env
+        self._faults = injected_faults(environment)
+        self._caller_key = load_settings(environment).caller_key.reveal().encode()
 
     async def intercept_service(
         self,
@@ -207,15 +256,17 @@ class ServiceInterceptor(_ServerInterceptor):
                 kind=trace.SpanKind.SERVER,
                 attributes={"rpc.system": "grpc", "rpc.service": self._service},
             ):
-                tenant_id = metadata.get(TENANT_KEY, "")
-                role = metadata.get(ROLE_KEY, "")
-                if not tenant_id or role not in ROLES:
+                caller = signed_caller(metadata, self._caller_key, time.time())
+                if caller is None:
                     await context.abort(
-                        grpc.StatusCode.UNAUTHENTICATED, f"{TENANT_KEY} and {ROLE_KEY} required"
+                        grpc.StatusCode.UNAUTHENTICATED,
+                        f"{TENANT_KEY}, {ROLE_KEY} and a recent {SIGNATURE_KEY} of them by the "
+                        "caller key (C360_CALLER_KEY) required",
                     )
+                    raise AssertionError("unreachable: abort raises")
                 if faulty:
                     await context.abort(grpc.StatusCode.UNAVAILABLE, f"{FAULTS_VARIABLE} fault")
-                token = _current_caller.set(Caller(tenant_id, metadata.get(USER_KEY, ""), role))
+                token = _current_caller.set(caller)
                 try:
                     return await inner(request, context)
                 except Client360Error as error:
