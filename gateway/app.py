@@ -35,7 +35,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UnsetType
 
-from gateway.auth import caller_from_header
+from gateway.auth import Authenticator
 from gateway.clients import ServiceClients
 from gateway.context import RequestContext
 from gateway.errors import RequestRefused
@@ -81,6 +81,7 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
         self.live = LiveEvents(settings.nats_url, EVENT_PAYLOADS)
         self.planner = Planner(SECTIONS)
         self.files = FileLinks(settings)
+        self.auth = Authenticator(settings)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         assert self.clients is not None, "the application has not started"
@@ -110,9 +111,9 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
                 # A bad header does not end the upgrade here: the connection is refused at
                 # its init message (4403), unless that message brings a valid token.
                 with contextlib.suppress(RequestRefused):
-                    context.authenticate(self._caller(header))
+                    context.authenticate(await self._caller(header))
             return context
-        caller = self._caller(request.headers.get("authorization"))
+        caller = await self._caller(request.headers.get("authorization"))
         return RequestContext(
             caller=caller,
             clients=self.clients,
@@ -121,9 +122,9 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
             files=self.files,
         )
 
-    def _caller(self, authorization: str | None) -> Caller:
+    async def _caller(self, authorization: str | None) -> Caller:
         try:
-            return caller_from_header(self._settings, authorization)
+            return await self.auth.caller(authorization)
         except Unauthenticated as exc:
             raise RequestRefused(401, "UNAUTHENTICATED", exc.message) from None
 
@@ -132,7 +133,7 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
         authorization = params.get("Authorization") or params.get("authorization")
         if isinstance(authorization, str):
             try:
-                context.authenticate(caller_from_header(self._settings, authorization))
+                context.authenticate(await self.auth.caller(authorization))
             except Unauthenticated:
                 raise ConnectionRejectionError({"code": "UNAUTHENTICATED"}) from None
         if context.caller is ANONYMOUS:
@@ -277,7 +278,9 @@ def create_app(settings: Settings, limits: Limits | None = None) -> Starlette:
         return JSONResponse({"ready": True, "services": services})
 
     async def files(request: Request) -> Response:
-        return await download(request, settings, graphql_app.files, request.app.state.clients)
+        return await download(
+            request, graphql_app.auth, graphql_app.files, request.app.state.clients
+        )
 
     async def metrics(request: Request) -> Response:
         # Prometheus text format; the test harness also waits on it for a subscription to be

@@ -29,7 +29,7 @@ from starlette.responses import JSONResponse, Response
 from strawberry.file_uploads import Upload
 
 from client360.common.v1 import common_pb2
-from gateway.auth import ALGORITHM, caller_from_header
+from gateway.auth import ALGORITHM, Authenticator
 from gateway.clients import ServiceClients
 from gateway.errors import GatewayError
 from runtime.caller import ROLES, Caller
@@ -142,7 +142,7 @@ def _disposition(name: str, media_type: str) -> str:
 
 
 async def download(
-    request: Request, settings: Settings, links: FileLinks, clients: ServiceClients
+    request: Request, auth: Authenticator, links: FileLinks, clients: ServiceClients
 ) -> Response:
     """``GET /files/<service>/<file id>``: the file, for a bearer token or a signed link."""
     service = request.path_params["service"]
@@ -155,7 +155,7 @@ async def download(
         if link is not None:
             caller = links.caller(link, service, file_id, variant)
         else:
-            caller = caller_from_header(settings, request.headers.get("authorization"))
+            caller = await auth.caller(request.headers.get("authorization"))
     except Unauthenticated as exc:
         return _refused(401, "UNAUTHENTICATED", exc.message)
     try:

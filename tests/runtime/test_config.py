@@ -88,14 +88,24 @@ def test_secrets_stay_out_of_reprs():
     assert DEV_JWT_SECRET not in repr(load_settings({}))
 
 
+CALLER_KEY = "c" * 40
+PRODUCTION = {
+    "C360_ENV": "production",
+    "C360_JWT_SECRET": SECRET,
+    "C360_FIELD_KEY": FIELD_KEY,
+    "C360_CALLER_KEY": CALLER_KEY,
+    "C360_JWKS_URL": "https://idp.example/jwks.json",
+}
+
+
 def test_production_with_its_secrets_loads():
-    settings = load_settings(
-        {"C360_ENV": "production", "C360_JWT_SECRET": SECRET, "C360_FIELD_KEY": FIELD_KEY}
-    )
+    settings = load_settings(PRODUCTION)
 
     assert settings.is_production
     assert settings.jwt_secret.reveal() == SECRET
     assert settings.field_key.reveal() == FIELD_KEY
+    assert settings.caller_key.reveal() == CALLER_KEY
+    assert settings.jwks_url == "https://idp.example/jwks.json"
 
 
 @pytest.mark.parametrize(
@@ -126,6 +136,18 @@ def test_production_with_its_secrets_loads():
             "C360_FIELD_KEY",
             "required",
         ),
+        (
+            {"C360_ENV": "production", "C360_JWT_SECRET": SECRET, "C360_FIELD_KEY": FIELD_KEY},
+            "C360_CALLER_KEY",
+            "required",
+        ),
+        (
+            {k: v for k, v in PRODUCTION.items() if k != "C360_JWKS_URL"},
+            "C360_JWKS_URL",
+            "required when C360_ENV=production",
+        ),
+        ({"C360_JWKS_URL": "ftp://idp/keys"}, "C360_JWKS_URL", "must be an http(s) URL"),
+        ({"C360_GATEWAY_WORKERS": "0"}, "C360_GATEWAY_WORKERS", "1 or more"),
     ],
 )
 def test_a_bad_value_fails_fast_naming_the_variable_and_the_rule(env, variable, rule):
