@@ -44,6 +44,7 @@ from gateway.limits import Limits, RequestSizeLimits, json_depth, load_limits
 from gateway.live import LiveEvents
 from gateway.persisted import PersistedQueries, load_manifest
 from gateway.planner import Planner
+from gateway.rates import RateLimits
 from gateway.schema import build_schema
 from gateway.schema.subscription import EVENT_PAYLOADS
 from gateway.sections import SECTIONS
@@ -82,6 +83,11 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
         self.planner = Planner(SECTIONS)
         self.files = FileLinks(settings)
         self.auth = Authenticator(settings)
+        self.rates = RateLimits(
+            per_second=settings.rate_per_second,
+            burst=settings.rate_burst,
+            partner_per_second=settings.partner_rate_per_second,
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext:
         assert self.clients is not None, "the application has not started"
@@ -114,6 +120,7 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
                     context.authenticate(await self._caller(header))
             return context
         caller = await self._caller(request.headers.get("authorization"))
+        self.limit(caller)
         return RequestContext(
             caller=caller,
             clients=self.clients,
@@ -121,6 +128,17 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
             planner=self.planner,
             files=self.files,
         )
+
+    def limit(self, caller: Caller) -> None:
+        """Refuses, 429 with Retry-After, a caller over its rate (gateway.rates)."""
+        wait = self.rates.wait(caller)
+        if wait:
+            raise RequestRefused(
+                429,
+                "RATE_LIMITED",
+                f"too many requests: retry in {wait} s",
+                headers={"Retry-After": str(wait)},
+            )
 
     async def _caller(self, authorization: str | None) -> Caller:
         try:
@@ -164,6 +182,7 @@ class ClientFileGraphQL(GraphQL[RequestContext, None]):
                 orjson.dumps(error.body()),
                 status_code=error.status,
                 media_type="application/json",
+                headers=error.headers,
             )
             await response(scope, receive, send)
 
@@ -279,7 +298,11 @@ def create_app(settings: Settings, limits: Limits | None = None) -> Starlette:
 
     async def files(request: Request) -> Response:
         return await download(
-            request, graphql_app.auth, graphql_app.files, request.app.state.clients
+            request,
+            graphql_app.auth,
+            graphql_app.files,
+            request.app.state.clients,
+            graphql_app.limit,
         )
 
     async def metrics(request: Request) -> Response:

@@ -64,7 +64,13 @@ def _caller_of(claims: dict[str, Any]) -> Caller:
         raise Unauthenticated("invalid token: no tenant")
     if role not in ROLES:
         raise Unauthenticated("invalid token: unknown role")
-    return Caller(tenant_id=tenant, user_id=str(claims["sub"]), role=str(role))
+    organisation = claims.get("org") if role == "partner" else ""
+    return Caller(
+        tenant_id=tenant,
+        user_id=str(claims["sub"]),
+        role=str(role),
+        organisation=organisation if isinstance(organisation, str) else "",
+    )
 
 
 # What an identity provider signs its tokens with; HS256 is the development tokens' own.

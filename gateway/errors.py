@@ -141,11 +141,14 @@ class RequestRefused(Exception):
     """A request refused before any operation runs (no valid token, a malformed body, an
     unknown persisted query): answered with ``status`` and a GraphQL-shaped JSON body."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
         return {"errors": [{"message": self.message, "extensions": {"code": self.code}}]}

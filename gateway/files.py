@@ -18,6 +18,7 @@ file and one variant; it is no bearer token (its audience differs).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlencode
@@ -31,7 +32,7 @@ from strawberry.file_uploads import Upload
 from client360.common.v1 import common_pb2
 from gateway.auth import ALGORITHM, Authenticator
 from gateway.clients import ServiceClients
-from gateway.errors import GatewayError
+from gateway.errors import GatewayError, RequestRefused
 from runtime.caller import ROLES, Caller
 from runtime.config import Settings
 from runtime.errors import Unauthenticated
@@ -142,7 +143,11 @@ def _disposition(name: str, media_type: str) -> str:
 
 
 async def download(
-    request: Request, auth: Authenticator, links: FileLinks, clients: ServiceClients
+    request: Request,
+    auth: Authenticator,
+    links: FileLinks,
+    clients: ServiceClients,
+    limit: Callable[[Caller], None],
 ) -> Response:
     """``GET /files/<service>/<file id>``: the file, for a bearer token or a signed link."""
     service = request.path_params["service"]
@@ -158,6 +163,12 @@ async def download(
             caller = await auth.caller(request.headers.get("authorization"))
     except Unauthenticated as exc:
         return _refused(401, "UNAUTHENTICATED", exc.message)
+    try:
+        limit(caller)
+    except RequestRefused as refused:
+        answer = _refused(refused.status, refused.code, refused.message)
+        answer.headers.update(refused.headers)
+        return answer
     try:
         content = await clients.calls.get_file(
             service, caller, common_pb2.FileRequest(id=file_id, variant=variant)

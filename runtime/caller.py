@@ -23,3 +23,6 @@ class Caller:
     tenant_id: str
     user_id: str
     role: str
+    # A partner's organisation (an insurer, an introducer), as its token names it; its users
+    # share its rate limit.
+    organisation: str = ""

@@ -68,6 +68,11 @@ class Settings:
     gateway_port: int
     # Gateway worker processes sharing its port, each serving requests and subscriptions.
     gateway_workers: int
+    # Requests a second each caller may send on average, in bursts of up to rate_burst; a
+    # partner organisation's users share partner_rate_per_second (gateway.rates).
+    rate_per_second: float
+    rate_burst: int
+    partner_rate_per_second: float
     # Browser origins allowed to call the gateway (CORS); none by default: same origin only.
     cors_origins: tuple[str, ...]
     # A manifest of registered GraphQL documents; when set, only those run (trusted documents).
@@ -243,6 +248,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         gateway_host=text(env, "C360_GATEWAY_HOST", "127.0.0.1"),
         gateway_port=parse(env, "C360_GATEWAY_PORT", "8000", port_number),
         gateway_workers=parse(env, "C360_GATEWAY_WORKERS", "1", positive_int),
+        rate_per_second=parse(env, "C360_RATE_PER_SECOND", "50", positive_float),
+        rate_burst=parse(env, "C360_RATE_BURST", "100", positive_int),
+        partner_rate_per_second=parse(env, "C360_PARTNER_RATE_PER_SECOND", "100", positive_float),
         cors_origins=parse(env, "C360_CORS_ORIGINS", " ", origins),
         trusted_documents=env.get("C360_TRUSTED_DOCUMENTS", ""),
         service_addrs={

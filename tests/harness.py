@@ -160,6 +160,10 @@ class System:
             "C360_TRACE_FILE": str(self.trace_file),
             "C360_DEMO_DATA": "false",
             "C360_LOG_LEVEL": "WARNING",
+            # Tests and benches send requests as fast as they can: no rate limit but where a
+            # test sets one (tests/gateway/test_rate_limits.py).
+            "C360_RATE_PER_SECOND": "1000000",
+            "C360_RATE_BURST": "1000000",
             **{
                 f"C360_{name.upper()}_ADDR": f"127.0.0.1:{port}"
                 for name, port in self.ports.items()
