@@ -26,6 +26,7 @@ def issue_token(
     user_id: str,
     role: str,
     ttl: timedelta = timedelta(hours=12),
+    organisation: str = "",
 ) -> str:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
@@ -39,6 +40,8 @@ def issue_token(
         "iat": now,
         "exp": now + ttl,
     }
+    if organisation:
+        claims["org"] = organisation
     return jwt.encode(claims, settings.jwt_secret.reveal(), algorithm=ALGORITHM)
 
 

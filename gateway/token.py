@@ -16,6 +16,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--user", default="dev-user")
     parser.add_argument("--role", default="advisor", choices=ROLES)
     parser.add_argument("--hours", type=float, default=12.0)
+    parser.add_argument(
+        "--org", default="", help="a partner's organisation (its users share a rate limit)"
+    )
     args = parser.parse_args(argv)
     print(
         issue_token(
@@ -24,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
             user_id=args.user,
             role=args.role,
             ttl=timedelta(hours=args.hours),
+            organisation=args.org,
         )
     )
 

@@ -4,14 +4,17 @@ refills."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from gateway.auth import Authenticator, issue_token
 from gateway.rates import RateLimits
 from runtime.caller import Caller
+from runtime.config import load_settings
 from tests.harness import GraphQLClient, System, new_tenant, wait_serving
 from tests.waiting import eventually
 
@@ -84,3 +87,16 @@ async def test_a_caller_over_its_rate_is_told_when_to_come_back(
     bob.headers = {"Authorization": f"Bearer {limited.token(tenant, user='bob')}"}
     assert (await ask(bob)).status_code == 200
     await eventually(lambda: ask(alice), lambda a: a.status_code == 200, what="alice served")
+
+
+def test_a_partner_token_names_its_organisation() -> None:
+    settings = load_settings({})
+    token = issue_token(
+        settings, tenant_id="agency-a", user_id="broker-1", role="partner", organisation="axa"
+    )
+    caller = asyncio.run(Authenticator(settings).caller(f"Bearer {token}"))
+    assert caller.organisation == "axa"
+    advisor = issue_token(
+        settings, tenant_id="agency-a", user_id="alice", role="advisor", organisation="axa"
+    )
+    assert asyncio.run(Authenticator(settings).caller(f"Bearer {advisor}")).organisation == ""
