@@ -409,6 +409,11 @@ class IdentityClient(_ServiceClient):
             self._stub.GetErasure, identity_pb2.GetErasureRequest(id=erasure_id), caller
         )
 
+    async def list_audit_entries(
+        self, caller: Caller, request: identity_pb2.ListAuditEntriesRequest
+    ) -> identity_pb2.ListAuditEntriesResponse:
+        return await self._call(self._stub.ListAuditEntries, request, caller)
+
     async def get_merge(self, caller: Caller, merge_id: str) -> identity_pb2.Merge:
         return await self._call(
             self._stub.GetMerge, identity_pb2.GetMergeRequest(id=merge_id), caller

@@ -10,6 +10,7 @@ from typing import cast
 
 import strawberry
 
+from client360.common.v1 import common_pb2
 from client360.identity.v1 import identity_pb2
 from gateway.context import Info
 from gateway.schema.enums import proto_enum
@@ -86,3 +87,50 @@ async def erase(info: Info, client_id: str, reason: str) -> Erasure:
 async def get(info: Info, erasure_id: str) -> Erasure:
     context = info.context
     return cast(Erasure, await context.clients.identity.get_erasure(context.caller, erasure_id))
+
+
+@strawberry.type(
+    description="One sensitive act, kept for the audit: an unmasked social security number or "
+    "IBAN read, a merge, an erasure. It holds no sensitive value."
+)
+class AuditEntry:
+    id: strawberry.ID = strawberry.field(description="The entry's id.")
+    user_id: str = strawberry.field(description="Who did it.")
+    role: str = strawberry.field(description="With which role.")
+    action: str = strawberry.field(description='"read", "merge" or "erase".')
+    client_id: strawberry.ID = strawberry.field(description="The client concerned.")
+    fields: list[str] = strawberry.field(
+        description="For a read: the numbers it showed in clear (personal."
+        "socialSecurityNumber, bankAccounts[].iban, familyMembers[].socialSecurityNumber)."
+    )
+
+    @strawberry.field(description="When (ISO 8601, UTC).")
+    @staticmethod
+    def at(root: strawberry.Parent[identity_pb2.AuditEntry]) -> datetime | None:
+        return timestamp(root, "at")
+
+
+@strawberry.type(description="A page of the audit, newest first.")
+class AuditTrail:
+    entries: list[AuditEntry] = strawberry.field(description="The entries of the page.")
+    end_cursor: str | None = strawberry.field(description="Pass it as `after` to read on.")
+    has_next_page: bool = strawberry.field(description="Whether older entries follow.")
+    total_count: int = strawberry.field(description="Entries in the whole listing.")
+
+
+async def audit(
+    info: Info, client_id: str | None, user_id: str | None, first: int, after: str | None
+) -> AuditTrail:
+    context = info.context
+    request = identity_pb2.ListAuditEntriesRequest(
+        client_id=client_id or "",
+        user_id=user_id or "",
+        page=common_pb2.PageRequest(first=first, after=after or ""),
+    )
+    found = await context.clients.identity.list_audit_entries(context.caller, request)
+    return AuditTrail(
+        entries=cast(list[AuditEntry], list(found.entries)),
+        end_cursor=found.page_info.end_cursor or None,
+        has_next_page=found.page_info.has_next_page,
+        total_count=found.total_count,
+    )

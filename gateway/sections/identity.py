@@ -1033,6 +1033,27 @@ class IdentityQuery:
     ) -> erasures.Erasure:
         return await erasures.get(info, id)
 
+    @strawberry.field(
+        description="The audit of sensitive acts, newest first: every read of an unmasked "
+        "social security number or IBAN (who, when, which client, which fields), every merge "
+        "and erasure (admins only)."
+    )
+    async def audit_trail(
+        self,
+        info: Info,
+        client_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this client's.")
+        ] = None,
+        user_id: Annotated[
+            str | None, strawberry.argument(description="Only this user's acts.")
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="Page size, 1 to 200.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="The endCursor to continue after.")
+        ] = None,
+    ) -> erasures.AuditTrail:
+        return await erasures.audit(info, client_id, user_id, first, after)
+
     @strawberry.field(description="A merge and its progress, service by service.")
     async def merge(
         self,

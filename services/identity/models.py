@@ -20,6 +20,8 @@ CLIENTS: Final = "clients"
 CONTACTS: Final = "contacts"
 MERGES: Final = "merges"
 ERASURES: Final = "erasures"
+# Who read which client's unmasked numbers, merged or erased which files, and when.
+AUDIT: Final = "audit"
 # Completed erasures whose client's events are still to be removed from the event stream,
 # every tenant's under STREAM_QUEUE_TENANT ("*" is never a tenant a token names).
 STREAM_CLEARINGS: Final = "stream_clearings"
@@ -38,6 +40,7 @@ COLLECTIONS = (
     # Erasures of clients' personal data and their certificates; found by id.
     CollectionSpec(ERASURES),
     CollectionSpec(STREAM_CLEARINGS),
+    CollectionSpec(AUDIT, indexes=(("client_id", "at"), ("user_id", "at"), ("at",))),
     COUNTERS_COLLECTION,
 )
 

@@ -79,3 +79,31 @@ def _keep_number(
     value, original = incoming.get(key) or "", stored.get(key) or ""
     if value and original and value != original and value.replace(" ", "") == _MASKS[key](original):
         incoming[key] = original
+
+
+# How the audit names each sensitive number it saw read (the API's field names).
+_REVEALED = (
+    ("personal", "personal.socialSecurityNumber"),
+    ("family_members", "familyMembers[].socialSecurityNumber"),
+    ("bank_accounts", "bankAccounts[].iban"),
+)
+
+
+def revealed(caller: Caller, client: Client, fields: Collection[str] | None) -> list[str]:
+    """The sensitive numbers a read shows ``caller`` in clear: none for a role that sees them
+    masked, nor for a section the read mask leaves out or that holds no number."""
+    if not SENSITIVE.sees_clear(caller):
+        return []
+    shown = []
+    for section, name in _REVEALED:
+        if fields is not None and section not in fields:
+            continue
+        if section == "personal":
+            present = bool((client.get("personal") or {}).get("social_security_number"))
+        elif section == "family_members":
+            present = any(m.get("social_security_number") for m in client.get("family_members", []))
+        else:
+            present = any(a.get("iban") for a in client.get("bank_accounts", []))
+        if present:
+            shown.append(name)
+    return shown

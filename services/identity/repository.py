@@ -4,7 +4,7 @@ sections a read asks for), and every item read has an id (items.py), stored or d
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, cast
 
 from stdnum.iban import compact as iban_compact
@@ -16,6 +16,7 @@ from services.identity.erasing import Erasure
 from services.identity.items import fill_client_ids, fill_contact_ids
 from services.identity.merging import Merge
 from services.identity.models import (
+    AUDIT,
     CLIENT_REFERENCES,
     CLIENTS,
     CONTACTS,
@@ -219,3 +220,18 @@ class IdentityRepository(Repository):
 
     async def delete_contact_in(self, txn: Transaction, tenant_id: str, contact_id: str) -> None:
         await txn.delete(CONTACTS, tenant_id, contact_id)
+
+    # The audit of sensitive reads, merges and erasures
+
+    async def add_audit(self, txn: Transaction, tenant_id: str, entry: dict[str, Any]) -> None:
+        await txn.insert(AUDIT, tenant_id, entry)
+
+    async def count_audit(self, tenant_id: str, where: Mapping[str, Any] | None) -> int:
+        return await self._store.count(AUDIT, tenant_id, where)
+
+    async def audit_entries(
+        self, tenant_id: str, where: Mapping[str, Any], limit: int
+    ) -> list[dict[str, Any]]:
+        return await self._store.find(
+            AUDIT, tenant_id, where, sort=(("at", -1), ("id", -1)), limit=limit
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from client360.lifecycle.v1 import lifecycle_pb2
@@ -47,7 +47,7 @@ from services.identity.models import (
     new_client,
     new_contact,
 )
-from services.identity.privacy import keep_masked_numbers
+from services.identity.privacy import keep_masked_numbers, revealed
 from services.identity.repository import IdentityRepository
 from services.identity.validation import check_client, check_contact
 
@@ -806,6 +806,7 @@ async def merge_clients(
             "taken_from_merged": list(take),
         }
         stored_merge = await repo.insert_merge(txn, caller.tenant_id, merge)
+        await repo.add_audit(txn, caller.tenant_id, _audit_entry(caller, "merge", merged_id, []))
         await events.merge_requested(txn, caller, stored_merge)
     return stored_merge
 
@@ -899,6 +900,7 @@ async def erase_client(
             "stream_events_removed": 0,
         }
         stored_erasure = await repo.insert_erasure(txn, caller.tenant_id, erasure)
+        await repo.add_audit(txn, caller.tenant_id, _audit_entry(caller, "erase", client_id, []))
         await events.erasure_requested(txn, caller, stored_erasure)
         if not merging.AWAITED:
             await repo.queue_stream_clearing(txn, caller.tenant_id, stored_erasure)
@@ -987,3 +989,78 @@ async def keep_clearing_erased_events(
         except Exception:
             log.exception("removing erased clients' events failed; tried again shortly")
         await asyncio.sleep(every)
+
+
+# The audit of sensitive reads, merges and erasures
+
+AUDIT_ROLES = frozenset({"admin"})
+MAX_AUDIT_PAGE = 200
+AUDIT_LISTING = "identity.audit"
+AUDIT_ORDER = (("at", -1), ("id", -1))
+
+
+def _audit_entry(
+    caller: Caller, action: str, client_id: str, fields: Sequence[str]
+) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "at": now_iso(),
+        "user_id": caller.user_id,
+        "role": caller.role,
+        "action": action,
+        "client_id": client_id,
+        "fields": list(fields),
+    }
+
+
+async def audit_reads(
+    *,
+    repo: IdentityRepository,
+    caller: Caller,
+    clients: Sequence[Client],
+    fields: Collection[str] | None,
+) -> None:
+    """Records, before they are answered, the reads that show a client's unmasked NIR or IBAN:
+    who, when, which client, which fields — never the values."""
+    entries = [
+        _audit_entry(caller, "read", c["id"], shown)
+        for c in clients
+        if (shown := revealed(caller, c, fields))
+    ]
+    if not entries:
+        return
+    async with repo.transaction() as txn:
+        for entry in entries:
+            await repo.add_audit(txn, caller.tenant_id, entry)
+
+
+async def audit_trail(
+    *,
+    repo: IdentityRepository,
+    caller: Caller,
+    client_id: str,
+    user_id: str,
+    first: int,
+    after: str,
+) -> Page[dict[str, Any]]:
+    """The audit, newest first, of one client or one user when given (admins only)."""
+    if caller.role not in AUDIT_ROLES:
+        raise PermissionDenied("the audit of sensitive reads is for admins")
+    first = page_size(first, default=DEFAULT_PAGE, maximum=MAX_AUDIT_PAGE)
+    where: list[Mapping[str, Any]] = []
+    if client_id:
+        where.append({"client_id": client_id})
+    if user_id:
+        where.append({"user_id": user_id})
+    total = await repo.count_audit(caller.tenant_id, {"$and": list(where)} if where else None)
+    if after:
+        keys = decode_cursor(after, listing=AUDIT_LISTING, arity=len(AUDIT_ORDER))
+        where.append(rows_after(AUDIT_ORDER, keys))
+    rows = await repo.audit_entries(caller.tenant_id, {"$and": where} if where else {}, first + 1)
+    shown = rows[:first]
+    return Page(
+        rows=shown,
+        cursors=[cursor_of(r, AUDIT_ORDER, listing=AUDIT_LISTING) for r in shown],
+        has_next_page=len(rows) > first,
+        total_count=total,
+    )

@@ -9,6 +9,7 @@ from google.protobuf import field_mask_pb2
 
 from client360.common.v1 import common_pb2
 from client360.identity.v1 import identity_pb2, identity_pb2_grpc
+from runtime.clock import timestamp
 from runtime.errors import FieldViolation, InvalidInput
 from runtime.rpc import ServicerContext as Context
 from runtime.rpc import current_caller
@@ -73,18 +74,20 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     async def GetClient(
         self, request: identity_pb2.GetClientRequest, context: Context
     ) -> identity_pb2.Client:
-        client = await service.get_client(
-            repo=self._repo, caller=current_caller(), client_id=request.id
-        )
+        caller = current_caller()
+        client = await service.get_client(repo=self._repo, caller=caller, client_id=request.id)
+        await service.audit_reads(repo=self._repo, caller=caller, clients=[client], fields=None)
         return _client_out(client)
 
     async def BatchGetClients(
         self, request: identity_pb2.BatchGetClientsRequest, context: Context
     ) -> identity_pb2.BatchGetClientsResponse:
         fields = _read_mask(request.read_mask)
+        caller = current_caller()
         clients = await service.get_clients(
-            repo=self._repo, caller=current_caller(), client_ids=list(request.ids), fields=fields
+            repo=self._repo, caller=caller, client_ids=list(request.ids), fields=fields
         )
+        await service.audit_reads(repo=self._repo, caller=caller, clients=clients, fields=fields)
         return identity_pb2.BatchGetClientsResponse(
             clients=[_client_out(c, fields) for c in clients]
         )
@@ -176,9 +179,10 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         self, request: identity_pb2.SearchClientsRequest, context: Context
     ) -> identity_pb2.SearchClientsResponse:
         fields = _read_mask(request.read_mask)
+        caller = current_caller()
         page = await service.search_clients(
             repo=self._repo,
-            caller=current_caller(),
+            caller=caller,
             query=request.query,
             first=request.page.first,
             after=request.page.after,
@@ -189,6 +193,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             ),
             area=area_from_proto(request.area) if request.HasField("area") else None,
         )
+        await service.audit_reads(repo=self._repo, caller=caller, clients=page.rows, fields=fields)
         return identity_pb2.SearchClientsResponse(
             clients=[_client_out(c, fields) for c in page.rows],
             cursors=page.cursors,
@@ -357,3 +362,34 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             repo=self._repo, caller=current_caller(), erasure_id=request.id
         )
         return erasure_to_proto(erasure)
+
+    async def ListAuditEntries(
+        self, request: identity_pb2.ListAuditEntriesRequest, context: Context
+    ) -> identity_pb2.ListAuditEntriesResponse:
+        page = await service.audit_trail(
+            repo=self._repo,
+            caller=current_caller(),
+            client_id=request.client_id,
+            user_id=request.user_id,
+            first=request.page.first,
+            after=request.page.after,
+        )
+        return identity_pb2.ListAuditEntriesResponse(
+            entries=[
+                identity_pb2.AuditEntry(
+                    id=e["id"],
+                    at=timestamp(e["at"]),
+                    user_id=e["user_id"],
+                    role=e["role"],
+                    action=e["action"],
+                    client_id=e["client_id"],
+                    fields=e["fields"],
+                )
+                for e in page.rows
+            ],
+            page_info=common_pb2.PageInfo(
+                end_cursor=page.end_cursor or request.page.after,
+                has_next_page=page.has_next_page,
+            ),
+            total_count=page.total_count,
+        )

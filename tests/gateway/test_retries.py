@@ -148,6 +148,7 @@ def test_the_retry_policy_names_the_reads_of_the_proto_and_nothing_else() -> Non
         "GetClient",
         "GetErasure",
         "GetMerge",
+        "ListAuditEntries",
         "ListContacts",
         "PreviewMerge",
         "SearchClients",

@@ -379,3 +379,27 @@ async def test_an_erasure_leaves_a_tombstone_and_completes_with_the_confirmation
     assert await repo.stream_clearings() == []
     with pytest.raises(NotFound):
         await service.get_erasure(repo=repo, caller=MANAGER, erasure_id="nope")
+
+
+async def test_the_audit_records_reads_in_clear_only(repo: IdentityRepository) -> None:
+    client_id = await create(
+        repo,
+        last_name="Audit",
+        personal={"social_security_number": "184057512345625"},
+        bank_accounts=[{"iban": "FR7630006000011234567890189"}],
+    )
+    clients = await service.get_clients(repo=repo, caller=ADVISOR, client_ids=[client_id])
+    await service.audit_reads(repo=repo, caller=ADVISOR, clients=clients, fields=["last_name"])
+    await service.audit_reads(repo=repo, caller=PARTNER, clients=clients, fields=None)
+    await service.audit_reads(repo=repo, caller=ADVISOR, clients=clients, fields=None)
+    admin = Caller("agency-a", "root", "admin")
+    trail = await service.audit_trail(
+        repo=repo, caller=admin, client_id=client_id, user_id="", first=10, after=""
+    )
+    assert trail.total_count == 1
+    (entry,) = trail.rows
+    assert entry["fields"] == ["personal.socialSecurityNumber", "bankAccounts[].iban"]
+    with pytest.raises(PermissionDenied):
+        await service.audit_trail(
+            repo=repo, caller=ADVISOR, client_id="", user_id="", first=10, after=""
+        )

@@ -154,6 +154,11 @@ class IdentityServiceStub:
                 request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.GetErasureRequest.SerializeToString,
                 response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.Erasure.FromString,
                 _registered_method=True)
+        self.ListAuditEntries = channel.unary_unary(
+                '/client360.identity.v1.IdentityService/ListAuditEntries',
+                request_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.ListAuditEntriesRequest.SerializeToString,
+                response_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.ListAuditEntriesResponse.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -327,6 +332,13 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAuditEntries(self, request, context):
+        """The audit of sensitive reads, merges and erasures, newest first (admins only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -449,6 +461,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.GetErasure,
                     request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.GetErasureRequest.FromString,
                     response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.Erasure.SerializeToString,
+            ),
+            'ListAuditEntries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditEntries,
+                    request_deserializer=client360_dot_identity_dot_v1_dot_identity__pb2.ListAuditEntriesRequest.FromString,
+                    response_serializer=client360_dot_identity_dot_v1_dot_identity__pb2.ListAuditEntriesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1099,6 +1116,33 @@ class IdentityService:
             '/client360.identity.v1.IdentityService/GetErasure',
             client360_dot_identity_dot_v1_dot_identity__pb2.GetErasureRequest.SerializeToString,
             client360_dot_identity_dot_v1_dot_identity__pb2.Erasure.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditEntries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/client360.identity.v1.IdentityService/ListAuditEntries',
+            client360_dot_identity_dot_v1_dot_identity__pb2.ListAuditEntriesRequest.SerializeToString,
+            client360_dot_identity_dot_v1_dot_identity__pb2.ListAuditEntriesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -88,6 +88,8 @@ class IdentityServiceStub:
     client already erased is a CONFLICT.
     """
     GetErasure: _grpc.UnaryUnaryMultiCallable[_identity_pb2.GetErasureRequest, _identity_pb2.Erasure]
+    ListAuditEntries: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListAuditEntriesRequest, _identity_pb2.ListAuditEntriesResponse]
+    """The audit of sensitive reads, merges and erasures, newest first (admins only)."""
 
 @_typing.type_check_only
 class IdentityServiceAsyncStub(IdentityServiceStub):
@@ -149,6 +151,8 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     client already erased is a CONFLICT.
     """
     GetErasure: _aio.UnaryUnaryMultiCallable[_identity_pb2.GetErasureRequest, _identity_pb2.Erasure]  # type: ignore[assignment]
+    ListAuditEntries: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListAuditEntriesRequest, _identity_pb2.ListAuditEntriesResponse]  # type: ignore[assignment]
+    """The audit of sensitive reads, merges and erasures, newest first (admins only)."""
 
 class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -351,5 +355,13 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _identity_pb2.GetErasureRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_identity_pb2.Erasure, _abc.Awaitable[_identity_pb2.Erasure]]: ...
+
+    @_abc_1.abstractmethod
+    def ListAuditEntries(
+        self,
+        request: _identity_pb2.ListAuditEntriesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.ListAuditEntriesResponse, _abc.Awaitable[_identity_pb2.ListAuditEntriesResponse]]:
+        """The audit of sensitive reads, merges and erasures, newest first (admins only)."""
 
 def add_IdentityServiceServicer_to_server(servicer: IdentityServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
