@@ -4,12 +4,12 @@ failing call that nulls only its own part of the file."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
 
 from tests.gateway.recording import RecordingClients, data, execute, record
+from tests.waiting import until_true
 
 PAGE = """
 query($first: Int!) { clients(first: $first) { edges { node {
@@ -87,9 +87,11 @@ async def test_one_clients_sections_are_asked_for_alongside_its_record() -> None
 
     async def read_once_the_sections_are_asked(*args: Any, **kwargs: Any) -> Any:
         # Would never return if the sections waited for the record.
-        async with asyncio.timeout(1):
-            while clients.count("ListContacts") + clients.count("BatchGetCompliance") < 2:
-                await asyncio.sleep(0)
+        await until_true(
+            lambda: clients.count("ListContacts") + clients.count("BatchGetCompliance") >= 2,
+            what="the sections asked for before the record is answered",
+            timeout=1,
+        )
         return await read(*args, **kwargs)
 
     clients.identity.batch_get_clients = read_once_the_sections_are_asked  # type: ignore[method-assign]

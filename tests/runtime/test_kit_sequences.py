@@ -25,10 +25,34 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
     await opened.close()
 
 
-async def take(store: SqliteStore, sequence: GaplessSequence, tenant_id: str = "t1") -> str:
+class Contention:
+    """Takers that each hold their number until every one of them has asked for the store's
+    write lock: the others are queued behind the holder, as concurrent writes would be."""
+
+    def __init__(self, takers: int) -> None:
+        self._left = takers
+        self._everyone_asked = asyncio.Event()
+
+    def asking(self) -> None:
+        self._left -= 1
+        if self._left <= 0:
+            self._everyone_asked.set()
+
+    async def everyone_asked(self) -> None:
+        await self._everyone_asked.wait()
+
+
+async def take(
+    store: SqliteStore,
+    sequence: GaplessSequence,
+    tenant_id: str = "t1",
+    contention: Contention | None = None,
+) -> str:
+    contention = contention or Contention(1)
+    contention.asking()
     async with store.transaction() as txn:
         number = await sequence.next(txn, tenant_id)
-        await asyncio.sleep(0)  # other takers run meanwhile, as real writes would let them
+        await contention.everyone_asked()
         await txn.insert("clients", tenant_id, {"id": number})
     return number
 
@@ -42,7 +66,10 @@ async def test_numbers_start_at_one_and_are_formatted(store: SqliteStore) -> Non
 
 
 async def test_concurrent_takers_get_every_number_once(store: SqliteStore) -> None:
-    numbers = await asyncio.gather(*(take(store, REFERENCES) for _ in range(50)))
+    contention = Contention(50)
+    numbers = await asyncio.gather(
+        *(take(store, REFERENCES, contention=contention) for _ in range(50))
+    )
     assert sorted(numbers) == [f"CL{n:06d}" for n in range(1, 51)]
 
 
@@ -58,11 +85,14 @@ async def test_a_rolled_back_transaction_leaves_no_gap(store: SqliteStore) -> No
 
 
 async def test_rollbacks_among_concurrent_takers_leave_no_gap(store: SqliteStore) -> None:
+    contention = Contention(30)
+
     async def maybe_fail(i: int) -> str | None:
+        contention.asking()
         try:
             async with store.transaction() as txn:
                 number = await REFERENCES.next(txn, "t1")
-                await asyncio.sleep(0)
+                await contention.everyone_asked()
                 if i % 3 == 0:
                     raise ValueError("refused")
                 await txn.insert("clients", "t1", {"id": number})
