@@ -24,20 +24,20 @@ from typing import Any, Final
 from google.protobuf import symbol_database
 from google.protobuf.message import Message
 
-# Every service's payload messages, so that any event's payload can be read.
-from client360.billing.v1 import billing_pb2 as _billing
+# Every service's payload messages are imported so that any event's payload can be read by its
+# type name (the imports register them in protobuf's symbol database).
+from client360.billing.v1 import billing_pb2  # noqa: F401
 from client360.communication.v1 import communication_pb2
 from client360.compliance.v1 import compliance_pb2
-from client360.contracts.v1 import contracts_pb2 as _contracts
+from client360.contracts.v1 import contracts_pb2  # noqa: F401
 from client360.events.v1 import events_pb2
-from client360.identity.v1 import identity_pb2 as _identity
-from client360.interventions.v1 import interventions_pb2 as _interventions
+from client360.identity.v1 import identity_pb2  # noqa: F401
+from client360.interventions.v1 import interventions_pb2  # noqa: F401
 from client360.lifecycle.v1 import lifecycle_pb2
 from runtime.contracts import subject_of
 
 log = logging.getLogger(__name__)
 
-_READABLE = (_billing, communication_pb2, compliance_pb2, _contracts, _identity, _interventions)
 MANUAL_TYPE: Final = subject_of(communication_pb2.TimelineEventAdded)
 ALL_SUBJECTS: Final = ("c360.>",)
 LIFECYCLE_PREFIX: Final = "c360.lifecycle."
